@@ -1,0 +1,74 @@
+import { Constraint, parseConstraints } from '../composer-semver';
+import { CustomerStatus } from '../customers/customer-status';
+
+export interface VersionRef {
+  packageName: string;
+  versionNormalized: string;
+}
+
+export interface GrantRule {
+  packageName: string;
+  constraint: string;
+}
+
+export type AccessDecision<V extends VersionRef> =
+  | { kind: 'denied'; status: 'suspended' | 'expired' }
+  | { kind: 'allowed'; versions: Map<string, V[]> };
+
+const parsedConstraints = new Map<string, Constraint>();
+
+/** Grants are few and repeat across customers; parsing each distinct constraint once is enough. */
+function constraintFor(text: string): Constraint {
+  let parsed = parsedConstraints.get(text);
+  if (!parsed) {
+    parsed = parseConstraints(text);
+    if (parsedConstraints.size > 10_000) parsedConstraints.clear();
+    parsedConstraints.set(text, parsed);
+  }
+  return parsed;
+}
+
+/** Versions each grant's Composer constraint lets through: what an active customer may install. */
+export function versionsAllowedByGrants<V extends VersionRef>(grants: GrantRule[], catalog: (packageName: string) => V[]): Map<string, V[]> {
+  const visible = new Map<string, V[]>();
+  for (const grant of grants) {
+    const constraint = constraintFor(grant.constraint);
+    const matching = catalog(grant.packageName).filter((version) => constraint.matchesVersion(version.versionNormalized));
+    if (matching.length > 0) visible.set(grant.packageName, matching);
+  }
+  return visible;
+}
+
+/** Exactly the pinned pairs that still exist in the catalog: what a frozen customer may install. */
+export function versionsPinned<V extends VersionRef>(pins: VersionRef[], catalog: (packageName: string) => V[]): Map<string, V[]> {
+  const wanted = new Map<string, Set<string>>();
+  for (const pin of pins) {
+    const set = wanted.get(pin.packageName) ?? new Set<string>();
+    set.add(pin.versionNormalized);
+    wanted.set(pin.packageName, set);
+  }
+  const visible = new Map<string, V[]>();
+  for (const [packageName, normalized] of wanted) {
+    const matching = catalog(packageName).filter((version) => normalized.has(version.versionNormalized));
+    if (matching.length > 0) visible.set(packageName, matching);
+  }
+  return visible;
+}
+
+/** The single rule deciding what a customer sees, from their status, grants and frozen pins. */
+export function decideAccess<V extends VersionRef>(
+  status: CustomerStatus,
+  grants: GrantRule[],
+  pins: VersionRef[],
+  catalog: (packageName: string) => V[],
+): AccessDecision<V> {
+  switch (status) {
+    case 'active':
+      return { kind: 'allowed', versions: versionsAllowedByGrants(grants, catalog) };
+    case 'frozen':
+      return { kind: 'allowed', versions: versionsPinned(pins, catalog) };
+    case 'suspended':
+    case 'expired':
+      return { kind: 'denied', status };
+  }
+}

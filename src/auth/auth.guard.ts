@@ -1,0 +1,63 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { secretsEqual } from '../tokens/token-secret';
+import { TokensService } from '../tokens/tokens.service';
+import { AUTH_KIND, AuthenticatedRequest, AuthKind } from './auth.decorators';
+import { readCredentials } from './credentials';
+
+export const COMPOSER_REALM = 'Packyard';
+
+/**
+ * The one global guard. Routes are admin-only unless marked @Public() or @CustomerAuth(), so a
+ * route nobody thought about is never left open.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const kind =
+      this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]) ?? 'admin';
+    if (kind === 'public') return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const credentials = readCredentials(request.headers.authorization);
+    return kind === 'admin' ? this.admitAdmin(request, credentials) : this.admitCustomer(request, credentials);
+  }
+
+  private async admitAdmin(request: AuthenticatedRequest, credentials: ReturnType<typeof readCredentials>): Promise<boolean> {
+    const challenge = { 'WWW-Authenticate': `Bearer realm="${COMPOSER_REALM} admin"` };
+    if (!credentials || credentials.scheme !== 'bearer') {
+      throw new DomainError(401, 'unauthorized', 'The admin API needs "Authorization: Bearer <ADMIN_TOKEN>"', undefined, challenge);
+    }
+    if (secretsEqual(credentials.secret, this.config.adminToken)) {
+      request.principal = { kind: 'admin' };
+      return true;
+    }
+    if (await this.tokens.authenticate(credentials.secret)) {
+      throw new DomainError(403, 'forbidden', 'Customer tokens cannot use the admin API');
+    }
+    throw new DomainError(401, 'unauthorized', 'Invalid admin token', undefined, challenge);
+  }
+
+  private async admitCustomer(request: AuthenticatedRequest, credentials: ReturnType<typeof readCredentials>): Promise<boolean> {
+    const challenge = { 'WWW-Authenticate': `Basic realm="${COMPOSER_REALM}"` };
+    if (!credentials) {
+      throw new DomainError(401, 'unauthorized', 'Credentials required: use your Packyard token as the password', undefined, challenge);
+    }
+    if (secretsEqual(credentials.secret, this.config.adminToken)) {
+      request.principal = { kind: 'admin' };
+      return true;
+    }
+    const token = await this.tokens.authenticate(credentials.secret);
+    if (!token) throw new DomainError(401, 'unauthorized', 'Invalid or expired token', undefined, challenge);
+    this.tokens.recordUse(token.tokenId);
+    request.principal = { kind: 'customer', customerId: token.customerId, tokenId: token.tokenId };
+    return true;
+  }
+}

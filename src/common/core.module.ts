@@ -1,0 +1,16 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { AccessVersion } from './access-version.service';
+
+/** Process-wide singletons every feature module may inject. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }, AccessVersion],
+      exports: [APP_CONFIG, AccessVersion],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { ConflictError } from '../common/domain-error';
+
+export const CUSTOMER_STATUSES = ['active', 'suspended', 'frozen', 'expired'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+/**
+ * Which statuses each status may be reached from. Reactivation is the way back from every
+ * restricted state; suspension only makes sense for a customer who still has some access.
+ */
+const REACHABLE_FROM: Record<CustomerStatus, readonly CustomerStatus[]> = {
+  active: ['suspended', 'frozen', 'expired'],
+  suspended: ['active', 'frozen'],
+  frozen: ['active', 'suspended', 'expired'],
+  expired: ['active', 'suspended', 'frozen'],
+};
+
+export class InvalidStatusTransitionError extends ConflictError {
+  constructor(from: CustomerStatus, to: CustomerStatus) {
+    super('invalid_status_transition', `A customer who is ${from} cannot become ${to}`, { from, to });
+  }
+}
+
+/** 'unchanged' lets status actions be idempotent: repeating one is not an error and changes nothing. */
+export function planStatusChange(from: CustomerStatus, to: CustomerStatus): 'change' | 'unchanged' {
+  if (from === to) return 'unchanged';
+  if (!REACHABLE_FROM[to].includes(from)) throw new InvalidStatusTransitionError(from, to);
+  return 'change';
+}
+
+/** Whether a status lets the customer install anything at all. */
+export function statusGrantsAccess(status: CustomerStatus): boolean {
+  return status === 'active' || status === 'frozen';
+}

@@ -1,0 +1,40 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { CustomerStatus } from './customer-status';
+
+@Entity({ name: 'customers' })
+@Check('customers_status_check', `"status" IN ('active', 'suspended', 'frozen', 'expired')`)
+@Index('customers_created_at_id_idx', ['createdAt', 'id'])
+export class Customer {
+  @PrimaryColumn({ name: 'id', type: 'varchar', length: 32, primaryKeyConstraintName: 'customers_pkey' })
+  id: string;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Index('customers_email_idx')
+  @Column({ name: 'email', type: 'varchar', length: 320 })
+  email: string;
+
+  @Index('customers_external_id_key', { unique: true })
+  @Column({ name: 'external_id', type: 'varchar', length: 200, nullable: true })
+  externalId: string | null;
+
+  @Column({ name: 'status', type: 'varchar', length: 16, default: 'active' })
+  status: CustomerStatus;
+
+  @Column({ name: 'status_reason', type: 'varchar', length: 1000, nullable: true })
+  statusReason: string | null;
+
+  @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true })
+  statusChangedAt: Date | null;
+
+  /** Moves forward (by at least a second) on every change to what the customer may install. */
+  @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + interval '1 second')" })
+  accessChangedAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AccessVersion } from '../common/access-version.service';
+import { ConflictError } from '../common/domain-error';
+import { newId } from '../common/ids';
+import { Page } from '../common/pagination.dto';
+import { TokensService } from '../tokens/tokens.service';
+import { CustomerNotFoundError, findCustomerOrFail, markAccessChanged } from './customer-lookup';
+import { CustomerStatus, planStatusChange } from './customer-status';
+import { Customer } from './customer.entity';
+import { CreateCustomerDto } from './dto/create-customer.dto';
+import { ListCustomersQueryDto } from './dto/list-customers.query';
+import { UpdateCustomerDto } from './dto/update-customer.dto';
+
+export class DuplicateExternalIdError extends ConflictError {
+  constructor(externalId: string) {
+    super('external_id_taken', `Another customer already has external_id "${externalId}"`, { external_id: externalId });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: TokensService,
+    private readonly accessVersion: AccessVersion,
+  ) {}
+
+  async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
+    const externalId = input.external_id ?? null;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const customer = manager.create(Customer, {
+          id: newId('cust'),
+          name: input.name,
+          email: input.email,
+          externalId,
+          status: 'active',
+          statusReason: null,
+          statusChangedAt: null,
+        });
+        await manager.insert(Customer, customer);
+        const { secret } = await this.tokens.issueWith(manager, customer.id, 'default', null);
+        return { customer: await manager.findOneByOrFail(Customer, { id: customer.id }), token: secret };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error) && externalId) throw new DuplicateExternalIdError(externalId);
+      throw error;
+    }
+  }
+
+  async list(query: ListCustomersQueryDto): Promise<Page<Customer>> {
+    const builder = this.dataSource.manager
+      .createQueryBuilder(Customer, 'c')
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset);
+    if (query.status) builder.andWhere('c.status = :status', { status: query.status });
+    if (query.email) builder.andWhere('lower(c.email) = lower(:email)', { email: query.email });
+    if (query.external_id) builder.andWhere('c.external_id = :externalId', { externalId: query.external_id });
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.andWhere('c.name ILIKE :pattern', { pattern });
+    }
+    const [data, total] = await builder.getManyAndCount();
+    return { data, total, limit: query.limit, offset: query.offset };
+  }
+
+  get(id: string): Promise<Customer> {
+    return findCustomerOrFail(this.dataSource.manager, id);
+  }
+
+  async getByExternalId(externalId: string): Promise<Customer> {
+    const customer = await this.dataSource.manager.findOneBy(Customer, { externalId });
+    if (!customer) throw new CustomerNotFoundError(`with external_id "${externalId}"`);
+    return customer;
+  }
+
+  async update(id: string, input: UpdateCustomerDto): Promise<Customer> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const customer = await findCustomerOrFail(manager, id, true);
+        if (input.name !== undefined) customer.name = input.name;
+        if (input.email !== undefined) customer.email = input.email;
+        if (input.external_id !== undefined) customer.externalId = input.external_id;
+        return manager.save(customer);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error) && input.external_id) throw new DuplicateExternalIdError(input.external_id);
+      throw error;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await findCustomerOrFail(manager, id, true);
+      // Tokens, grants and frozen versions go with it through ON DELETE CASCADE.
+      await manager.delete(Customer, { id });
+    });
+    this.accessVersion.bump();
+  }
+
+  async changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
+    const customer = await this.dataSource.transaction((manager) => this.changeStatusWith(manager, id, target, reason));
+    this.accessVersion.bump();
+    return customer;
+  }
+
+  /** For callers that change more than the status in the same transaction (freezing). */
+  async changeStatusWith(manager: EntityManager, id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
+    const customer = await findCustomerOrFail(manager, id, true);
+    if (planStatusChange(customer.status, target) === 'unchanged') return customer;
+    customer.status = target;
+    customer.statusReason = reason;
+    customer.statusChangedAt = new Date();
+    await manager.save(customer);
+    await markAccessChanged(manager, id);
+    return manager.findOneByOrFail(Customer, { id });
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CUSTOMER_STATUSES, CustomerStatus } from '../customer-status';
+import { Customer } from '../customer.entity';
+
+export class CustomerDto {
+  @ApiProperty({ example: 'cust_4Fz9Qk2LmN8pR1sT6vW0' })
+  id: string;
+
+  @ApiProperty({ example: 'Acme Corporation' })
+  name: string;
+
+  @ApiProperty({ example: 'dev@acme.com' })
+  email: string;
+
+  @ApiProperty({ example: 'stripe_cus_abc123', nullable: true, type: String })
+  external_id: string | null;
+
+  @ApiProperty({ enum: CUSTOMER_STATUSES, example: 'active' })
+  status: CustomerStatus;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  status_reason: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
+  status_changed_at: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at: string;
+
+  static from(customer: Customer): CustomerDto {
+    return {
+      id: customer.id,
+      name: customer.name,
+      email: customer.email,
+      external_id: customer.externalId,
+      status: customer.status,
+      status_reason: customer.statusReason,
+      status_changed_at: customer.statusChangedAt ? customer.statusChangedAt.toISOString() : null,
+      created_at: customer.createdAt.toISOString(),
+      updated_at: customer.updatedAt.toISOString(),
+    };
+  }
+}
+
+/** The seed's creation response: exactly these fields, with the only copy of the token. */
+export class CreatedCustomerDto {
+  @ApiProperty({ example: 'cust_4Fz9Qk2LmN8pR1sT6vW0' })
+  id: string;
+
+  @ApiProperty({ example: 'Acme Corporation' })
+  name: string;
+
+  @ApiProperty({ example: 'dev@acme.com' })
+  email: string;
+
+  @ApiProperty({ example: 'stripe_cus_abc123', nullable: true, type: String })
+  external_id: string | null;
+
+  @ApiProperty({ example: 'tok_3kQ9xZ...', description: 'Shown only in this response; store it now' })
+  token: string;
+
+  @ApiProperty({ enum: CUSTOMER_STATUSES, example: 'active' })
+  status: CustomerStatus;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  static from(customer: Customer, token: string): CreatedCustomerDto {
+    return {
+      id: customer.id,
+      name: customer.name,
+      email: customer.email,
+      external_id: customer.externalId,
+      token,
+      status: customer.status,
+      created_at: customer.createdAt.toISOString(),
+    };
+  }
+}
+
+export class CustomerPageDto {
+  @ApiProperty({ type: [CustomerDto] })
+  data: CustomerDto[];
+
+  @ApiProperty()
+  total: number;
+
+  @ApiProperty()
+  limit: number;
+
+  @ApiProperty()
+  offset: number;
+}

@@ -1,0 +1,7 @@
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { CreateCustomerDto } from './create-customer.dto';
+
+export class UpdateCustomerDto extends PartialType(CreateCustomerDto) {
+  @ApiPropertyOptional({ description: 'null removes the external id', nullable: true, example: 'stripe_cus_abc123' })
+  external_id?: string | null;
+}

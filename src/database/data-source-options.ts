@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+
+/**
+ * One definition of the connection for the app, the tests and the TypeORM CLI (ormconfig.ts).
+ * Schema changes only ever come from migrations.
+ */
+export function buildDataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
+    migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 20 },
+  };
+}

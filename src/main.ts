@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError, loadConfig } from './config/app-config';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Packyard');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${config.dataDir}/postgres`);
+    embedded = await startEmbeddedPostgres(config.dataDir, { database: 'packyard' });
+    databaseUrl = embedded.url;
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), { bodyParser: false });
+  configureApp(app);
+  const shutdown = async (signal: string) => {
+    logger.log(`${signal} received, shutting down`);
+    // The pool closes (and pending token usage is flushed) before the embedded cluster stops.
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen(config.port, config.host);
+
+  const lines = [
+    `Packyard is listening on ${config.publicUrl}`,
+    `Swagger UI: ${config.publicUrl}/docs`,
+    `Composer repository: ${config.publicUrl}`,
+  ];
+  if (config.adminTokenGenerated) {
+    lines.push(`Generated admin token (kept in ${config.dataDir}/admin-token): ${config.adminToken}`);
+  }
+  logger.log(`\n  ${lines.join('\n  ')}`);
+}
+
+void bootstrap();
