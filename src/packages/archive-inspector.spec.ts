@@ -1,0 +1,166 @@
+import {
+  buildZip,
+  declaredSizeBomb,
+  lyingComposerJson,
+  manyEntries,
+  notAZip,
+  packageZip,
+  rawZip,
+  validComposerJson,
+  zerosBomb,
+  zipWithEntry,
+} from '../../test/helpers/zip';
+import { archiveLimitsFor, ArchiveLimits, inspectArchive, locateComposerJson, pathProblem } from './archive-inspector';
+
+const MB = 1024 * 1024;
+const limits: ArchiveLimits = archiveLimitsFor(1 * MB);
+
+async function refusal(archive: Buffer | Promise<Buffer>, custom: ArchiveLimits = limits): Promise<{ status: number; code: string; message: string }> {
+  try {
+    await inspectArchive(await archive, custom);
+  } catch (error) {
+    return error as { status: number; code: string; message: string };
+  }
+  throw new Error('the archive was accepted');
+}
+
+describe('inspectArchive', () => {
+  const composerJson = { name: 'acme/widget', description: 'Widgets', require: { php: '>=8.1' }, license: 'MIT' };
+
+  it('reads composer.json at the root, whole', async () => {
+    const result = await inspectArchive(await packageZip(composerJson), limits);
+    expect(result.name).toBe('acme/widget');
+    expect(result.composerJson).toEqual(composerJson);
+    expect(result.stats).toMatchObject({ composerJsonPath: 'composer.json', entryCount: 2 });
+    expect(result.stats.uncompressedBytes).toBeGreaterThan(0);
+  });
+
+  it('reads composer.json inside a single top-level folder (GitHub zipball layout)', async () => {
+    const result = await inspectArchive(await packageZip(composerJson, { folder: 'acme-widget-1a2b3c' }), limits);
+    expect(result.stats.composerJsonPath).toBe('acme-widget-1a2b3c/composer.json');
+    expect(result.composerJson).toEqual(composerJson);
+  });
+
+  it('accepts a top-level folder with its own directory entry and ignores __MACOSX', async () => {
+    const zip = await buildZip({
+      'pkg/': '',
+      'pkg/composer.json': JSON.stringify(composerJson),
+      '__MACOSX/pkg/._composer.json': 'resource fork',
+    });
+    expect((await inspectArchive(zip, limits)).stats.composerJsonPath).toBe('pkg/composer.json');
+  });
+
+  it('prefers the root composer.json over a nested one', async () => {
+    const zip = await buildZip({ 'composer.json': JSON.stringify(composerJson), 'sub/composer.json': validComposerJson({ name: 'other/pkg' }) });
+    expect((await inspectArchive(zip, limits)).name).toBe('acme/widget');
+  });
+
+  describe('refuses what is not a zip', () => {
+    it.each([
+      ['text', notAZip()],
+      ['an empty file', Buffer.alloc(0)],
+      ['a truncated zip', rawZip([{ name: 'composer.json', data: validComposerJson() }]).subarray(0, 40)],
+    ])('%s', async (_label, archive) => {
+      expect(await refusal(archive)).toMatchObject({ status: 422, code: 'archive_not_zip' });
+    });
+  });
+
+  describe('refuses unsafe entry paths', () => {
+    it.each([['../evil.php'], ['src/../../evil.php'], ['/etc/evil.php'], ['C:/evil.php'], ['..\\evil.php'], ['c:\\windows\\evil.php'], ['a/\0b']])(
+      '%p',
+      async (name) => {
+        expect(await refusal(zipWithEntry(name))).toMatchObject({ status: 422, code: 'archive_unsafe_path' });
+      },
+    );
+
+    it('also in the local header when the central directory looks harmless', async () => {
+      const error = await refusal(zipWithEntry('src/ok.php', { localName: '../ok.php' }));
+      expect(error).toMatchObject({ code: 'archive_unsafe_path' });
+      expect(error.message).toContain('../ok.php');
+    });
+  });
+
+  describe('refuses zip bombs', () => {
+    it('by the uncompressed size the central directory declares', async () => {
+      const error = await refusal(declaredSizeBomb(limits.maxUncompressedBytes + 1));
+      expect(error).toMatchObject({ status: 422, code: 'archive_zip_bomb' });
+    });
+
+    it('made of real data that expands more than 20 times the upload limit', async () => {
+      const bomb = zerosBomb(limits.maxUncompressedBytes + MB);
+      expect(bomb.length).toBeLessThan(MB);
+      expect(await refusal(bomb)).toMatchObject({ code: 'archive_zip_bomb' });
+    });
+
+    it('by the number of entries', async () => {
+      expect(await refusal(manyEntries(11), { ...limits, maxEntries: 10 })).toMatchObject({ code: 'archive_zip_bomb' });
+      await expect(inspectArchive(manyEntries(10), { ...limits, maxEntries: 10 })).resolves.toMatchObject({ stats: { entryCount: 10 } });
+    });
+
+    it('with 50,001 entries under the default limits', async () => {
+      const error = await refusal(manyEntries(50_001), archiveLimitsFor(100 * MB));
+      expect(error).toMatchObject({ code: 'archive_zip_bomb' });
+      expect(error.message).toContain('50001');
+    });
+
+    it('does not trust the declared size of composer.json', async () => {
+      const error = await refusal(lyingComposerJson(10 * MB));
+      expect(error).toMatchObject({ status: 422, code: 'archive_corrupt' });
+    });
+
+    it('caps the bytes read from composer.json', async () => {
+      const zip = rawZip([{ name: 'composer.json', data: validComposerJson({ description: 'x'.repeat(2000) }), method: 'deflate' }]);
+      expect(await refusal(zip, { ...limits, maxComposerJsonBytes: 1000 })).toMatchObject({ code: 'composer_json_invalid' });
+    });
+  });
+
+  describe('refuses a missing or invalid composer.json', () => {
+    it.each([
+      ['no composer.json', buildZip({ 'README.md': '# hi', 'src/a.php': '<?php' }), 'composer_json_missing'],
+      ['composer.json below two top-level entries', buildZip({ 'a/composer.json': validComposerJson(), 'b/x': '' }), 'composer_json_missing'],
+      ['composer.json two folders deep', buildZip({ 'a/b/composer.json': validComposerJson() }), 'composer_json_missing'],
+      ['invalid JSON', packageZip('{"name": "acme/widget",'), 'composer_json_invalid'],
+      ['a JSON array', packageZip('["acme/widget"]'), 'composer_json_invalid'],
+      ['JSON null', packageZip('null'), 'composer_json_invalid'],
+      ['a byte-order mark', packageZip(`\uFEFF${validComposerJson()}`), 'composer_json_invalid'],
+      ['invalid UTF-8', buildZip({ 'composer.json': Buffer.from([0x7b, 0xff, 0x7d]) }), 'composer_json_invalid'],
+      ['a NUL character', packageZip(validComposerJson({ description: 'a\u0000b' })), 'composer_json_invalid'],
+      ['absurd nesting', packageZip(`{"name":"acme/widget","extra":${'['.repeat(100)}${']'.repeat(100)}}`), 'composer_json_invalid'],
+      ['two composer.json entries', Promise.resolve(rawZip([{ name: 'composer.json', data: validComposerJson() }, { name: 'composer.json', data: '{}' }])), 'composer_json_invalid'],
+      ['no name', packageZip({ description: 'nameless' }), 'package_name_missing'],
+      ['an upper-case name', packageZip({ name: 'Acme/Widget' }), 'package_name_invalid'],
+      ['a name without vendor', packageZip({ name: 'widget' }), 'package_name_invalid'],
+      ['a name that is not a string', packageZip({ name: ['acme/widget'] }), 'package_name_invalid'],
+    ])('%s', async (_label, archive, code) => {
+      expect(await refusal(archive)).toMatchObject({ status: 422, code });
+    });
+  });
+});
+
+describe('pathProblem', () => {
+  it.each([['composer.json'], ['src/A.php'], ['pkg/'], ['a..b/c'], ['...'], ['.hidden']])('accepts %p', (name) => {
+    expect(pathProblem(name)).toBeUndefined();
+  });
+
+  it.each([[''], ['..'], ['../a'], ['a/..'], ['a/../b'], ['/a'], ['\\a'], ['C:a'], ['z:/a'], ['a\\..\\b'], ['a\0']])('refuses %p', (name) => {
+    expect(pathProblem(name)).toBeDefined();
+  });
+});
+
+describe('locateComposerJson', () => {
+  it.each([
+    [['composer.json', 'src/a.php'], 'composer.json'],
+    [['pkg/composer.json', 'pkg/src/a.php'], 'pkg/composer.json'],
+    [['pkg/', 'pkg/composer.json'], 'pkg/composer.json'],
+    [['__MACOSX/._x', 'pkg/composer.json'], 'pkg/composer.json'],
+  ])('finds it in %p', (names, expected) => {
+    expect(locateComposerJson(names)).toBe(expected);
+  });
+
+  it.each([[[]], [['README']], [['pkg/src/composer.json']], [['a/composer.json', 'b/composer.json']], [['composer.json/']]])(
+    'does not find it in %p',
+    (names) => {
+      expect(() => locateComposerJson(names)).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+    },
+  );
+});

@@ -1,0 +1,59 @@
+import { BadRequestError, ConflictError, DomainError, NotFoundError, UnprocessableError } from '../common/domain-error';
+
+export class PackageNotFoundError extends NotFoundError {
+  constructor(packageName: string) {
+    super('package_not_found', `No package "${packageName}"`);
+  }
+}
+
+export class VersionNotFoundError extends NotFoundError {
+  constructor(packageName: string, version: string) {
+    super('version_not_found', `Package "${packageName}" has no version "${version}"`);
+  }
+}
+
+export class VersionExistsError extends ConflictError {
+  constructor(packageName: string, version: string, versionNormalized: string) {
+    super('version_exists', `${packageName} ${version} is already published (as ${versionNormalized}); delete it first to replace it`, {
+      package: packageName,
+      version,
+      version_normalized: versionNormalized,
+    });
+  }
+}
+
+export class ArchiveMissingError extends BadRequestError {
+  constructor() {
+    super('archive_missing', 'Send the zip as the multipart file field "archive"');
+  }
+}
+
+export class ArchiveTooLargeError extends DomainError {
+  constructor(maxBytes: number) {
+    super(413, 'archive_too_large', `The uploaded archive is larger than allowed (MAX_ARCHIVE_MB: ${maxBytes} bytes)`, {
+      max_bytes: maxBytes,
+    });
+  }
+}
+
+export class VersionMissingError extends UnprocessableError {
+  constructor(packageName: string) {
+    super('version_missing', `composer.json of ${packageName} has no "version": send the version as the form field "version"`);
+  }
+}
+
+export class InvalidPackageVersionError extends UnprocessableError {
+  constructor(version: string, reason: string) {
+    super('invalid_version', `"${version}" is not a valid Composer version: ${reason}`, { version });
+  }
+}
+
+export class VersionMismatchError extends UnprocessableError {
+  constructor(fieldVersion: string, composerJsonVersion: string) {
+    super(
+      'version_mismatch',
+      `The form field version "${fieldVersion}" and composer.json's version "${composerJsonVersion}" are different versions`,
+      { version: fieldVersion, composer_json_version: composerJsonVersion },
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { ARCHIVE_STORAGE, archivesRoot, FilesystemArchiveStorage } from './archive-storage';
+import { archiveUploadOptions } from './archive-upload';
+import { PackageVersion } from './package-version.entity';
+import { Package } from './package.entity';
+import { PackagesController } from './packages.controller';
+import { PackagesService } from './packages.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Package, PackageVersion]),
+    MulterModule.registerAsync({ useFactory: archiveUploadOptions, inject: [APP_CONFIG] }),
+  ],
+  controllers: [PackagesController],
+  providers: [
+    PackagesService,
+    {
+      provide: ARCHIVE_STORAGE,
+      useFactory: (config: AppConfig) => new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
+      inject: [APP_CONFIG],
+    },
+  ],
+  exports: [PackagesService, ARCHIVE_STORAGE],
+})
+export class PackagesModule {}
