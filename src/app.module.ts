@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from './access/access.module';
+import { AuthGuard } from './auth/auth.guard';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { CoreModule } from './common/core.module';
+import { AppConfig } from './config/app-config';
+import { CustomersModule } from './customers/customers.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { PackagesModule } from './packages/packages.module';
+import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
+import { TokensModule } from './tokens/tokens.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
+        TokensModule,
+        CustomersModule,
+        AccessModule,
+        PackagesModule,
+        ComposerRepositoryModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import { PackageVersion } from '../packages/package-version.entity';
+import { composerEntry, composerTime, expandEntries, minifyEntries, p2Document, rootDocument } from './composer-metadata';
+
+function version(overrides: Partial<PackageVersion>): PackageVersion {
+  return Object.assign(new PackageVersion(), {
+    id: 'ver_1',
+    packageName: 'acme/widget',
+    version: '2.1.0',
+    versionNormalized: '2.1.0.0',
+    isDev: false,
+    composerJson: { name: 'acme/widget', type: 'library', require: { php: '>=8.1' }, autoload: { 'psr-4': { 'Acme\\': 'src/' } } },
+    shasum: 'a'.repeat(40),
+    sizeBytes: 10,
+    storageKey: 'k',
+    releasedAt: new Date('2024-01-15T10:30:00Z'),
+    createdAt: new Date('2024-01-15T10:30:00Z'),
+    ...overrides,
+  });
+}
+
+describe('composerEntry', () => {
+  it('passes composer.json through and adds name, versions, dist and time', () => {
+    const entry = composerEntry(version({ composerJson: { name: 'acme/widget', version: '9.9.9', license: 'proprietary' } }), 'http://repo.test');
+    expect(entry).toEqual({
+      name: 'acme/widget',
+      version: '2.1.0',
+      version_normalized: '2.1.0.0',
+      license: 'proprietary',
+      dist: {
+        type: 'zip',
+        url: `http://repo.test/dists/acme/widget/2.1.0.0/${'a'.repeat(40)}.zip`,
+        reference: 'a'.repeat(40),
+        shasum: 'a'.repeat(40),
+      },
+      time: '2024-01-15T10:30:00+00:00',
+    });
+  });
+
+  it('URL-encodes dev branch names in the dist URL', () => {
+    const entry = composerEntry(version({ version: 'dev-feature/x', versionNormalized: 'dev-feature/x', isDev: true }), 'http://repo.test');
+    expect((entry.dist as { url: string }).url).toContain('/dists/acme/widget/dev-feature%2Fx/');
+  });
+
+  it('formats times the way Composer does', () => {
+    expect(composerTime(new Date('2024-01-15T10:30:00.123Z'))).toBe('2024-01-15T10:30:00+00:00');
+  });
+});
+
+describe('minifyEntries', () => {
+  const entries = [
+    { name: 'acme/widget', version: '2.1.0', require: { php: '>=8.1' }, license: 'MIT' },
+    { name: 'acme/widget', version: '2.0.0', require: { php: '>=8.1' }, license: 'MIT' },
+    { name: 'acme/widget', version: '1.0.0', require: { php: '>=7.4' } },
+    { name: 'acme/widget', version: '0.9.0', require: { php: '>=7.4' }, license: 'GPL' },
+  ];
+
+  it('keeps the first entry whole and only differences after it', () => {
+    expect(minifyEntries(entries)).toEqual([
+      entries[0],
+      { version: '2.0.0' },
+      { version: '1.0.0', require: { php: '>=7.4' }, license: '__unset' },
+      { version: '0.9.0', license: 'GPL' },
+    ]);
+  });
+
+  it('round-trips through the client-side expansion', () => {
+    expect(expandEntries(minifyEntries(entries))).toEqual(entries);
+  });
+
+  it('does not mutate its input', () => {
+    const copy = JSON.parse(JSON.stringify(entries));
+    minifyEntries(entries);
+    expect(entries).toEqual(copy);
+  });
+});
+
+describe('documents', () => {
+  it('builds a Composer 2 minified p2 document', () => {
+    const doc = JSON.parse(p2Document('acme/widget', [version({}), version({ id: 'ver_2', version: '2.0.0', versionNormalized: '2.0.0.0' })], 'http://r'));
+    expect(doc.minified).toBe('composer/2.0');
+    expect(doc.packages['acme/widget']).toHaveLength(2);
+    expect(doc.packages['acme/widget'][1]).toMatchObject({ version: '2.0.0', version_normalized: '2.0.0.0' });
+    expect(doc.packages['acme/widget'][1].name).toBeUndefined();
+  });
+
+  it('builds a root document with an absolute metadata-url and the available packages', () => {
+    expect(JSON.parse(rootDocument('https://packages.example.com/composer', ['acme/a', 'acme/b']))).toEqual({
+      packages: [],
+      'metadata-url': 'https://packages.example.com/composer/p2/%package%.json',
+      'available-packages': ['acme/a', 'acme/b'],
+    });
+  });
+});
