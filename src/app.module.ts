@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
+import { HistoryModule } from './history/history.module';
 import { PackagesModule } from './packages/packages.module';
 import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -21,6 +22,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
+        HistoryModule,
         TokensModule,
         CustomersModule,
         AccessModule,

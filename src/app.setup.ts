@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { actorContextMiddleware } from './common/actor-context';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts and the e2e tests must configure identically. */
@@ -8,6 +9,7 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.useBodyParser('json', { limit: '1mb' });
+  app.use(actorContextMiddleware);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Response } from 'express';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { Clock } from '../common/clock';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { NotFoundError } from '../common/domain-error';
 import { CustomerDto } from '../customers/dto/customer-response.dto';
@@ -29,7 +30,10 @@ function packageFromPath(segments: string[] | string): string {
 @ApiAdminErrors()
 @Controller('api/v1/customers/:id')
 export class AccessController {
-  constructor(private readonly access: AccessService) {}
+  constructor(
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+  ) {}
 
   @Post('packages')
   @ApiOperation({ summary: 'Grant a package under a Composer constraint; a second grant replaces the constraint' })
@@ -76,6 +80,6 @@ export class AccessController {
           body.reason ?? null,
         )
       : await this.access.freezeToCurrentAccess(customerId, body.reason ?? null);
-    return { ...CustomerDto.from(customer), frozen_versions: frozen.map((row) => FrozenVersionDto.from(row)) };
+    return { ...CustomerDto.from(customer, this.clock.now()), frozen_versions: frozen.map((row) => FrozenVersionDto.from(row)) };
   }
 }

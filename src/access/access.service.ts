@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AccessVersion } from '../common/access-version.service';
+import { Clock } from '../common/clock';
+import { hasLapsed } from '../customers/customer-status';
+import { HistoryService } from '../history/history.service';
 import { NotFoundError, UnprocessableError } from '../common/domain-error';
 import { InvalidConstraintError, InvalidVersionError, normalizeVersion, parseConstraints } from '../composer-semver';
 import { findCustomerOrFail, markAccessChanged } from '../customers/customer-lookup';
@@ -50,6 +53,8 @@ export class AccessService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly accessVersion: AccessVersion,
+    private readonly history: HistoryService,
+    private readonly clock: Clock,
   ) {}
 
   async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: AccessGrant; created: boolean }> {
@@ -60,10 +65,16 @@ export class AccessService {
       await markAccessChanged(manager, customerId);
       const existing = await manager.findOneBy(AccessGrant, { customerId, packageName });
       if (existing) {
+        const before = { package: packageName, constraint: existing.constraint };
         existing.constraint = trimmed;
-        return { grant: await manager.save(existing), created: false };
+        const saved = await manager.save(existing);
+        if (before.constraint !== trimmed) {
+          await this.history.record(manager, { customerId, type: 'grant.updated', before, after: { package: packageName, constraint: trimmed } });
+        }
+        return { grant: saved, created: false };
       }
       await manager.insert(AccessGrant, { customerId, packageName, constraint: trimmed });
+      await this.history.record(manager, { customerId, type: 'grant.created', after: { package: packageName, constraint: trimmed } });
       return { grant: await manager.findOneByOrFail(AccessGrant, { customerId, packageName }), created: true };
     });
     this.accessVersion.bump();
@@ -78,11 +89,11 @@ export class AccessService {
   async revoke(customerId: string, packageName: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await findCustomerOrFail(manager, customerId, true);
-      const result = await manager.delete(AccessGrant, { customerId, packageName });
-      if (!result.affected) {
-        throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${packageName}"`);
-      }
+      const grant = await manager.findOneBy(AccessGrant, { customerId, packageName });
+      if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${packageName}"`);
+      await manager.delete(AccessGrant, { customerId, packageName });
       await markAccessChanged(manager, customerId);
+      await this.history.record(manager, { customerId, type: 'grant.revoked', before: { package: packageName, constraint: grant.constraint } });
     });
     this.accessVersion.bump();
   }
@@ -104,57 +115,91 @@ export class AccessService {
       const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
-    const result = await this.dataSource.transaction(async (manager) => {
+    return this.inTransaction(async (manager) => {
       const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
-      await manager.delete(FrozenVersion, { customerId });
-      if (normalized.size > 0) await manager.insert(FrozenVersion, [...normalized.values()]);
-      await markAccessChanged(manager, customerId);
-      const frozen = await manager.find(FrozenVersion, {
-        where: { customerId },
-        order: { packageName: 'ASC', versionNormalized: 'ASC' },
-      });
+      const frozen = await this.replacePins(manager, customerId, [...normalized.values()]);
       return { customer, frozen };
     });
-    this.accessVersion.bump();
-    return result;
   }
 
   /**
    * Freezes the customer to every version they can install right now ("keep existing installs
    * working"): what their grants allow today, or, when already frozen, their current pins.
    * Versions published later stay out. A suspended or expired customer is frozen to what their
-   * grants allow, since that is what they paid for before access was cut.
+   * grants allow, since that is what they paid for before access was cut; one whose subscription
+   * end has passed keeps only what was released before it.
    */
   async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
-    const result = await this.dataSource.transaction(async (manager) => {
+    return this.inTransaction(async (manager) => {
       const current = await findCustomerOrFail(manager, customerId, true);
+      let frozen: FrozenVersion[] | undefined;
       if (current.status !== 'frozen') {
-        const grants = await manager.findBy(AccessGrant, { customerId });
-        const versions = grants.length
-          ? await manager.find(PackageVersion, {
-              select: { packageName: true, version: true, versionNormalized: true },
-              where: { packageName: In(grants.map((grant) => grant.packageName)) },
-            })
-          : [];
-        const allowed = versionsAllowedByGrants(grants, (name) => versions.filter((version) => version.packageName === name));
-        await manager.delete(FrozenVersion, { customerId });
-        const rows = [...allowed.values()].flat().map((version) =>
-          manager.create(FrozenVersion, {
-            customerId,
-            packageName: version.packageName,
-            version: version.version,
-            versionNormalized: version.versionNormalized,
-          }),
-        );
-        if (rows.length > 0) await manager.insert(FrozenVersion, rows);
+        const cutoff = hasLapsed(current, this.clock.now()) ? (current.expiresAt ?? undefined) : undefined;
+        frozen = await this.replacePins(manager, customerId, await this.pinsFromGrants(manager, customerId, cutoff));
       }
       const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
-      await markAccessChanged(manager, customerId);
-      const frozen = await manager.find(FrozenVersion, { where: { customerId }, order: { packageName: 'ASC', versionNormalized: 'ASC' } });
-      return { customer, frozen };
+      return { customer, frozen: frozen ?? (await this.pinnedWith(manager, customerId)) };
     });
+  }
+
+  /**
+   * What happens when a subscription ends (expires_at passed, or the billing system says so):
+   * the customer's on_expiry. Freezing keeps what the grants allowed among versions released
+   * before the end. A customer already frozen or expired is left as is.
+   */
+  async applyExpiry(customerId: string, endedAt: Date, reason: string): Promise<Customer> {
+    return this.inTransaction((manager) => this.applyExpiryWith(manager, customerId, endedAt, reason));
+  }
+
+  /** For callers that record more in the same transaction (billing webhooks); they bump AccessVersion after commit. */
+  async applyExpiryWith(manager: EntityManager, customerId: string, endedAt: Date, reason: string): Promise<Customer> {
+    const customer = await findCustomerOrFail(manager, customerId, true);
+    if (customer.status === 'frozen' || customer.status === 'expired') return customer;
+    if (customer.onExpiry === 'expire') return this.customers.changeStatusWith(manager, customerId, 'expired', reason);
+    await this.replacePins(manager, customerId, await this.pinsFromGrants(manager, customerId, endedAt));
+    return this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
+  }
+
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(work);
     this.accessVersion.bump();
     return result;
+  }
+
+  private async pinsFromGrants(manager: EntityManager, customerId: string, releasedBefore?: Date): Promise<FrozenVersion[]> {
+    const grants = await manager.findBy(AccessGrant, { customerId });
+    const versions = grants.length
+      ? await manager.find(PackageVersion, {
+          select: { packageName: true, version: true, versionNormalized: true, releasedAt: true },
+          where: { packageName: In(grants.map((grant) => grant.packageName)) },
+        })
+      : [];
+    const allowed = versionsAllowedByGrants(grants, (name) => versions.filter((version) => version.packageName === name), releasedBefore);
+    return [...allowed.values()].flat().map((version) =>
+      manager.create(FrozenVersion, { customerId, packageName: version.packageName, version: version.version, versionNormalized: version.versionNormalized }),
+    );
+  }
+
+  private pinnedWith(manager: EntityManager, customerId: string): Promise<FrozenVersion[]> {
+    return manager.find(FrozenVersion, { where: { customerId }, order: { packageName: 'ASC', versionNormalized: 'ASC' } });
+  }
+
+  private async replacePins(manager: EntityManager, customerId: string, rows: FrozenVersion[]): Promise<FrozenVersion[]> {
+    const before = await this.pinnedWith(manager, customerId);
+    await manager.delete(FrozenVersion, { customerId });
+    if (rows.length > 0) await manager.insert(FrozenVersion, rows);
+    await markAccessChanged(manager, customerId);
+    const after = await this.pinnedWith(manager, customerId);
+    const list = (pins: FrozenVersion[]) => pins.map((pin) => `${pin.packageName}:${pin.version}`);
+    if (JSON.stringify(list(before)) !== JSON.stringify(list(after))) {
+      await this.history.record(manager, {
+        customerId,
+        type: 'customer.frozen_versions_changed',
+        before: { versions: list(before) },
+        after: { versions: list(after) },
+      });
+    }
+    return after;
   }
 
   async frozenVersions(customerId: string): Promise<FrozenVersion[]> {

@@ -1,3 +1,4 @@
+import { CustomerStatus } from '../customers/customer-status';
 import { decideAccess, VersionRef } from './visibility';
 
 const catalog: Record<string, VersionRef[]> = {
@@ -8,6 +9,8 @@ const catalog: Record<string, VersionRef[]> = {
   'acme/helper': [{ packageName: 'acme/helper', versionNormalized: '1.0.0.0' }],
 };
 const lookup = (name: string) => catalog[name] ?? [];
+const NOW = new Date('2026-06-01T00:00:00Z');
+const state = (status: CustomerStatus, expiresAt: Date | null = null, onExpiry: 'expire' | 'freeze' = 'freeze') => ({ status, expiresAt, onExpiry });
 const visibleOf = (decision: ReturnType<typeof decideAccess>) =>
   decision.kind === 'allowed'
     ? Object.fromEntries([...decision.versions].map(([name, versions]) => [name, versions.map((v) => v.versionNormalized)]))
@@ -25,13 +28,14 @@ describe('decideAccess', () => {
     ['^1.0 || ^3.0', ['3.0.0.0', '3.0.0.0-beta1', '1.2.0.0', '1.0.0.0']],
     ['dev-main', ['dev-main']],
   ])('an active customer granted %s sees exactly %j', (constraint, expected) => {
-    const decision = decideAccess('active', [{ packageName: 'acme/widget', constraint }], [], lookup);
+    const decision = decideAccess(state('active'), NOW, [{ packageName: 'acme/widget', constraint }], [], lookup);
     expect(visibleOf(decision)).toEqual({ 'acme/widget': expected });
   });
 
   it('leaves out packages with no matching or no published version', () => {
     const decision = decideAccess(
-      'active',
+      state('active'),
+      NOW,
       [
         { packageName: 'acme/widget', constraint: '^9.0' },
         { packageName: 'acme/unpublished', constraint: '*' },
@@ -45,7 +49,8 @@ describe('decideAccess', () => {
 
   it('shows a frozen customer exactly the pinned pairs that exist, whatever the grants say', () => {
     const decision = decideAccess(
-      'frozen',
+      state('frozen'),
+      NOW,
       [{ packageName: 'acme/widget', constraint: '*' }],
       [
         { packageName: 'acme/widget', versionNormalized: '2.0.0.0' },
@@ -58,6 +63,32 @@ describe('decideAccess', () => {
   });
 
   it.each(['suspended', 'expired'] as const)('denies a %s customer everything', (status) => {
-    expect(decideAccess(status, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup)).toEqual({ kind: 'denied', status });
+    expect(decideAccess(state(status), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup)).toEqual({ kind: 'denied', status });
+  });
+});
+
+describe('decideAccess after the subscription end', () => {
+  const released = (v: string, at: string): VersionRef => ({ packageName: 'acme/widget', versionNormalized: v, releasedAt: new Date(at) });
+  const timeline = [released('2.2.0.0', '2026-05-20T00:00:00Z'), released('2.1.0.0', '2026-04-01T00:00:00Z'), released('2.0.0.0', '2026-01-01T00:00:00Z')];
+  const grants = [{ packageName: 'acme/widget', constraint: '^2.0' }];
+  const end = new Date('2026-05-01T00:00:00Z');
+
+  it('keeps what the grants allowed among versions released before the end (on_expiry freeze)', () => {
+    const decision = decideAccess(state('active', end, 'freeze'), NOW, grants, [], () => timeline);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.1.0.0', '2.0.0.0'] });
+  });
+
+  it('denies everything with on_expiry expire', () => {
+    expect(decideAccess(state('active', end, 'expire'), NOW, grants, [], () => timeline)).toEqual({ kind: 'denied', status: 'expired' });
+  });
+
+  it('applies to a suspended customer too, from the instant of the end', () => {
+    const decision = decideAccess(state('suspended', NOW, 'freeze'), NOW, grants, [], () => timeline);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.2.0.0', '2.1.0.0', '2.0.0.0'] });
+  });
+
+  it('changes nothing while the end is still ahead', () => {
+    const decision = decideAccess(state('active', new Date('2026-07-01T00:00:00Z'), 'expire'), NOW, grants, [], () => timeline);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.2.0.0', '2.1.0.0', '2.0.0.0'] });
   });
 });

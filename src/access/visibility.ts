@@ -1,9 +1,10 @@
 import { Constraint, parseConstraints } from '../composer-semver';
-import { CustomerStatus } from '../customers/customer-status';
+import { CustomerStatus, hasLapsed, OnExpiry } from '../customers/customer-status';
 
 export interface VersionRef {
   packageName: string;
   versionNormalized: string;
+  releasedAt?: Date;
 }
 
 export interface GrantRule {
@@ -28,12 +29,23 @@ function constraintFor(text: string): Constraint {
   return parsed;
 }
 
-/** Versions each grant's Composer constraint lets through: what an active customer may install. */
-export function versionsAllowedByGrants<V extends VersionRef>(grants: GrantRule[], catalog: (packageName: string) => V[]): Map<string, V[]> {
+/**
+ * Versions each grant's Composer constraint lets through: what an active customer may install.
+ * With `releasedBefore` (a subscription's end), only versions released before that instant.
+ */
+export function versionsAllowedByGrants<V extends VersionRef>(
+  grants: GrantRule[],
+  catalog: (packageName: string) => V[],
+  releasedBefore?: Date,
+): Map<string, V[]> {
   const visible = new Map<string, V[]>();
   for (const grant of grants) {
     const constraint = constraintFor(grant.constraint);
-    const matching = catalog(grant.packageName).filter((version) => constraint.matchesVersion(version.versionNormalized));
+    const matching = catalog(grant.packageName).filter(
+      (version) =>
+        constraint.matchesVersion(version.versionNormalized) &&
+        (releasedBefore === undefined || (version.releasedAt !== undefined && version.releasedAt < releasedBefore)),
+    );
     if (matching.length > 0) visible.set(grant.packageName, matching);
   }
   return visible;
@@ -55,20 +67,36 @@ export function versionsPinned<V extends VersionRef>(pins: VersionRef[], catalog
   return visible;
 }
 
-/** The single rule deciding what a customer sees, from their status, grants and frozen pins. */
+export interface CustomerAccessState {
+  status: CustomerStatus;
+  expiresAt: Date | null;
+  onExpiry: OnExpiry;
+}
+
+/**
+ * The single rule deciding what a customer sees at `now`, from their status, subscription end,
+ * grants and frozen pins. A passed expires_at counts from its instant, before any job records it:
+ * frozen-on-expiry then means what the grants allowed among versions released before the end.
+ */
 export function decideAccess<V extends VersionRef>(
-  status: CustomerStatus,
+  customer: CustomerAccessState,
+  now: Date,
   grants: GrantRule[],
   pins: VersionRef[],
   catalog: (packageName: string) => V[],
 ): AccessDecision<V> {
-  switch (status) {
+  if (hasLapsed(customer, now)) {
+    return customer.onExpiry === 'expire'
+      ? { kind: 'denied', status: 'expired' }
+      : { kind: 'allowed', versions: versionsAllowedByGrants(grants, catalog, customer.expiresAt ?? undefined) };
+  }
+  switch (customer.status) {
     case 'active':
       return { kind: 'allowed', versions: versionsAllowedByGrants(grants, catalog) };
     case 'frozen':
       return { kind: 'allowed', versions: versionsPinned(pins, catalog) };
     case 'suspended':
     case 'expired':
-      return { kind: 'denied', status };
+      return { kind: 'denied', status: customer.status };
   }
 }

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { INTERNAL_ACTOR_HEADER, INTERNAL_ACTOR_PATTERN, setActor } from '../common/actor-context';
 import { DomainError } from '../common/domain-error';
 import { secretsEqual } from '../tokens/token-secret';
 import { TokensService } from '../tokens/tokens.service';
@@ -37,12 +38,24 @@ export class AuthGuard implements CanActivate {
     }
     if (secretsEqual(credentials.secret, this.config.adminToken)) {
       request.principal = { kind: 'admin' };
+      setActor(this.adminActor(request));
       return true;
     }
     if (await this.tokens.authenticate(credentials.secret)) {
       throw new DomainError(403, 'forbidden', 'Customer tokens cannot use the admin API');
     }
     throw new DomainError(401, 'unauthorized', 'Invalid admin token', undefined, challenge);
+  }
+
+  /** Other services calling with the admin token name themselves, so history says who acted. */
+  private adminActor(request: AuthenticatedRequest): string {
+    const header = request.headers[INTERNAL_ACTOR_HEADER];
+    if (header === undefined) return 'admin';
+    const name = Array.isArray(header) ? header[0] : header;
+    if (!INTERNAL_ACTOR_PATTERN.test(name)) {
+      throw new DomainError(400, 'invalid_actor', `${INTERNAL_ACTOR_HEADER} must match ${INTERNAL_ACTOR_PATTERN.source}`);
+    }
+    return `internal:${name}`;
   }
 
   private async admitCustomer(request: AuthenticatedRequest, credentials: ReturnType<typeof readCredentials>): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { AccessVersion } from './access-version.service';
+import { Clock } from './clock';
 
 /** Process-wide singletons every feature module may inject. */
 @Global()
@@ -9,8 +10,8 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, AccessVersion],
-      exports: [APP_CONFIG, AccessVersion],
+      providers: [{ provide: APP_CONFIG, useValue: config }, AccessVersion, Clock],
+      exports: [APP_CONFIG, AccessVersion, Clock],
     };
   }
 }

@@ -7,8 +7,10 @@ import { FrozenVersion } from '../access/frozen-version.entity';
 import { decideAccess } from '../access/visibility';
 import { Principal } from '../auth/auth.decorators';
 import { AccessVersion } from '../common/access-version.service';
+import { Clock } from '../common/clock';
 import { compareVersions } from '../composer-semver';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { hasLapsed } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { Package } from '../packages/package.entity';
 import { PackageVersion } from '../packages/package-version.entity';
@@ -27,9 +29,10 @@ export interface VisiblePackage {
   lastModified: Date;
 }
 
+/** `validUntil` (epoch ms): when the view stops being true by the passage of time alone. */
 export type RepositoryView =
-  | { kind: 'denied'; status: 'suspended' | 'expired' }
-  | { kind: 'allowed'; packages: Map<string, VisiblePackage>; root: EncodedDocument };
+  | { kind: 'denied'; status: 'suspended' | 'expired'; validUntil?: number }
+  | { kind: 'allowed'; packages: Map<string, VisiblePackage>; root: EncodedDocument; validUntil?: number };
 
 export interface EncodedDocument {
   body: Buffer;
@@ -64,6 +67,7 @@ export class RepositoryViews {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessVersion: AccessVersion,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   private dropIfStale(): void {
@@ -84,7 +88,7 @@ export class RepositoryViews {
     this.dropIfStale();
     const key = principal.kind === 'admin' ? 'admin' : principal.customerId;
     const cached = this.views.get(key);
-    if (cached) return cached;
+    if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
     const stamp = this.accessVersion.value;
     const view = principal.kind === 'admin' ? await this.buildAdminView(stamp) : await this.buildCustomerView(principal.customerId, stamp);
     this.storeIfCurrent(this.views, key, view, stamp, MAX_CACHED_VIEWS);
@@ -121,29 +125,32 @@ export class RepositoryViews {
     const customer = await manager.findOneBy(Customer, { id: customerId });
     // A token always belongs to an existing customer (ON DELETE CASCADE); a race with deletion sees nothing.
     if (!customer) return this.allowedView(new Map());
-    if (customer.status === 'suspended' || customer.status === 'expired') return { kind: 'denied', status: customer.status };
-
+    const now = this.clock.now();
     const [grants, pins] = await Promise.all([
-      customer.status === 'active' ? manager.findBy(AccessGrant, { customerId }) : Promise.resolve([]),
+      manager.findBy(AccessGrant, { customerId }),
       customer.status === 'frozen' ? manager.findBy(FrozenVersion, { customerId }) : Promise.resolve([]),
     ]);
     const names = [...new Set([...grants.map((g) => g.packageName), ...pins.map((p) => p.packageName)])];
     const catalog = await this.loadCatalog(names, stamp);
-    const decision = decideAccess(customer.status, grants, pins, (name) => catalog.get(name)?.versions ?? []);
-    if (decision.kind === 'denied') return decision;
+    const decision = decideAccess(customer, now, grants, pins, (name: string) => catalog.get(name)?.versions ?? []);
+    // Time alone changes access when the subscription ends; such a view must not outlive that instant.
+    const validUntil = customer.expiresAt && customer.expiresAt > now ? customer.expiresAt.getTime() : undefined;
+    if (decision.kind === 'denied') return { ...decision, validUntil };
 
+    // Metadata a client cached before the end must not be revalidated as unchanged after it.
+    const lapsedAt = hasLapsed(customer, now) && customer.expiresAt ? new Date(Math.ceil(customer.expiresAt.getTime() / 1000) * 1000) : new Date(0);
     const packages = new Map<string, VisiblePackage>();
     for (const [name, versions] of decision.versions) {
       const contentsChangedAt = catalog.get(name)?.contentsChangedAt ?? new Date(0);
-      const lastModified = customer.accessChangedAt > contentsChangedAt ? customer.accessChangedAt : contentsChangedAt;
+      const lastModified = new Date(Math.max(customer.accessChangedAt.getTime(), contentsChangedAt.getTime(), lapsedAt.getTime()));
       packages.set(name, { name, versions, lastModified });
     }
-    return this.allowedView(packages);
+    return this.allowedView(packages, validUntil);
   }
 
-  private allowedView(packages: Map<string, VisiblePackage>): RepositoryView {
+  private allowedView(packages: Map<string, VisiblePackage>, validUntil?: number): RepositoryView {
     const names = [...packages.keys()].sort();
-    return { kind: 'allowed', packages, root: encode(rootDocument(this.config.publicUrl, names)) };
+    return { kind: 'allowed', packages, root: encode(rootDocument(this.config.publicUrl, names)), validUntil };
   }
 
   /** Loads (or reuses) the catalog entries for these package names in one query. */

@@ -19,6 +19,12 @@ export interface AppConfig {
   adminTokenGenerated: boolean;
   maxArchiveBytes: number;
   accessDeniedContact: string;
+  /** How often the expiry sweep records lapsed subscriptions; 0 disables the timer. */
+  expirySweepSeconds: number;
+  /** Unset: the Stripe webhook receiver answers 404. */
+  stripeWebhookSecret: string | undefined;
+  /** Unset: the Paddle webhook receiver answers 404. */
+  paddleWebhookSecret: string | undefined;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -89,6 +95,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const admin = resolveAdminToken(env, nodeEnv, dataDir);
   const maxArchiveMb = readInteger(env, 'MAX_ARCHIVE_MB', 100, 1, 10240);
   const accessDeniedContact = env.ACCESS_DENIED_CONTACT || 'Please contact the package vendor to restore access.';
+  const expirySweepSeconds = readInteger(env, 'EXPIRY_SWEEP_SECONDS', 60, 0, 86400);
   return {
     nodeEnv,
     port,
@@ -100,5 +107,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminTokenGenerated: admin.generated,
     maxArchiveBytes: maxArchiveMb * 1024 * 1024,
     accessDeniedContact,
+    expirySweepSeconds,
+    stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
   };
 }

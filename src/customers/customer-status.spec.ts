@@ -1,4 +1,4 @@
-import { CUSTOMER_STATUSES, CustomerStatus, InvalidStatusTransitionError, planStatusChange, statusGrantsAccess } from './customer-status';
+import { CUSTOMER_STATUSES, CustomerStatus, effectiveStatus, InvalidStatusTransitionError, planStatusChange, statusGrantsAccess } from './customer-status';
 
 describe('planStatusChange', () => {
   const allowed: Array<[CustomerStatus, CustomerStatus]> = [
@@ -41,5 +41,26 @@ describe('statusGrantsAccess', () => {
     ['expired', false],
   ])('%s -> %s', (status, expected) => {
     expect(statusGrantsAccess(status)).toBe(expected);
+  });
+});
+
+describe('effectiveStatus', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const past = new Date('2026-05-31T23:59:59Z');
+  const future = new Date('2026-06-01T00:00:01Z');
+
+  it.each<[CustomerStatus, Date | null, 'expire' | 'freeze', CustomerStatus]>([
+    ['active', null, 'freeze', 'active'],
+    ['active', future, 'freeze', 'active'],
+    ['active', past, 'freeze', 'frozen'],
+    ['active', past, 'expire', 'expired'],
+    ['active', now, 'expire', 'expired'],
+    ['suspended', past, 'freeze', 'frozen'],
+    ['suspended', past, 'expire', 'expired'],
+    ['suspended', future, 'expire', 'suspended'],
+    ['frozen', past, 'expire', 'frozen'],
+    ['expired', past, 'freeze', 'expired'],
+  ])('%s with expires_at %s and on_expiry %s is treated as %s', (status, expiresAt, onExpiry, expected) => {
+    expect(effectiveStatus({ status, expiresAt, onExpiry }, now)).toBe(expected);
   });
 });

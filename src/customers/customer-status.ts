@@ -27,6 +27,25 @@ export function planStatusChange(from: CustomerStatus, to: CustomerStatus): 'cha
   return 'change';
 }
 
+export const ON_EXPIRY_ACTIONS = ['expire', 'freeze'] as const;
+export type OnExpiry = (typeof ON_EXPIRY_ACTIONS)[number];
+
+export function statusAfterExpiry(onExpiry: OnExpiry): CustomerStatus {
+  return onExpiry === 'expire' ? 'expired' : 'frozen';
+}
+
+/**
+ * A subscription end applies from its very instant, before any job records it: an active or
+ * suspended customer whose expires_at has passed is treated as their on_expiry status.
+ */
+export function hasLapsed(customer: { status: CustomerStatus; expiresAt: Date | null }, now: Date): boolean {
+  return (customer.status === 'active' || customer.status === 'suspended') && customer.expiresAt !== null && customer.expiresAt <= now;
+}
+
+export function effectiveStatus(customer: { status: CustomerStatus; expiresAt: Date | null; onExpiry: OnExpiry }, now: Date): CustomerStatus {
+  return hasLapsed(customer, now) ? statusAfterExpiry(customer.onExpiry) : customer.status;
+}
+
 /** Whether a status lets the customer install anything at all. */
 export function statusGrantsAccess(status: CustomerStatus): boolean {
   return status === 'active' || status === 'frozen';

@@ -1,8 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { CustomerStatus } from './customer-status';
+import { CustomerStatus, OnExpiry } from './customer-status';
 
 @Entity({ name: 'customers' })
 @Check('customers_status_check', `"status" IN ('active', 'suspended', 'frozen', 'expired')`)
+@Check('customers_on_expiry_check', `"on_expiry" IN ('expire', 'freeze')`)
 @Index('customers_created_at_id_idx', ['createdAt', 'id'])
 export class Customer {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 32, primaryKeyConstraintName: 'customers_pkey' })
@@ -27,6 +28,13 @@ export class Customer {
 
   @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true })
   statusChangedAt: Date | null;
+
+  /** When the subscription ends; from that instant the customer is treated per onExpiry. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ name: 'on_expiry', type: 'varchar', length: 16, default: 'freeze' })
+  onExpiry: OnExpiry;
 
   /** Moves forward (by at least a second) on every change to what the customer may install. */
   @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + interval '1 second')" })

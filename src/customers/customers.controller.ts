@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { Clock } from '../common/clock';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -20,7 +21,10 @@ import { UpdateCustomerDto } from './dto/update-customer.dto';
 @ApiAdminErrors()
 @Controller('api/v1/customers')
 export class CustomersController {
-  constructor(private readonly customers: CustomersService) {}
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly clock: Clock,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a customer and its first token (shown only in this response)' })
@@ -36,20 +40,20 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerPageDto })
   async list(@Query() query: ListCustomersQueryDto): Promise<CustomerPageDto> {
     const page = await this.customers.list(query);
-    return { ...page, data: page.data.map((customer) => CustomerDto.from(customer)) };
+    return { ...page, data: page.data.map((customer) => CustomerDto.from(customer, this.clock.now())) };
   }
 
   @Get('by-external/:externalId')
   @ApiOperation({ summary: 'Find a customer by the id your billing system knows it by' })
   @ApiOkResponse({ type: CustomerDto })
   async byExternalId(@Param('externalId') externalId: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.getByExternalId(externalId));
+    return CustomerDto.from(await this.customers.getByExternalId(externalId), this.clock.now());
   }
 
   @Get(':id')
   @ApiOkResponse({ type: CustomerDto })
   async get(@Param('id') id: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.get(id));
+    return CustomerDto.from(await this.customers.get(id), this.clock.now());
   }
 
   @Patch(':id')
@@ -57,7 +61,7 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
   async update(@Param('id') id: string, @Body() body: UpdateCustomerDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.update(id, body));
+    return CustomerDto.from(await this.customers.update(id, body), this.clock.now());
   }
 
   @Delete(':id')
@@ -74,7 +78,7 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   async suspend(@Param('id') id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.changeStatus(id, 'suspended', body.reason ?? null));
+    return CustomerDto.from(await this.customers.changeStatus(id, 'suspended', body.reason ?? null), this.clock.now());
   }
 
   @Post(':id/reactivate')
@@ -82,7 +86,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'Restore full access to granted packages; idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   async reactivate(@Param('id') id: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.changeStatus(id, 'active', null));
+    return CustomerDto.from(await this.customers.changeStatus(id, 'active', null), this.clock.now());
   }
 
   @Post(':id/expire')
@@ -91,6 +95,6 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   async expire(@Param('id') id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.changeStatus(id, 'expired', body.reason ?? null));
+    return CustomerDto.from(await this.customers.changeStatus(id, 'expired', body.reason ?? null), this.clock.now());
   }
 }

@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AccessVersion } from '../common/access-version.service';
-import { ConflictError } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { Page } from '../common/pagination.dto';
+import { Clock } from '../common/clock';
+import { BadRequestError, ConflictError } from '../common/domain-error';
+import { HistoryService } from '../history/history.service';
 import { TokensService } from '../tokens/tokens.service';
+import { customerSnapshot, snapshotDiff } from './customer-snapshot';
 import { CustomerNotFoundError, findCustomerOrFail, markAccessChanged } from './customer-lookup';
-import { CustomerStatus, planStatusChange } from './customer-status';
+import { CustomerStatus, effectiveStatus, planStatusChange } from './customer-status';
 import { Customer } from './customer.entity';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { ListCustomersQueryDto } from './dto/list-customers.query';
@@ -29,6 +32,8 @@ export class CustomersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokensService,
     private readonly accessVersion: AccessVersion,
+    private readonly history: HistoryService,
+    private readonly clock: Clock,
   ) {}
 
   async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
@@ -43,10 +48,14 @@ export class CustomersService {
           status: 'active',
           statusReason: null,
           statusChangedAt: null,
+          expiresAt: parseExpiry(input.expires_at),
+          onExpiry: input.on_expiry ?? 'freeze',
         });
         await manager.insert(Customer, customer);
+        const created = await manager.findOneByOrFail(Customer, { id: customer.id });
+        await this.history.record(manager, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(created) });
         const { secret } = await this.tokens.issueWith(manager, customer.id, 'default', null);
-        return { customer: await manager.findOneByOrFail(Customer, { id: customer.id }), token: secret };
+        return { customer: created, token: secret };
       });
     } catch (error) {
       if (isUniqueViolation(error) && externalId) throw new DuplicateExternalIdError(externalId);
@@ -86,10 +95,18 @@ export class CustomersService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const customer = await findCustomerOrFail(manager, id, true);
+        const before = customerSnapshot(customer);
         if (input.name !== undefined) customer.name = input.name;
         if (input.email !== undefined) customer.email = input.email;
         if (input.external_id !== undefined) customer.externalId = input.external_id;
-        return manager.save(customer);
+        if (input.expires_at !== undefined) customer.expiresAt = parseExpiry(input.expires_at);
+        if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
+        const diff = snapshotDiff(before, customerSnapshot(customer));
+        if (!diff) return customer;
+        await manager.save(customer);
+        if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined) await markAccessChanged(manager, id);
+        await this.history.record(manager, { customerId: id, type: 'customer.updated', ...diff });
+        return manager.findOneByOrFail(Customer, { id });
       });
     } catch (error) {
       if (isUniqueViolation(error) && input.external_id) throw new DuplicateExternalIdError(input.external_id);
@@ -99,9 +116,10 @@ export class CustomersService {
 
   async remove(id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await findCustomerOrFail(manager, id, true);
-      // Tokens, grants and frozen versions go with it through ON DELETE CASCADE.
+      const customer = await findCustomerOrFail(manager, id, true);
+      // Tokens, grants and frozen versions go with it through ON DELETE CASCADE; history stays.
       await manager.delete(Customer, { id });
+      await this.history.record(manager, { customerId: id, type: 'customer.deleted', before: customerSnapshot(customer) });
     });
     this.accessVersion.bump();
   }
@@ -115,12 +133,30 @@ export class CustomersService {
   /** For callers that change more than the status in the same transaction (freezing). */
   async changeStatusWith(manager: EntityManager, id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
     const customer = await findCustomerOrFail(manager, id, true);
-    if (planStatusChange(customer.status, target) === 'unchanged') return customer;
+    const now = this.clock.now();
+    // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
+    if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) return customer;
+    const before = { status: customer.status, status_reason: customer.statusReason };
     customer.status = target;
     customer.statusReason = reason;
-    customer.statusChangedAt = new Date();
+    customer.statusChangedAt = now;
+    // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
+    if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
     await manager.save(customer);
+    await this.history.record(manager, {
+      customerId: id,
+      type: 'customer.status_changed',
+      before,
+      after: { status: target, status_reason: reason },
+    });
     await markAccessChanged(manager, id);
     return manager.findOneByOrFail(Customer, { id });
   }
+}
+
+function parseExpiry(value: string | null | undefined): Date | null {
+  if (value === undefined || value === null) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new BadRequestError('invalid_expires_at', `expires_at "${value}" is not a valid date`);
+  return date;
 }

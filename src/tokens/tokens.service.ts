@@ -2,6 +2,8 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AccessVersion } from '../common/access-version.service';
+import { Clock } from '../common/clock';
+import { HistoryService } from '../history/history.service';
 import { BadRequestError, NotFoundError } from '../common/domain-error';
 import { ID_PATTERN, newId } from '../common/ids';
 import { findCustomerOrFail } from '../customers/customer-lookup';
@@ -42,6 +44,8 @@ export class TokensService implements OnModuleDestroy {
     @InjectRepository(CustomerToken) private readonly tokens: Repository<CustomerToken>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessVersion: AccessVersion,
+    private readonly history: HistoryService,
+    private readonly clock: Clock,
   ) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
     this.flushTimer.unref();
@@ -66,12 +70,13 @@ export class TokensService implements OnModuleDestroy {
     });
     await manager.insert(CustomerToken, record);
     const saved = await manager.findOneByOrFail(CustomerToken, { id: record.id });
+    await this.history.record(manager, { customerId, type: 'token.issued', after: tokenSnapshot(saved) });
     return { record: saved, secret };
   }
 
   async issue(customerId: string, label: string | undefined, expiresAt: string | undefined): Promise<IssuedToken> {
     const expiry = expiresAt === undefined ? null : new Date(expiresAt);
-    if (expiry && expiry.getTime() <= Date.now()) {
+    if (expiry && expiry.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestError('expiry_in_past', 'expires_at must be in the future');
     }
     const issued = await this.dataSource.transaction(async (manager) => {
@@ -90,8 +95,10 @@ export class TokensService implements OnModuleDestroy {
   async revoke(customerId: string, tokenId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await findCustomerOrFail(manager, customerId);
-      const result = ID_PATTERN.test(tokenId) ? await manager.delete(CustomerToken, { id: tokenId, customerId }) : { affected: 0 };
-      if (!result.affected) throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${tokenId}"`);
+      const token = ID_PATTERN.test(tokenId) ? await manager.findOneBy(CustomerToken, { id: tokenId, customerId }) : null;
+      if (!token) throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${tokenId}"`);
+      await manager.delete(CustomerToken, { id: tokenId });
+      await this.history.record(manager, { customerId, type: 'token.revoked', before: tokenSnapshot(token) });
     });
     this.accessVersion.bump();
   }
@@ -109,7 +116,7 @@ export class TokensService implements OnModuleDestroy {
       if (stamp === this.accessVersion.value) this.cache.set(hash, cached);
     }
     const token = cached.token;
-    if (!token || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) return null;
+    if (!token || (token.expiresAt && token.expiresAt.getTime() <= this.clock.now().getTime())) return null;
     return { tokenId: token.tokenId, customerId: token.customerId };
   }
 
@@ -129,4 +136,13 @@ export class TokensService implements OnModuleDestroy {
       this.logger.warn(`Could not record token use: ${(error as Error).message}`);
     }
   }
+}
+
+function tokenSnapshot(token: CustomerToken): Record<string, unknown> {
+  return {
+    token_id: token.id,
+    label: token.label,
+    prefix: token.prefix,
+    expires_at: token.expiresAt ? token.expiresAt.toISOString() : null,
+  };
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -31,4 +32,19 @@ export class CreateCustomerDto {
   @IsNotEmpty()
   @MaxLength(200)
   external_id?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    example: '2027-01-01T00:00:00Z',
+    description: 'End of the subscription; from this instant the customer is treated per on_expiry',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expires_at?: string | null;
+
+  @ApiPropertyOptional({ enum: ON_EXPIRY_ACTIONS, default: 'freeze', description: 'freeze: keep versions released before expires_at; expire: no access' })
+  @IsOptional()
+  @IsIn(ON_EXPIRY_ACTIONS)
+  on_expiry?: OnExpiry;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CUSTOMER_STATUSES, CustomerStatus } from '../customer-status';
+import { CUSTOMER_STATUSES, CustomerStatus, effectiveStatus, ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 import { Customer } from '../customer.entity';
 
 export class CustomerDto {
@@ -15,11 +15,21 @@ export class CustomerDto {
   @ApiProperty({ example: 'stripe_cus_abc123', nullable: true, type: String })
   external_id: string | null;
 
-  @ApiProperty({ enum: CUSTOMER_STATUSES, example: 'active' })
+  @ApiProperty({
+    enum: CUSTOMER_STATUSES,
+    example: 'active',
+    description: 'As applied right now: a passed expires_at counts even before the expiry sweep records it',
+  })
   status: CustomerStatus;
 
   @ApiProperty({ nullable: true, type: String, example: null })
   status_reason: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
+  expires_at: string | null;
+
+  @ApiProperty({ enum: ON_EXPIRY_ACTIONS, example: 'freeze' })
+  on_expiry: OnExpiry;
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
   status_changed_at: string | null;
@@ -30,14 +40,16 @@ export class CustomerDto {
   @ApiProperty({ format: 'date-time' })
   updated_at: string;
 
-  static from(customer: Customer): CustomerDto {
+  static from(customer: Customer, now: Date): CustomerDto {
     return {
       id: customer.id,
       name: customer.name,
       email: customer.email,
       external_id: customer.externalId,
-      status: customer.status,
+      status: effectiveStatus(customer, now),
       status_reason: customer.statusReason,
+      expires_at: customer.expiresAt ? customer.expiresAt.toISOString() : null,
+      on_expiry: customer.onExpiry,
       status_changed_at: customer.statusChangedAt ? customer.statusChangedAt.toISOString() : null,
       created_at: customer.createdAt.toISOString(),
       updated_at: customer.updatedAt.toISOString(),

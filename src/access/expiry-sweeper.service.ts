@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { runAsActor } from '../common/actor-context';
+import { Clock } from '../common/clock';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { Customer } from '../customers/customer.entity';
+import { AccessService } from './access.service';
+
+const BATCH = 200;
+
+/**
+ * Records subscription ends as status changes (with history). Access itself never waits for it:
+ * the repository already treats a passed expires_at as the end, from its very instant.
+ */
+@Injectable()
+export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExpirySweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.expirySweepSeconds === 0) return;
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: Error) => this.logger.error(`Expiry sweep failed: ${error.message}`));
+    }, this.config.expirySweepSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Applies on_expiry to every customer whose expires_at has passed; returns how many changed. */
+  sweep(): Promise<number> {
+    this.running ??= this.sweepAll().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sweepAll(): Promise<number> {
+    let changed = 0;
+    for (;;) {
+      const due = await this.dataSource.manager
+        .createQueryBuilder(Customer, 'c')
+        .select(['c.id', 'c.expiresAt'])
+        .where("c.status IN ('active', 'suspended')")
+        .andWhere('c.expires_at <= :now', { now: this.clock.now() })
+        .orderBy('c.expires_at', 'ASC')
+        .take(BATCH)
+        .getMany();
+      for (const customer of due) {
+        const endedAt = customer.expiresAt as Date;
+        await runAsActor('system', () => this.access.applyExpiry(customer.id, endedAt, `Subscription ended at ${endedAt.toISOString()}`));
+        changed += 1;
+      }
+      if (due.length < BATCH) return changed;
+    }
+  }
+}

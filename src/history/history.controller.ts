@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { PaginationQueryDto } from '../common/pagination.dto';
+import { EventDto, EventPageDto, ListEventsQueryDto } from './dto/event.dto';
+import { HistoryService } from './history.service';
+
+@ApiTags('history')
+@ApiAdminErrors()
+@Controller('api/v1')
+export class HistoryController {
+  constructor(private readonly history: HistoryService) {}
+
+  @Get('customers/:id/events')
+  @ApiOperation({ summary: "A customer's history, newest first: who changed what, when, before and after" })
+  @ApiOkResponse({ type: EventPageDto })
+  async forCustomer(@Param('id') customerId: string, @Query() query: PaginationQueryDto): Promise<EventPageDto> {
+    const page = await this.history.forCustomer(customerId, query.limit, query.offset);
+    return { ...page, data: page.data.map((event) => EventDto.from(event)) };
+  }
+
+  @Get('events')
+  @ApiOperation({ summary: 'All history, newest first, filtered by type, customer and time range (also for deleted customers)' })
+  @ApiOkResponse({ type: EventPageDto })
+  async search(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {
+    const page = await this.history.search(query);
+    return { ...page, data: page.data.map((event) => EventDto.from(event)) };
+  }
+}
