@@ -4,11 +4,13 @@ import { PackagesModule } from '../packages/packages.module';
 import { ComposerRepositoryController } from './composer-repository.controller';
 import { ComposerRepositoryService } from './composer-repository.service';
 import { Download } from './download.entity';
+import { DownloadsController } from './downloads.controller';
+import { DownloadsService } from './downloads.service';
 import { RepositoryViews } from './repository-views.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Download]), PackagesModule],
-  controllers: [ComposerRepositoryController],
-  providers: [ComposerRepositoryService, RepositoryViews],
+  controllers: [ComposerRepositoryController, DownloadsController],
+  providers: [ComposerRepositoryService, RepositoryViews, DownloadsService],
 })
 export class ComposerRepositoryModule {}

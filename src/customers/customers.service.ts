@@ -93,7 +93,7 @@ export class CustomersService {
 
   async update(id: string, input: UpdateCustomerDto): Promise<Customer> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const updated = await this.dataSource.transaction(async (manager) => {
         const customer = await findCustomerOrFail(manager, id, true);
         const before = customerSnapshot(customer);
         if (input.name !== undefined) customer.name = input.name;
@@ -108,6 +108,9 @@ export class CustomersService {
         await this.history.record(manager, { customerId: id, type: 'customer.updated', ...diff });
         return manager.findOneByOrFail(Customer, { id });
       });
+      // expires_at and on_expiry decide access; cached repository views must not outlive them.
+      this.accessVersion.bump();
+      return updated;
     } catch (error) {
       if (isUniqueViolation(error) && input.external_id) throw new DuplicateExternalIdError(input.external_id);
       throw error;

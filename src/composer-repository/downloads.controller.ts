@@ -1,0 +1,28 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { PaginationQueryDto } from '../common/pagination.dto';
+import { DownloadsService } from './downloads.service';
+import { DownloadCountDto, DownloadCountsQueryDto, DownloadDto, DownloadPageDto } from './dto/download.dto';
+
+@ApiTags('downloads')
+@ApiAdminErrors()
+@Controller('api/v1')
+export class DownloadsController {
+  constructor(private readonly downloads: DownloadsService) {}
+
+  @Get('customers/:id/downloads')
+  @ApiOperation({ summary: 'Dist archives this customer downloaded, newest first' })
+  @ApiOkResponse({ type: DownloadPageDto })
+  async forCustomer(@Param('id') customerId: string, @Query() query: PaginationQueryDto): Promise<DownloadPageDto> {
+    const page = await this.downloads.forCustomer(customerId, query.limit, query.offset);
+    return { ...page, data: page.data.map((download) => DownloadDto.from(download)) };
+  }
+
+  @Get('downloads')
+  @ApiOperation({ summary: 'Download counts per package (or per version with ?package=), filtered by customer and time' })
+  @ApiOkResponse({ type: [DownloadCountDto] })
+  counts(@Query() query: DownloadCountsQueryDto): Promise<DownloadCountDto[]> {
+    return this.downloads.counts(query);
+  }
+}

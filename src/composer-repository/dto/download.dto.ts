@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PACKAGE_NAME_PATTERN, PACKAGE_NAME_RULE } from '../../packages/package-name';
+import { Download } from '../download.entity';
+
+export class DownloadDto {
+  @ApiProperty({ example: 'acme/widget' })
+  package: string;
+
+  @ApiProperty({ example: '2.1.0' })
+  version: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'tkn_8Gq2Lm0Zp4Rt6Vx9Bc1D' })
+  token_id: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  downloaded_at: string;
+
+  static from(download: Download): DownloadDto {
+    return {
+      package: download.packageName,
+      version: download.version,
+      token_id: download.tokenId,
+      downloaded_at: download.downloadedAt.toISOString(),
+    };
+  }
+}
+
+export class DownloadPageDto {
+  @ApiProperty({ type: [DownloadDto] })
+  data: DownloadDto[];
+
+  @ApiProperty()
+  total: number;
+
+  @ApiProperty()
+  limit: number;
+
+  @ApiProperty()
+  offset: number;
+}
+
+export class DownloadCountsQueryDto {
+  @ApiPropertyOptional({ example: 'acme/widget', description: 'Count per version of this package instead of per package' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(PACKAGE_NAME_PATTERN, { message: `package: ${PACKAGE_NAME_RULE}` })
+  package?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  customer_id?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+}
+
+export class DownloadCountDto {
+  @ApiProperty({ example: 'acme/widget' })
+  package: string;
+
+  @ApiPropertyOptional({ example: '2.1.0', description: 'Present when counting per version' })
+  version?: string;
+
+  @ApiProperty({ example: 42 })
+  downloads: number;
+
+  @ApiProperty({ format: 'date-time' })
+  last_downloaded_at: string;
+}
