@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiExcludeEndpoint, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
 import { CurrentPrincipal, CustomerAuth, Principal } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
@@ -110,7 +111,7 @@ export class ComposerRepositoryController {
       'Content-Length': version.sizeBytes,
       'Content-Disposition': `attachment; filename="${vendor}-${name}-${version.version.replace(/[^\w.-]/g, '_')}.zip"`,
     });
-    stream.on('error', () => response.destroy());
-    stream.pipe(response);
+    // pipeline closes the file when the client goes away mid-download.
+    pipeline(stream, response).catch(() => response.destroy());
   }
 }

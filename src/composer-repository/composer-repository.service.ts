@@ -28,13 +28,18 @@ export class ComposerRepositoryService {
   async download(principal: Principal, version: PackageVersion): Promise<Readable> {
     const stream = await this.storage.open(version.storageKey);
     if (principal.kind === 'customer') {
-      await this.downloads.insert({
-        customerId: principal.customerId,
-        tokenId: principal.tokenId,
-        packageName: version.packageName,
-        version: version.version,
-        versionNormalized: version.versionNormalized,
-      });
+      try {
+        await this.downloads.insert({
+          customerId: principal.customerId,
+          tokenId: principal.tokenId,
+          packageName: version.packageName,
+          version: version.version,
+          versionNormalized: version.versionNormalized,
+        });
+      } catch (error) {
+        stream.destroy();
+        throw error;
+      }
     }
     return stream;
   }
