@@ -68,6 +68,14 @@ describe('Health and API documentation', () => {
       '/api/v1/customers/{id}/tokens',
       '/api/v1/customers/{id}/tokens/{tokenId}',
       '/api/v1/customers/{id}/packages',
+      '/api/v1/customers/{id}/events',
+      '/api/v1/customers/{id}/downloads',
+      '/api/v1/events',
+      '/api/v1/downloads',
+      '/api/v1/packages',
+      '/api/v1/packages/{vendor}/{name}',
+      '/packages.json',
+      '/p2/{vendor}/{file}',
       '/health',
     ]) {
       expect(paths).toContain(path);
