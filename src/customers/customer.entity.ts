@@ -30,6 +30,7 @@ export class Customer {
   statusChangedAt: Date | null;
 
   /** When the subscription ends; from that instant the customer is treated per onExpiry. */
+  @Index('customers_expires_at_idx', { where: `"status" IN ('active', 'suspended') AND "expires_at" IS NOT NULL` })
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
 
@@ -37,7 +38,7 @@ export class Customer {
   onExpiry: OnExpiry;
 
   /** Moves forward (by at least a second) on every change to what the customer may install. */
-  @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + interval '1 second')" })
+  @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + '00:00:01')" })
   accessChangedAt: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
