@@ -10,6 +10,7 @@ import { CustomersModule } from './customers/customers.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PackagesModule } from './packages/packages.module';
 import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -28,6 +29,7 @@ export class AppModule {
         AccessModule,
         PackagesModule,
         ComposerRepositoryModule,
+        IdempotencyModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { actorContextMiddleware } from './common/actor-context';
 import { createValidationPipe } from './common/validation';
+import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 
 /** Everything main.ts and the e2e tests must configure identically. */
 export function configureApp(app: INestApplication): void {
@@ -18,12 +19,14 @@ export function configureApp(app: INestApplication): void {
       .setTitle('Packyard')
       .setDescription(
         'Private Composer registry. The admin API lives under /api/v1 and needs `Authorization: Bearer <ADMIN_TOKEN>`. ' +
-          'The Composer repository itself is served at the root (packages.json) for customer tokens.',
+          'The Composer repository itself is served at the root (packages.json) for customer tokens. ' +
+          'Every admin POST accepts an `Idempotency-Key` header that makes retrying it safe.',
       )
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN' }, 'admin')
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Username "token", password: a customer token' }, 'customer')
       .build(),
   );
+  documentIdempotencyKey(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThanOrEqual, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { IdempotencyKey } from './idempotency-key.entity';
+import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency-errors';
+import { RecordedResponse } from './response-recorder';
+
+/** How long a key is remembered after its first request arrived. */
+export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/**
+ * A claim still in progress after this long belongs to a request that can no longer finish (the
+ * process died mid-request), so the key may be claimed again instead of answering 409 for a day.
+ * Far longer than any admin request takes.
+ */
+export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** A key released or expired between the claim and the look-up is simply claimed again. */
+const CLAIM_ATTEMPTS = 3;
+
+export interface Claim {
+  key: string;
+  token: string;
+}
+
+export type ClaimOutcome = { kind: 'claimed'; claim: Claim } | { kind: 'replay'; response: RecordedResponse };
+
+export type StoredKeyVerdict = 'replay' | 'reused' | 'in_progress' | 'claimable';
+
+/** What a request with `fingerprint` gets from a key that is already stored. */
+export function judgeStoredKey(
+  stored: Pick<IdempotencyKey, 'fingerprint' | 'status' | 'createdAt' | 'expiresAt'>,
+  fingerprint: string,
+  now: Date,
+): StoredKeyVerdict {
+  if (stored.expiresAt.getTime() <= now.getTime()) return 'claimable';
+  if (stored.status === 'in_progress' && stored.createdAt.getTime() <= now.getTime() - CLAIM_LEASE_MS) return 'claimable';
+  if (stored.fingerprint !== fingerprint) return 'reused';
+  return stored.status === 'completed' ? 'replay' : 'in_progress';
+}
+
+/**
+ * Idempotency keys of the admin API. A request claims its key before its route runs; the
+ * response (2xx–4xx) is then stored for replay, while a 5xx releases the key for a retry.
+ */
+@Injectable()
+export class IdempotencyService implements OnModuleDestroy {
+  private readonly logger = new Logger(IdempotencyService.name);
+  private readonly purgeTimer: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+    private readonly clock: Clock,
+  ) {
+    this.purgeTimer = setInterval(() => void this.purgeExpiredQuietly(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /**
+   * Claims `key` for a request, atomically: a new key is inserted, an expired key or an abandoned
+   * claim is overwritten, and anything else is judged against the stored request.
+   */
+  async claim(key: string, scope: string, fingerprint: string): Promise<ClaimOutcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      const now = this.clock.now();
+      const token = randomUUID();
+      const claimed: unknown[] = await this.keys.query(
+        `INSERT INTO "idempotency_keys" ("key", "scope", "fingerprint", "status", "claim_token", "created_at", "expires_at")
+         VALUES ($1, $2, $3, 'in_progress', $4, $5, $6)
+         ON CONFLICT ("key") DO UPDATE
+            SET "scope" = EXCLUDED."scope", "fingerprint" = EXCLUDED."fingerprint", "status" = EXCLUDED."status",
+                "claim_token" = EXCLUDED."claim_token", "created_at" = EXCLUDED."created_at", "expires_at" = EXCLUDED."expires_at",
+                "response_status" = NULL, "response_headers" = NULL, "response_body" = NULL
+          WHERE "idempotency_keys"."expires_at" <= $5
+             OR ("idempotency_keys"."status" = 'in_progress' AND "idempotency_keys"."created_at" <= $7)
+         RETURNING "key"`,
+        [key, scope, fingerprint, token, now, new Date(now.getTime() + KEY_LIFETIME_MS), new Date(now.getTime() - CLAIM_LEASE_MS)],
+      );
+      if (claimed.length === 1) return { kind: 'claimed', claim: { key, token } };
+
+      const stored = await this.keys.findOneBy({ key });
+      const verdict = stored ? judgeStoredKey(stored, fingerprint, this.clock.now()) : 'claimable';
+      if (stored && verdict === 'replay') {
+        return {
+          kind: 'replay',
+          response: { status: stored.responseStatus!, headers: stored.responseHeaders ?? {}, body: stored.responseBody ?? '' },
+        };
+      }
+      if (stored && verdict === 'reused') throw new IdempotencyKeyReusedError(key, stored.scope);
+      if (verdict === 'in_progress' || attempt === CLAIM_ATTEMPTS) throw new IdempotencyKeyInProgressError(key);
+    }
+  }
+
+  /** Stores the response of a claimed request; a claim taken over in the meantime is left alone. */
+  async complete(claim: Claim, response: RecordedResponse): Promise<void> {
+    await this.keys.update(
+      { key: claim.key, claimToken: claim.token, status: 'in_progress' },
+      { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: response.body },
+    );
+  }
+
+  /** Forgets a claim whose request failed on the server side, so that a retry runs it again. */
+  async release(claim: Claim): Promise<void> {
+    await this.keys.delete({ key: claim.key, claimToken: claim.token, status: 'in_progress' });
+  }
+
+  /** Deletes expired keys; they are already ignored, this only keeps the table small. */
+  async purgeExpired(): Promise<number> {
+    const result = await this.keys.delete({ expiresAt: LessThanOrEqual(this.clock.now()) });
+    return result.affected ?? 0;
+  }
+
+  private async purgeExpiredQuietly(): Promise<void> {
+    try {
+      await this.purgeExpired();
+    } catch (error) {
+      this.logger.warn(`Purging expired idempotency keys failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
