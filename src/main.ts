@@ -28,7 +28,11 @@ async function bootstrap(): Promise<void> {
     databaseUrl = embedded.url;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    bodyParser: false,
+    // The JSON parser keeps the exact bytes in request.rawBody: webhook signatures are computed over them.
+    rawBody: true,
+  });
   configureApp(app);
   const shutdown = async (signal: string) => {
     logger.log(`${signal} received, shutting down`);

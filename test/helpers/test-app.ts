@@ -69,6 +69,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
     bodyParser: false,
+    rawBody: true,
     logger: ['error', 'warn'],
   });
   configureApp(app);

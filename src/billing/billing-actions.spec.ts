@@ -1,0 +1,82 @@
+import type Stripe from 'stripe';
+import { AFTER_PAYMENT, AFTER_RENEWAL, BillingAction, PaddleNotification, paddleAction, stripeAction } from './billing-actions';
+
+const CREATED = 1_767_000_000;
+
+function stripeEvent(type: string, object: Record<string, unknown>): Stripe.Event {
+  return { id: 'evt_1', object: 'event', type, created: CREATED, data: { object } } as unknown as Stripe.Event;
+}
+
+const invoice = (extra: Record<string, unknown> = {}) => ({ id: 'in_1', object: 'invoice', customer: 'cus_A', number: 'INV-0042', attempt_count: 2, ...extra });
+const subscription = (status: string, extra: Record<string, unknown> = {}) => ({ id: 'sub_1', object: 'subscription', customer: 'cus_A', status, ...extra });
+
+describe('stripeAction', () => {
+  it.each<[string, Stripe.Event, Partial<BillingAction>]>([
+    ['a failed invoice payment suspends', stripeEvent('invoice.payment_failed', invoice()),
+      { kind: 'suspend', externalCustomerId: 'cus_A', reason: 'Stripe: payment failed for invoice INV-0042 (attempt 2)' }],
+    ['a paid invoice lifts only a suspension', stripeEvent('invoice.paid', invoice()),
+      { kind: 'reactivate', externalCustomerId: 'cus_A', reason: 'Stripe: invoice INV-0042 paid', from: AFTER_PAYMENT }],
+    ['a past_due subscription suspends', stripeEvent('customer.subscription.updated', subscription('past_due')),
+      { kind: 'suspend', externalCustomerId: 'cus_A', reason: 'Stripe: subscription sub_1 is past_due' }],
+    ['an unpaid subscription suspends', stripeEvent('customer.subscription.updated', subscription('unpaid')),
+      { kind: 'suspend', externalCustomerId: 'cus_A' }],
+    ['an active subscription restores access', stripeEvent('customer.subscription.updated', subscription('active')),
+      { kind: 'reactivate', externalCustomerId: 'cus_A', from: AFTER_RENEWAL }],
+    ['a new active subscription restores access', stripeEvent('customer.subscription.created', subscription('active')),
+      { kind: 'reactivate', externalCustomerId: 'cus_A', from: AFTER_RENEWAL }],
+    ['a trialing subscription changes nothing', stripeEvent('customer.subscription.updated', subscription('trialing')),
+      { kind: 'ignore', externalCustomerId: 'cus_A' }],
+    ['a paused subscription changes nothing', stripeEvent('customer.subscription.updated', subscription('paused')),
+      { kind: 'ignore' }],
+    ['a deleted subscription ends at ended_at', stripeEvent('customer.subscription.deleted', subscription('canceled', { ended_at: CREATED - 3600, canceled_at: CREATED - 7200 })),
+      { kind: 'end_subscription', externalCustomerId: 'cus_A', endedAt: new Date((CREATED - 3600) * 1000), reason: 'Stripe: subscription sub_1 ended' }],
+    ['without ended_at, at canceled_at', stripeEvent('customer.subscription.deleted', subscription('canceled', { ended_at: null, canceled_at: CREATED - 7200 })),
+      { kind: 'end_subscription', endedAt: new Date((CREATED - 7200) * 1000) }],
+    ['without either, when the event was created', stripeEvent('customer.subscription.deleted', subscription('canceled')),
+      { kind: 'end_subscription', endedAt: new Date(CREATED * 1000) }],
+    ['an expanded customer object is matched by its id', stripeEvent('invoice.payment_failed', invoice({ customer: { id: 'cus_B', object: 'customer' } })),
+      { kind: 'suspend', externalCustomerId: 'cus_B' }],
+    ['an invoice without a customer names none', stripeEvent('invoice.payment_failed', invoice({ customer: null })),
+      { kind: 'suspend', externalCustomerId: null }],
+    ['an invoice without a number is named by its id', stripeEvent('invoice.payment_failed', invoice({ number: null, attempt_count: 0 })),
+      { reason: 'Stripe: payment failed for invoice in_1' }],
+    ['any other event type is ignored', stripeEvent('charge.succeeded', { id: 'ch_1', customer: 'cus_A' }),
+      { kind: 'ignore', externalCustomerId: null, reason: 'Stripe event type charge.succeeded is not used' }],
+  ])('%s', (_name, event, expected) => {
+    expect(stripeAction(event)).toMatchObject(expected);
+  });
+});
+
+function paddleEvent(eventType: string, data: PaddleNotification['data'], occurredAt = '2026-01-10T12:00:00.000Z'): PaddleNotification {
+  return { event_id: 'evt_01', event_type: eventType, occurred_at: occurredAt, data };
+}
+
+describe('paddleAction', () => {
+  const subscriptionData = { id: 'sub_01', customer_id: 'ctm_A' };
+  it.each<[string, PaddleNotification, Partial<BillingAction>]>([
+    ['a past-due subscription suspends', paddleEvent('subscription.past_due', subscriptionData),
+      { kind: 'suspend', externalCustomerId: 'ctm_A', reason: 'Paddle: subscription sub_01 is past due' }],
+    ['a failed transaction payment suspends', paddleEvent('transaction.payment_failed', { id: 'txn_01', customer_id: 'ctm_A' }),
+      { kind: 'suspend', externalCustomerId: 'ctm_A', reason: 'Paddle: payment failed for transaction txn_01' }],
+    ['an activated subscription restores access', paddleEvent('subscription.activated', subscriptionData),
+      { kind: 'reactivate', externalCustomerId: 'ctm_A', from: AFTER_RENEWAL, reason: 'Paddle: subscription sub_01 activated' }],
+    ['a resumed subscription restores access', paddleEvent('subscription.resumed', subscriptionData),
+      { kind: 'reactivate', externalCustomerId: 'ctm_A', from: AFTER_RENEWAL, reason: 'Paddle: subscription sub_01 resumed' }],
+    ['a canceled subscription ends at canceled_at', paddleEvent('subscription.canceled', { ...subscriptionData, canceled_at: '2026-01-09T08:00:00Z' }),
+      { kind: 'end_subscription', externalCustomerId: 'ctm_A', endedAt: new Date('2026-01-09T08:00:00Z') }],
+    ['without canceled_at, when it occurred', paddleEvent('subscription.canceled', { ...subscriptionData, canceled_at: null }),
+      { kind: 'end_subscription', endedAt: new Date('2026-01-10T12:00:00.000Z') }],
+    ['a transaction without a customer names none', paddleEvent('transaction.payment_failed', { id: 'txn_01', customer_id: null }),
+      { kind: 'suspend', externalCustomerId: null }],
+    ['any other event type is ignored', paddleEvent('transaction.completed', { id: 'txn_01', customer_id: 'ctm_A' }),
+      { kind: 'ignore', externalCustomerId: null, reason: 'Paddle event type transaction.completed is not used' }],
+  ])('%s', (_name, event, expected) => {
+    expect(paddleAction(event)).toMatchObject(expected);
+  });
+
+  it('has no end time when the notification states none', () => {
+    const action = paddleAction({ event_id: 'evt_01', event_type: 'subscription.canceled', data: { id: 'sub_01', customer_id: 'ctm_A' } });
+    expect(action).toMatchObject({ kind: 'end_subscription', endedAt: null });
+  });
+});
+

@@ -1,0 +1,127 @@
+import type Stripe from 'stripe';
+import { CustomerStatus } from '../customers/customer-status';
+
+export const BILLING_PROVIDERS = ['stripe', 'paddle'] as const;
+export type BillingProvider = (typeof BILLING_PROVIDERS)[number];
+
+/**
+ * A settled invoice lifts only a payment suspension; a subscription that is (again) active also
+ * restores a customer whose previous subscription ended (frozen or expired).
+ */
+export const AFTER_PAYMENT: readonly CustomerStatus[] = ['suspended'];
+export const AFTER_RENEWAL: readonly CustomerStatus[] = ['suspended', 'frozen', 'expired'];
+
+/** What one verified billing event asks of the customer it names (by the provider's customer id). */
+export type BillingAction =
+  | { kind: 'suspend'; externalCustomerId: string | null; reason: string }
+  | { kind: 'reactivate'; externalCustomerId: string | null; reason: string; from: readonly CustomerStatus[] }
+    /** endedAt: when the provider says the subscription ended (null: not stated, i.e. now). */
+  | { kind: 'end_subscription'; externalCustomerId: string | null; reason: string; endedAt: Date | null }
+  | { kind: 'ignore'; externalCustomerId: string | null; reason: string };
+
+function stripeCustomerId(customer: string | { id: string } | null | undefined): string | null {
+  if (typeof customer === 'string') return customer || null;
+  return typeof customer?.id === 'string' ? customer.id : null;
+}
+
+function fromUnixSeconds(...candidates: Array<number | null | undefined>): Date | null {
+  const seconds = candidates.find((value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0);
+  return seconds === undefined ? null : new Date(seconds * 1000);
+}
+
+function fromIsoTimes(...candidates: Array<string | null | undefined>): Date | null {
+  for (const candidate of candidates) {
+    const date = typeof candidate === 'string' ? new Date(candidate) : undefined;
+    if (date && !Number.isNaN(date.getTime())) return date;
+  }
+  return null;
+}
+
+/** Maps a Stripe event whose signature was verified; pure, so every row of the mapping is unit-tested. */
+export function stripeAction(event: Stripe.Event): BillingAction {
+  switch (event.type) {
+    case 'invoice.payment_failed': {
+      const invoice = event.data.object;
+      const attempt = invoice.attempt_count ? ` (attempt ${invoice.attempt_count})` : '';
+      return {
+        kind: 'suspend',
+        externalCustomerId: stripeCustomerId(invoice.customer),
+        reason: `Stripe: payment failed for invoice ${invoice.number ?? invoice.id}${attempt}`,
+      };
+    }
+    case 'invoice.paid': {
+      const invoice = event.data.object;
+      return {
+        kind: 'reactivate',
+        externalCustomerId: stripeCustomerId(invoice.customer),
+        reason: `Stripe: invoice ${invoice.number ?? invoice.id} paid`,
+        from: AFTER_PAYMENT,
+      };
+    }
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated': {
+      const subscription = event.data.object;
+      const externalCustomerId = stripeCustomerId(subscription.customer);
+      const reason = `Stripe: subscription ${subscription.id} is ${subscription.status}`;
+      if (subscription.status === 'past_due' || subscription.status === 'unpaid') return { kind: 'suspend', externalCustomerId, reason };
+      if (subscription.status === 'active') return { kind: 'reactivate', externalCustomerId, reason, from: AFTER_RENEWAL };
+      return { kind: 'ignore', externalCustomerId, reason: `${reason}: no change to access` };
+    }
+    case 'customer.subscription.deleted': {
+      const subscription = event.data.object;
+      return {
+        kind: 'end_subscription',
+        externalCustomerId: stripeCustomerId(subscription.customer),
+        reason: `Stripe: subscription ${subscription.id} ended`,
+        endedAt: fromUnixSeconds(subscription.ended_at, subscription.canceled_at, event.created),
+      };
+    }
+    default:
+      return { kind: 'ignore', externalCustomerId: null, reason: `Stripe event type ${event.type} is not used` };
+  }
+}
+
+/**
+ * The fields of a Paddle Billing notification the mapping reads, in Paddle's own snake_case
+ * (https://developer.paddle.com/webhooks/overview). Only these are relied upon, so a notification
+ * carrying less of the subscription or transaction entity than documented still maps.
+ */
+export interface PaddleNotification {
+  event_id: string;
+  event_type: string;
+  occurred_at?: string;
+  data: {
+    id?: string;
+    customer_id?: string | null;
+    canceled_at?: string | null;
+  };
+}
+
+/** Maps a Paddle Billing notification whose signature was verified. */
+export function paddleAction(event: PaddleNotification): BillingAction {
+  const externalCustomerId = typeof event.data.customer_id === 'string' && event.data.customer_id ? event.data.customer_id : null;
+  const subject = event.data.id ?? 'unknown';
+  switch (event.event_type) {
+    case 'subscription.past_due':
+      return { kind: 'suspend', externalCustomerId, reason: `Paddle: subscription ${subject} is past due` };
+    case 'transaction.payment_failed':
+      return { kind: 'suspend', externalCustomerId, reason: `Paddle: payment failed for transaction ${subject}` };
+    case 'subscription.activated':
+    case 'subscription.resumed':
+      return {
+        kind: 'reactivate',
+        externalCustomerId,
+        reason: `Paddle: subscription ${subject} ${event.event_type === 'subscription.resumed' ? 'resumed' : 'activated'}`,
+        from: AFTER_RENEWAL,
+      };
+    case 'subscription.canceled':
+      return {
+        kind: 'end_subscription',
+        externalCustomerId,
+        reason: `Paddle: subscription ${subject} canceled`,
+        endedAt: fromIsoTimes(event.data.canceled_at, event.occurred_at),
+      };
+    default:
+      return { kind: 'ignore', externalCustomerId: null, reason: `Paddle event type ${event.event_type} is not used` };
+  }
+}

@@ -1,0 +1,38 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BillingProvider } from './billing-actions';
+
+export const WEBHOOK_OUTCOMES = ['applied', 'ignored_unknown_customer', 'ignored_event_type', 'unchanged'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+/**
+ * One billing event received from a provider, kept so that each event id is applied at most once:
+ * the primary key is what makes a replayed or concurrently re-delivered event a no-op.
+ */
+@Entity({ name: 'webhook_events' })
+@Check('webhook_events_provider_check', `"provider" IN ('stripe', 'paddle')`)
+@Check('webhook_events_outcome_check', `"outcome" IN ('applied', 'ignored_unknown_customer', 'ignored_event_type', 'unchanged')`)
+@Index('webhook_events_customer_id_idx', ['customerId', 'receivedAt'])
+export class WebhookEvent {
+  @PrimaryColumn({ name: 'provider', type: 'varchar', length: 16, primaryKeyConstraintName: 'webhook_events_pkey' })
+  provider: BillingProvider;
+
+  @PrimaryColumn({ name: 'event_id', type: 'varchar', length: 255, primaryKeyConstraintName: 'webhook_events_pkey' })
+  eventId: string;
+
+  @Column({ name: 'type', type: 'varchar', length: 100 })
+  type: string;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+
+  /** The Packyard customer the event was applied to; kept (no foreign key) after the customer is deleted. */
+  @Column({ name: 'customer_id', type: 'varchar', length: 32, nullable: true })
+  customerId: string | null;
+
+  /** The provider's customer id named by the event, so an unmatched one can be traced. */
+  @Column({ name: 'external_customer_id', type: 'varchar', length: 200, nullable: true })
+  externalCustomerId: string | null;
+
+  @Column({ name: 'outcome', type: 'varchar', length: 32 })
+  outcome: WebhookOutcome;
+}
