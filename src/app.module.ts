@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
+import { AccessChangeChannel } from './database/access-change-channel.service';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
@@ -37,6 +38,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        AccessChangeChannel,
       ],
     };
   }
