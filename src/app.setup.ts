@@ -1,12 +1,26 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { actorContextMiddleware } from './common/actor-context';
+import { ComposerFastPath } from './composer-repository/composer-fast-path';
 import { createValidationPipe } from './common/validation';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 
+/** Warm Composer metadata requests are answered before Express and Nest route them (see ComposerFastPath). */
+function installComposerFastPath(app: INestApplication): void {
+  const fastPath = app.get(ComposerFastPath);
+  const server = app.getHttpServer() as Server;
+  const routed = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!fastPath.tryServe(request, response)) for (const listener of routed) listener.call(server, request, response);
+  });
+}
+
 /** Everything main.ts and the e2e tests must configure identically. */
 export function configureApp(app: INestApplication): void {
+  installComposerFastPath(app);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.useBodyParser('json', { limit: '1mb' });

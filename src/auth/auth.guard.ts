@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { INTERNAL_ACTOR_HEADER, INTERNAL_ACTOR_PATTERN, setActor } from '../common/actor-context';
 import { DomainError } from '../common/domain-error';
-import { secretsEqual } from '../tokens/token-secret';
+import { secretMatcher } from '../tokens/token-secret';
 import { TokensService } from '../tokens/tokens.service';
 import { AUTH_KIND, AuthenticatedRequest, AuthKind } from './auth.decorators';
 import { readCredentials } from './credentials';
@@ -16,11 +16,15 @@ export const COMPOSER_REALM = 'Packyard';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly isAdminToken: (secret: string) => boolean;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.isAdminToken = secretMatcher(config.adminToken);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const kind =
@@ -36,7 +40,7 @@ export class AuthGuard implements CanActivate {
     if (!credentials || credentials.scheme !== 'bearer') {
       throw new DomainError(401, 'unauthorized', 'The admin API needs "Authorization: Bearer <ADMIN_TOKEN>"', undefined, challenge);
     }
-    if (secretsEqual(credentials.secret, this.config.adminToken)) {
+    if (this.isAdminToken(credentials.secret)) {
       request.principal = { kind: 'admin' };
       setActor(this.adminActor(request));
       return true;
@@ -63,7 +67,7 @@ export class AuthGuard implements CanActivate {
     if (!credentials) {
       throw new DomainError(401, 'unauthorized', 'Credentials required: use your Packyard token as the password', undefined, challenge);
     }
-    if (secretsEqual(credentials.secret, this.config.adminToken)) {
+    if (this.isAdminToken(credentials.secret)) {
       request.principal = { kind: 'admin' };
       return true;
     }

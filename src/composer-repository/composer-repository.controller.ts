@@ -5,33 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { CurrentPrincipal, CustomerAuth, Principal } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { accessDeniedResponse } from './access-denied';
+import { answerMetadata, answerRoot, parseMetadataFile, sendDenied, sendNotFound } from './composer-responses';
 import { ComposerRepositoryService } from './composer-repository.service';
-import { EncodedDocument } from './repository-views.service';
-
-function sendJson(request: Request, response: Response, document: EncodedDocument, lastModified?: Date): void {
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'private, no-cache',
-    Vary: 'Authorization, Accept-Encoding',
-  };
-  if (lastModified) headers['Last-Modified'] = lastModified.toUTCString();
-  const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
-  const body = gzip ? document.gzipped : document.body;
-  if (gzip) headers['Content-Encoding'] = 'gzip';
-  headers['Content-Length'] = body.length;
-  response.writeHead(200, headers);
-  response.end(body);
-}
-
-function notModifiedSince(request: Request, lastModified: Date): boolean {
-  const header = request.headers['if-modified-since'];
-  if (!header) return false;
-  const since = Date.parse(header);
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
-}
-
-const NOT_FOUND = Buffer.from(JSON.stringify({ statusCode: 404, error: 'not_found', message: 'No such package in this repository' }));
 
 @ApiTags('composer repository')
 @ApiBasicAuth('customer')
@@ -46,24 +21,12 @@ export class ComposerRepositoryController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private deny(response: Response, status: 'suspended' | 'expired'): void {
-    const { reasonPhrase, body } = accessDeniedResponse(status, this.config.accessDeniedContact);
-    response.writeHead(403, reasonPhrase, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    response.end(body);
-  }
-
-  private notFound(response: Response): void {
-    response.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': NOT_FOUND.length });
-    response.end(NOT_FOUND);
-  }
 
   @Get('packages.json')
   @ApiOperation({ summary: 'Composer 2 repository root, listing the packages this customer may see' })
   @ApiOkResponse({ description: '{"packages": [], "metadata-url": ".../p2/%package%.json", "available-packages": [...]}' })
   async root(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const view = await this.repository.view(principal);
-    if (view.kind === 'denied') return this.deny(response, view.status);
-    sendJson(request, response, view.root);
+    answerRoot(request, response, await this.repository.view(principal), this.config.accessDeniedContact);
   }
 
   @Get('p2/:vendor/:file')
@@ -78,17 +41,8 @@ export class ComposerRepositoryController {
     @Res() response: Response,
   ): Promise<void> {
     const view = await this.repository.view(principal);
-    if (view.kind === 'denied') return this.deny(response, view.status);
-    const match = /^(.+?)(~dev)?\.json$/.exec(file);
-    const visible = match ? view.packages.get(`${vendor}/${match[1]}`) : undefined;
-    const document = visible && this.repository.p2(visible, Boolean(match?.[2]));
-    if (!visible || !document) return this.notFound(response);
-    if (notModifiedSince(request, visible.lastModified)) {
-      response.writeHead(304, { 'Last-Modified': visible.lastModified.toUTCString(), Vary: 'Authorization, Accept-Encoding' });
-      response.end();
-      return;
-    }
-    sendJson(request, response, document, visible.lastModified);
+    const metadata = parseMetadataFile(vendor, file);
+    answerMetadata(request, response, view, this.config.accessDeniedContact, metadata, (visible, dev) => this.repository.p2(visible, dev));
   }
 
   @Get('dists/:vendor/:name/:version/:file')
@@ -102,9 +56,9 @@ export class ComposerRepositoryController {
     @Res() response: Response,
   ): Promise<void> {
     const view = await this.repository.view(principal);
-    if (view.kind === 'denied') return this.deny(response, view.status);
+    if (view.kind === 'denied') return sendDenied(response, view.status, this.config.accessDeniedContact);
     const version = view.packages.get(`${vendor}/${name}`)?.versions.find((v) => v.versionNormalized === versionNormalized);
-    if (!version || file !== `${version.shasum}.zip`) return this.notFound(response);
+    if (!version || file !== `${version.shasum}.zip`) return sendNotFound(response);
     const stream = await this.repository.download(principal, version);
     response.writeHead(200, {
       'Content-Type': 'application/zip',

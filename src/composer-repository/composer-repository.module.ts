@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PackagesModule } from '../packages/packages.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { ComposerFastPath } from './composer-fast-path';
 import { ComposerRepositoryController } from './composer-repository.controller';
 import { ComposerRepositoryService } from './composer-repository.service';
 import { Download } from './download.entity';
@@ -9,8 +11,9 @@ import { DownloadsService } from './downloads.service';
 import { RepositoryViews } from './repository-views.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Download]), PackagesModule],
+  imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
   controllers: [ComposerRepositoryController, DownloadsController],
-  providers: [ComposerRepositoryService, RepositoryViews, DownloadsService],
+  providers: [ComposerRepositoryService, RepositoryViews, DownloadsService, ComposerFastPath],
+  exports: [ComposerFastPath],
 })
 export class ComposerRepositoryModule {}

@@ -27,6 +27,8 @@ export interface VisiblePackage {
   name: string;
   versions: PackageVersion[];
   lastModified: Date;
+  /** Encoded p2 documents once asked for (null: no such versions); dropped with the view. */
+  documents: { tagged?: EncodedDocument | null; dev?: EncodedDocument | null };
 }
 
 /** `validUntil` (epoch ms): when the view stops being true by the passage of time alone. */
@@ -85,26 +87,42 @@ export class RepositoryViews {
   }
 
   async viewFor(principal: Principal): Promise<RepositoryView> {
-    this.dropIfStale();
+    const cached = this.cachedViewFor(principal);
+    if (cached) return cached;
     const key = principal.kind === 'admin' ? 'admin' : principal.customerId;
-    const cached = this.views.get(key);
-    if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
     const stamp = this.accessVersion.value;
     const view = principal.kind === 'admin' ? await this.buildAdminView(stamp) : await this.buildCustomerView(principal.customerId, stamp);
     this.storeIfCurrent(this.views, key, view, stamp, MAX_CACHED_VIEWS);
     return view;
   }
 
-  /** The p2 document for one package file of a view, encoded once per distinct content. */
+  /** The view from memory alone; undefined when it has to be built from the database. */
+  cachedViewFor(principal: Principal): RepositoryView | undefined {
+    this.dropIfStale();
+    const cached = this.views.get(principal.kind === 'admin' ? 'admin' : principal.customerId);
+    if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
+    return undefined;
+  }
+
+  /**
+   * The p2 document for one package file of a view, encoded once per distinct content (shared by
+   * every customer who sees the same versions) and then remembered on the view itself.
+   */
   p2For(visible: VisiblePackage, dev: boolean): EncodedDocument | undefined {
+    const flavour = dev ? 'dev' : 'tagged';
+    const remembered = visible.documents[flavour];
+    if (remembered !== undefined) return remembered ?? undefined;
     const versions = visible.versions.filter((version) => version.isDev === dev);
-    if (versions.length === 0) return undefined;
-    const key = `${visible.name}|${dev ? 'dev' : 'tagged'}|${versions.map((version) => version.id).join(',')}`;
-    let document = this.documents.get(key);
-    if (!document) {
-      document = encode(p2Document(visible.name, versions, this.config.publicUrl));
-      this.storeIfCurrent(this.documents, key, document, this.generation, MAX_CACHED_DOCUMENTS);
+    let document: EncodedDocument | undefined;
+    if (versions.length > 0) {
+      const key = `${visible.name}|${flavour}|${versions.map((version) => version.id).join(',')}`;
+      document = this.documents.get(key);
+      if (!document) {
+        document = encode(p2Document(visible.name, versions, this.config.publicUrl));
+        this.storeIfCurrent(this.documents, key, document, this.generation, MAX_CACHED_DOCUMENTS);
+      }
     }
+    visible.documents[flavour] = document ?? null;
     return document;
   }
 
@@ -114,7 +132,7 @@ export class RepositoryViews {
     const packages = new Map<string, VisiblePackage>();
     for (const entry of catalog.values()) {
       if (entry && entry.versions.length > 0) {
-        packages.set(entry.name, { name: entry.name, versions: entry.versions, lastModified: entry.contentsChangedAt });
+        packages.set(entry.name, { name: entry.name, versions: entry.versions, lastModified: entry.contentsChangedAt, documents: {} });
       }
     }
     return this.allowedView(packages);
@@ -143,7 +161,7 @@ export class RepositoryViews {
     for (const [name, versions] of decision.versions) {
       const contentsChangedAt = catalog.get(name)?.contentsChangedAt ?? new Date(0);
       const lastModified = new Date(Math.max(customer.accessChangedAt.getTime(), contentsChangedAt.getTime(), lapsedAt.getTime()));
-      packages.set(name, { name, versions, lastModified });
+      packages.set(name, { name, versions, lastModified, documents: {} });
     }
     return this.allowedView(packages, validUntil);
   }

@@ -18,11 +18,13 @@ export function visiblePrefix(token: string): string {
   return token.slice(0, VISIBLE_PREFIX_LENGTH);
 }
 
-/** Compares digests, so the comparison takes the same time whatever the inputs' lengths. */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+/**
+ * A constant-time check against one secret. It compares digests, so the time taken does not
+ * depend on the inputs' lengths; the expected digest is computed once.
+ */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const expectedDigest = createHash('sha256').update(expected, 'utf8').digest();
+  return (given) => timingSafeEqual(createHash('sha256').update(given, 'utf8').digest(), expectedDigest);
 }
 
 export function looksLikeCustomerToken(value: string): boolean {

@@ -105,17 +105,26 @@ export class TokensService implements OnModuleDestroy {
 
   /** Resolves a presented secret to its customer; null for unknown, revoked or expired tokens. */
   async authenticate(secret: string): Promise<AuthenticatedToken | null> {
-    if (!looksLikeCustomerToken(secret)) return null;
+    const known = this.authenticateFromCache(secret);
+    if (known !== undefined) return known;
     const hash = hashToken(secret);
-    let cached = this.cache.get(hash);
-    if (!cached || cached.stamp !== this.accessVersion.value) {
-      const stamp = this.accessVersion.value;
-      const row = await this.tokens.findOne({ where: { tokenHash: hash } });
-      cached = { stamp, token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null };
-      if (this.cache.size >= MAX_CACHED_TOKENS) this.cache.clear();
-      if (stamp === this.accessVersion.value) this.cache.set(hash, cached);
-    }
-    const token = cached.token;
+    const stamp = this.accessVersion.value;
+    const row = await this.tokens.findOne({ where: { tokenHash: hash } });
+    const cached: CachedToken = { stamp, token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null };
+    if (this.cache.size >= MAX_CACHED_TOKENS) this.cache.clear();
+    if (stamp === this.accessVersion.value) this.cache.set(hash, cached);
+    return this.usable(cached.token);
+  }
+
+  /** The same answer from memory alone; undefined when only the database can tell. */
+  authenticateFromCache(secret: string): AuthenticatedToken | null | undefined {
+    if (!looksLikeCustomerToken(secret)) return null;
+    const cached = this.cache.get(hashToken(secret));
+    if (!cached || cached.stamp !== this.accessVersion.value) return undefined;
+    return this.usable(cached.token);
+  }
+
+  private usable(token: CachedToken['token']): AuthenticatedToken | null {
     if (!token || (token.expiresAt && token.expiresAt.getTime() <= this.clock.now().getTime())) return null;
     return { tokenId: token.tokenId, customerId: token.customerId };
   }

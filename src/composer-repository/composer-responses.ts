@@ -1,0 +1,78 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { accessDeniedResponse } from './access-denied';
+import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-views.service';
+
+/**
+ * How the Composer endpoints answer, written straight to Node's response so the Nest controller
+ * and the pre-routing fast path (ComposerFastPath) send byte-identical replies.
+ */
+
+const VARY = 'Authorization, Accept-Encoding';
+const NOT_FOUND = Buffer.from(JSON.stringify({ statusCode: 404, error: 'not_found', message: 'No such package in this repository' }));
+
+export function sendDocument(request: IncomingMessage, response: ServerResponse, document: EncodedDocument, lastModified?: Date): void {
+  const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  const body = gzip ? document.gzipped : document.body;
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'private, no-cache',
+    Vary: VARY,
+    'Content-Length': body.length,
+  };
+  if (gzip) headers['Content-Encoding'] = 'gzip';
+  if (lastModified) headers['Last-Modified'] = lastModified.toUTCString();
+  response.writeHead(200, headers);
+  response.end(body);
+}
+
+export function sendDenied(response: ServerResponse, status: 'suspended' | 'expired', contact: string): void {
+  const { reasonPhrase, body } = accessDeniedResponse(status, contact);
+  // Exactly "application/json": Composer prints the body's warning only then.
+  response.writeHead(403, reasonPhrase, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+export function sendNotFound(response: ServerResponse): void {
+  response.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': NOT_FOUND.length });
+  response.end(NOT_FOUND);
+}
+
+function notModifiedSince(request: IncomingMessage, lastModified: Date): boolean {
+  const header = request.headers['if-modified-since'];
+  if (!header) return false;
+  const since = Date.parse(header);
+  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
+}
+
+/** `name.json` holds tagged versions, `name~dev.json` dev versions. */
+export function parseMetadataFile(vendor: string, file: string): { packageName: string; dev: boolean } | undefined {
+  const match = /^(.+?)(~dev)?\.json$/.exec(file);
+  return match ? { packageName: `${vendor}/${match[1]}`, dev: Boolean(match[2]) } : undefined;
+}
+
+/** Answers packages.json for a view. */
+export function answerRoot(request: IncomingMessage, response: ServerResponse, view: RepositoryView, contact: string): void {
+  if (view.kind === 'denied') return sendDenied(response, view.status, contact);
+  sendDocument(request, response, view.root);
+}
+
+/** Answers a p2 file for a view, given a way to get (or build) the encoded document. */
+export function answerMetadata(
+  request: IncomingMessage,
+  response: ServerResponse,
+  view: RepositoryView,
+  contact: string,
+  file: { packageName: string; dev: boolean } | undefined,
+  documentFor: (visible: VisiblePackage, dev: boolean) => EncodedDocument | undefined,
+): void {
+  if (view.kind === 'denied') return sendDenied(response, view.status, contact);
+  const visible = file ? view.packages.get(file.packageName) : undefined;
+  const document = visible && file ? documentFor(visible, file.dev) : undefined;
+  if (!visible || !document) return sendNotFound(response);
+  if (notModifiedSince(request, visible.lastModified)) {
+    response.writeHead(304, { 'Last-Modified': visible.lastModified.toUTCString(), Vary: VARY });
+    response.end();
+    return;
+  }
+  sendDocument(request, response, document, visible.lastModified);
+}
