@@ -84,5 +84,16 @@ describe('Health and API documentation', () => {
     const create = doc.paths['/api/v1/customers'].post;
     expect(create.requestBody.content['application/json'].schema.$ref).toContain('CreateCustomerDto');
     expect(create.responses['201']).toBeDefined();
+    const created = doc.components.schemas.CreatedCustomerDto;
+    expect(Object.keys(created.properties).sort()).toEqual(['created_at', 'email', 'external_id', 'id', 'name', 'status', 'token']);
+    for (const [page, item] of [
+      ['CustomerPageDto', 'CustomerDto'],
+      ['EventPageDto', 'EventDto'],
+      ['DownloadPageDto', 'DownloadDto'],
+      ['PackagePageDto', 'PackageSummaryDto'],
+    ]) {
+      expect([page, doc.components.schemas[page].properties.data.items.$ref]).toEqual([page, `#/components/schemas/${item}`]);
+      expect(doc.components.schemas[page].required).toEqual(expect.arrayContaining(['data', 'total', 'limit', 'offset']));
+    }
   });
 });

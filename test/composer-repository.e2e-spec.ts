@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/test-app';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
+
+/** Keeps a response body as raw bytes (superagent would otherwise decode it). */
+function collectBytes(response: request.Response, callback: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
 
 describe('Composer repository over HTTP', () => {
   let t: TestApp;
@@ -80,11 +88,7 @@ describe('Composer repository over HTTP', () => {
     const res = await get('/p2/acme/widget.json', token)
       .set('Accept-Encoding', 'gzip')
       .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
+      .parse(collectBytes)
       .expect(200);
     expect(res.headers['content-encoding']).toBe('gzip');
     // superagent inflates the body itself; the header proves the wire format.
@@ -115,11 +119,7 @@ describe('Composer repository over HTTP', () => {
     const dist = meta.body.packages['acme/widget'][0].dist;
     const res = await get(new URL(dist.url).pathname, token)
       .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
+      .parse(collectBytes)
       .expect(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(createHash('sha1').update(res.body as Buffer).digest('hex')).toBe(dist.shasum);

@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type as NestType } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -25,4 +26,25 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+}
+
+/**
+ * The documented response class for a page of `item`s. Swagger needs a concrete class per item
+ * type; this builds it, so each module declares `class XPageDto extends PageDtoOf(XDto) {}`.
+ */
+export function PageDtoOf<T>(item: NestType<T>) {
+  class PageDto implements Page<T> {
+    @ApiProperty({ type: [item] })
+    data: T[];
+
+    @ApiProperty({ example: 1 })
+    total: number;
+
+    @ApiProperty({ example: 50 })
+    limit: number;
+
+    @ApiProperty({ example: 0 })
+    offset: number;
+  }
+  return PageDto;
 }

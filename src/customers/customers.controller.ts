@@ -32,7 +32,7 @@ export class CustomersController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
   async create(@Body() body: CreateCustomerDto): Promise<CreatedCustomerDto> {
     const { customer, token } = await this.customers.create(body);
-    return CreatedCustomerDto.from(customer, token);
+    return CreatedCustomerDto.fromCreated(customer, token);
   }
 
   @Get()

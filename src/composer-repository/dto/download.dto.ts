@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PACKAGE_NAME_PATTERN, PACKAGE_NAME_RULE } from '../../packages/package-name';
 import { Download } from '../download.entity';
+import { PageDtoOf } from '../../common/pagination.dto';
 
 export class DownloadDto {
   @ApiProperty({ example: 'acme/widget' })
@@ -26,19 +27,7 @@ export class DownloadDto {
   }
 }
 
-export class DownloadPageDto {
-  @ApiProperty({ type: [DownloadDto] })
-  data: DownloadDto[];
-
-  @ApiProperty()
-  total: number;
-
-  @ApiProperty()
-  limit: number;
-
-  @ApiProperty()
-  offset: number;
-}
+export class DownloadPageDto extends PageDtoOf(DownloadDto) {}
 
 export class DownloadCountsQueryDto {
   @ApiPropertyOptional({ example: 'acme/widget', description: 'Count per version of this package instead of per package' })

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { CUSTOMER_STATUSES, CustomerStatus, effectiveStatus, ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 import { Customer } from '../customer.entity';
+import { PageDtoOf } from '../../common/pagination.dto';
 
 export class CustomerDto {
   @ApiProperty({ example: 'cust_4Fz9Qk2LmN8pR1sT6vW0' })
@@ -58,29 +59,11 @@ export class CustomerDto {
 }
 
 /** The seed's creation response: exactly these fields, with the only copy of the token. */
-export class CreatedCustomerDto {
-  @ApiProperty({ example: 'cust_4Fz9Qk2LmN8pR1sT6vW0' })
-  id: string;
-
-  @ApiProperty({ example: 'Acme Corporation' })
-  name: string;
-
-  @ApiProperty({ example: 'dev@acme.com' })
-  email: string;
-
-  @ApiProperty({ example: 'stripe_cus_abc123', nullable: true, type: String })
-  external_id: string | null;
-
+export class CreatedCustomerDto extends PickType(CustomerDto, ['id', 'name', 'email', 'external_id', 'status', 'created_at'] as const) {
   @ApiProperty({ example: 'tok_3kQ9xZ...', description: 'Shown only in this response; store it now' })
   token: string;
 
-  @ApiProperty({ enum: CUSTOMER_STATUSES, example: 'active' })
-  status: CustomerStatus;
-
-  @ApiProperty({ format: 'date-time' })
-  created_at: string;
-
-  static from(customer: Customer, token: string): CreatedCustomerDto {
+  static fromCreated(customer: Customer, token: string): CreatedCustomerDto {
     return {
       id: customer.id,
       name: customer.name,
@@ -93,16 +76,4 @@ export class CreatedCustomerDto {
   }
 }
 
-export class CustomerPageDto {
-  @ApiProperty({ type: [CustomerDto] })
-  data: CustomerDto[];
-
-  @ApiProperty()
-  total: number;
-
-  @ApiProperty()
-  limit: number;
-
-  @ApiProperty()
-  offset: number;
-}
+export class CustomerPageDto extends PageDtoOf(CustomerDto) {}

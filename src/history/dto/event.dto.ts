@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PaginationQueryDto } from '../../common/pagination.dto';
+import { PaginationQueryDto, PageDtoOf } from '../../common/pagination.dto';
 import { CUSTOMER_EVENT_TYPES, CustomerEvent, CustomerEventType } from '../customer-event.entity';
 
 export class ListEventsQueryDto extends PaginationQueryDto {
@@ -61,16 +61,4 @@ export class EventDto {
   }
 }
 
-export class EventPageDto {
-  @ApiProperty({ type: [EventDto] })
-  data: EventDto[];
-
-  @ApiProperty()
-  total: number;
-
-  @ApiProperty()
-  limit: number;
-
-  @ApiProperty()
-  offset: number;
-}
+export class EventPageDto extends PageDtoOf(EventDto) {}

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ComposerJson } from '../archive-inspector';
 import { PackageVersion } from '../package-version.entity';
 import { Package } from '../package.entity';
+import { PageDtoOf } from '../../common/pagination.dto';
 
 export class PublishedVersionDto {
   @ApiProperty({ example: 'ver_4Fz9Qk2LmN8pR1sT6vW0' })
@@ -78,19 +79,7 @@ export class PackageSummaryDto {
   }
 }
 
-export class PackagePageDto {
-  @ApiProperty({ type: [PackageSummaryDto] })
-  data: PackageSummaryDto[];
-
-  @ApiProperty()
-  total: number;
-
-  @ApiProperty()
-  limit: number;
-
-  @ApiProperty()
-  offset: number;
-}
+export class PackagePageDto extends PageDtoOf(PackageSummaryDto) {}
 
 export class PackageDetailDto extends PackageSummaryDto {
   @ApiProperty({ type: [PublishedVersionDto], description: 'Newest first, in Composer\'s order' })
