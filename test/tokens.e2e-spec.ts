@@ -1,3 +1,4 @@
+import { TokensService } from '../src/tokens/tokens.service';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 describe('Customer tokens (admin API)', () => {
@@ -32,6 +33,18 @@ describe('Customer tokens (admin API)', () => {
     const list = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);
     expect(list.body.map((token: { label: string }) => token.label)).toEqual(['default', 'CI']);
     expect(JSON.stringify(list.body)).not.toContain(res.body.token);
+  });
+
+  it('records when each token was last used by Composer', async () => {
+    const second = await t.admin.post(`/api/v1/customers/${id}/tokens`, { label: 'unused' }).expect(201);
+    const before = Date.now();
+    await t.http().get('/packages.json').set('Authorization', `Basic ${Buffer.from(`token:${firstToken}`).toString('base64')}`).expect(200);
+    // Use is written in batches; flush the batch instead of waiting for the timer.
+    await t.app.get(TokensService).flushLastUsed();
+    const list = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);
+    const used = list.body.find((token: { label: string }) => token.label === 'default');
+    expect(Date.parse(used.last_used_at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(list.body.find((token: { id: string }) => token.id === second.body.id).last_used_at).toBeNull();
   });
 
   it('revokes one token and keeps the others', async () => {
