@@ -194,6 +194,11 @@ describe('Composer repository over HTTP', () => {
       '1.0.0',
     ]);
 
+    const newest = (await get('/p2/acme/secret.json', token)).body.packages['acme/secret'][0];
+    await t.admin.delete('/api/v1/packages/acme/secret/versions/1.1.0').expect(204);
+    expect((await get('/p2/acme/secret.json', token)).body.packages['acme/secret'].map((e: { version: string }) => e.version)).toEqual(['1.0.0']);
+    await get(new URL(newest.dist.url).pathname, token).expect(404);
+
     const tokens = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);
     await t.admin.delete(`/api/v1/customers/${id}/tokens/${tokens.body[0].id}`).expect(204);
     await get('/packages.json', token).expect(401);
