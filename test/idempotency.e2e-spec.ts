@@ -38,6 +38,27 @@ describe('Idempotency-Key on admin POSTs', () => {
     expect(await customerCount()).toBe(1);
   });
 
+  it('does not keep the new customer token readable in the database', async () => {
+    const first = await withKey('create-acme', '/api/v1/customers', acme).expect(201);
+    const rows: Array<{ body: string }> = await db.query(`SELECT "response_body" AS "body" FROM "idempotency_keys"`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].body).not.toContain(first.body.token);
+    expect(rows[0].body).not.toContain('Acme Corporation');
+  });
+
+  it('starts a key afresh when its stored answer was sealed under an earlier ADMIN_TOKEN', async () => {
+    await withKey('create-acme', '/api/v1/customers', acme).expect(201);
+    // What an answer sealed with another admin token looks like to this server.
+    await db.query(`UPDATE "idempotency_keys" SET "response_body" = 'v1:' || encode(decode(md5('a') || md5('b') || md5('c'), 'hex'), 'base64')`);
+    const retry = await withKey('create-acme', '/api/v1/customers', { ...acme, external_id: 'another_id' }).expect(409);
+    expect(retry.body.error).toBe('idempotency_key_reused');
+    const again = await withKey('create-acme', '/api/v1/customers', acme);
+    // The duplicate external_id is refused by the customer rules, not answered from the unreadable copy.
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('external_id_taken');
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+  });
+
   it('treats the same JSON with its keys in another order as the same request', async () => {
     const first = await withKey('k1', '/api/v1/customers', { name: 'Acme', email: 'a@acme.com' }).expect(201);
     const retry = await t.admin

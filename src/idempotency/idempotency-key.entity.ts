@@ -39,7 +39,7 @@ export class IdempotencyKey {
   @Column({ name: 'response_headers', type: 'jsonb', nullable: true })
   responseHeaders: StoredResponseHeaders | null;
 
-  /** The body exactly as sent (text, not jsonb, which would reorder the keys). */
+  /** The body exactly as sent (text, not jsonb, which would reorder the keys), sealed (response-sealing.ts). */
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody: string | null;
 

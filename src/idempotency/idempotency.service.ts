@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { openBody, sealBody, sealingKey } from './response-sealing';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency-errors';
 import { RecordedResponse } from './response-recorder';
@@ -49,10 +51,14 @@ export class IdempotencyService implements OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyService.name);
   private readonly purgeTimer: NodeJS.Timeout;
 
+  private readonly sealing: Buffer;
+
   constructor(
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.sealing = sealingKey(config.adminToken);
     this.purgeTimer = setInterval(() => void this.purgeExpiredQuietly(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
   }
@@ -86,10 +92,12 @@ export class IdempotencyService implements OnModuleDestroy {
       const stored = await this.keys.findOneBy({ key });
       const verdict = stored ? judgeStoredKey(stored, fingerprint, this.clock.now()) : 'claimable';
       if (stored && verdict === 'replay') {
-        return {
-          kind: 'replay',
-          response: { status: stored.responseStatus!, headers: stored.responseHeaders ?? {}, body: stored.responseBody ?? '' },
-        };
+        const body = openBody(stored.responseBody ?? '', this.sealing);
+        if (body !== undefined) return { kind: 'replay', response: { status: stored.responseStatus!, headers: stored.responseHeaders ?? {}, body } };
+        // Sealed under an earlier ADMIN_TOKEN: the answer cannot be repeated, so the key starts afresh.
+        await this.keys.delete({ key, fingerprint: stored.fingerprint, status: 'completed' });
+        if (attempt === CLAIM_ATTEMPTS) throw new IdempotencyKeyInProgressError(key);
+        continue;
       }
       if (stored && verdict === 'reused') throw new IdempotencyKeyReusedError(key, stored.scope);
       if (verdict === 'in_progress' || attempt === CLAIM_ATTEMPTS) throw new IdempotencyKeyInProgressError(key);
@@ -100,7 +108,7 @@ export class IdempotencyService implements OnModuleDestroy {
   async complete(claim: Claim, response: RecordedResponse): Promise<void> {
     await this.keys.update(
       { key: claim.key, claimToken: claim.token, status: 'in_progress' },
-      { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: response.body },
+      { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: sealBody(response.body, this.sealing) },
     );
   }
 
