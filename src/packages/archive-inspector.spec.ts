@@ -73,6 +73,24 @@ describe('inspectArchive', () => {
       },
     );
 
+    it('refuses a symbolic link entry', async () => {
+      const archive = rawZip([
+        { name: 'composer.json', data: validComposerJson() },
+        { name: 'src/config.php', data: '/etc/passwd', mode: 0o120777 },
+      ]);
+      const error = await refusal(archive);
+      expect(error).toMatchObject({ status: 422, code: 'archive_unsafe_path' });
+      expect(error.message).toContain('symbolic link');
+    });
+
+    it('accepts the same entry as a regular file', async () => {
+      const archive = rawZip([
+        { name: 'composer.json', data: validComposerJson() },
+        { name: 'src/config.php', data: '/etc/passwd', mode: 0o100644 },
+      ]);
+      await expect(inspectArchive(archive, limits)).resolves.toMatchObject({ name: 'acme/widget' });
+    });
+
     it('also in the local header when the central directory looks harmless', async () => {
       const error = await refusal(zipWithEntry('src/ok.php', { localName: '../ok.php' }));
       expect(error).toMatchObject({ code: 'archive_unsafe_path' });

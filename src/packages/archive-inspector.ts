@@ -145,6 +145,7 @@ async function readCentralDirectory(zip: yauzl.ZipFile, limits: ArchiveLimits): 
     if (next.done) break;
     const entry = next.value;
     const name = checkedName(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields);
+    if (isSymlink(entry)) throw new UnsafeArchivePathError(name, 'is a symbolic link');
     declaredBytes += entry.uncompressedSize;
     if (declaredBytes > limits.maxUncompressedBytes) {
       throw new ZipBombError(
@@ -156,6 +157,18 @@ async function readCentralDirectory(zip: yauzl.ZipFile, limits: ArchiveLimits): 
     if (entries.length > limits.maxEntries) throw tooManyEntries(entries.length, limits);
   }
   return entries;
+}
+
+const UNIX_FILE_TYPE = 0o170000;
+const UNIX_SYMLINK = 0o120000;
+
+/**
+ * A link entry becomes a real symlink when unpacked by unzip and other tools; pointing outside the
+ * package, it would let a later entry or an autoloader reach any file on the customer's machine.
+ */
+function isSymlink(entry: yauzl.Entry): boolean {
+  const madeByUnix = entry.versionMadeBy >> 8 === 3;
+  return madeByUnix && ((entry.externalFileAttributes >>> 16) & UNIX_FILE_TYPE) === UNIX_SYMLINK;
 }
 
 function tooManyEntries(count: number, limits: ArchiveLimits): ZipBombError {

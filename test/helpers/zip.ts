@@ -44,6 +44,8 @@ export interface RawEntry {
   declaredSize?: number;
   /** Name written in the local header when it should differ from the central directory's. */
   localName?: string;
+  /** Unix mode in the central directory (default a regular file, 0o100644; 0o120777 is a symlink). */
+  mode?: number;
 }
 
 /**
@@ -93,7 +95,7 @@ export function rawZip(entries: RawEntry[]): Buffer {
     central.writeUInt16LE(0, 32); // comment
     central.writeUInt16LE(0, 34); // disk
     central.writeUInt16LE(0, 36); // internal attributes
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    central.writeUInt32LE(((entry.mode ?? 0o100644) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
 
