@@ -44,6 +44,9 @@ describe('Subscription end (expires_at / on_expiry)', () => {
     const refused = await t.http().get('/packages.json').set('Authorization', basicAuth(token)).expect(403);
     expect(refused.body.warning).toContain('expired');
     expect((await t.admin.get(`/api/v1/customers/${id}`)).body.status).toBe('expired');
+    const listed = (status: string) => t.admin.get(`/api/v1/customers?status=${status}&limit=200`).then((res) => res.body.data.map((c: { id: string }) => c.id));
+    expect(await listed('expired')).toContain(id);
+    expect(await listed('active')).not.toContain(id);
 
     expect(await t.app.get(ExpirySweeper).sweep()).toBeGreaterThanOrEqual(1);
     const events = (await t.admin.get(`/api/v1/customers/${id}/events`)).body.data;

@@ -70,7 +70,15 @@ export class CustomersService {
       .addOrderBy('c.id', 'ASC')
       .take(query.limit)
       .skip(query.offset);
-    if (query.status) builder.andWhere('c.status = :status', { status: query.status });
+    if (query.status) {
+      // effectiveStatus() in SQL: a passed expires_at counts before the sweep records it.
+      builder.andWhere(
+        `(CASE WHEN c.status IN ('active', 'suspended') AND c.expires_at <= :now
+               THEN (CASE c.on_expiry WHEN 'expire' THEN 'expired' ELSE 'frozen' END)
+               ELSE c.status END) = :status`,
+        { status: query.status, now: this.clock.now() },
+      );
+    }
     if (query.email) builder.andWhere('lower(c.email) = lower(:email)', { email: query.email });
     if (query.external_id) builder.andWhere('c.external_id = :externalId', { externalId: query.external_id });
     if (query.q) {
