@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
@@ -13,8 +13,17 @@ function installComposerFastPath(app: INestApplication): void {
   const server = app.getHttpServer() as Server;
   const routed = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
+  const logger = new Logger('ComposerFastPath');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (!fastPath.tryServe(request, response)) for (const listener of routed) listener.call(server, request, response);
+    let answered = false;
+    try {
+      answered = fastPath.tryServe(request, response);
+    } catch (error) {
+      // Outside Nest no filter catches this; the normal route answers instead (with its own error handling).
+      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      if (response.headersSent) return void response.destroy();
+    }
+    if (!answered) for (const listener of routed) listener.call(server, request, response);
   });
 }
 
