@@ -84,4 +84,15 @@ describe('Composer fast path', () => {
     await t.http().head('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
     expect(served).toEqual([false, false, false, false, false]);
   });
+
+  it('falls back to the normal route when it fails, instead of taking the server down', async () => {
+    const { token } = await createCustomer(t, { 'acme/widget': '*' });
+    await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
+    jest.spyOn(t.app.get(ComposerFastPath), 'tryServe').mockImplementationOnce(() => {
+      throw new Error('simulated fast path bug');
+    });
+    const res = await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
+    expect(res.body.packages['acme/widget']).toHaveLength(2);
+    await t.http().get('/health').expect(200);
+  });
 });
