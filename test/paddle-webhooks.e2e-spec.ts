@@ -125,6 +125,68 @@ describe('Paddle Billing webhooks', () => {
     });
   });
 
+  describe('applies events in the order they occurred, not in the order they arrive', () => {
+    const at = (offsetMs: number) => new Date(Date.now() - HOUR_MS + offsetMs).toISOString();
+
+    it('ignores a payment failure older than an activation already applied (a late delivery does not re-suspend)', async () => {
+      const [t0, t1, t2] = [at(0), at(60_000), at(120_000)];
+      await deliverPaddle(t, paddleEvent('subscription.past_due', paddleSubscription(externalId, 'past_due'), { occurredAt: t0 })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      await deliverPaddle(t, paddleEvent('subscription.activated', paddleSubscription(externalId, 'active'), { occurredAt: t2 })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      expect((await customer()).status).toBe('active');
+
+      const late = paddleEvent('transaction.payment_failed', paddleTransaction(externalId), { occurredAt: t1 });
+      await deliverPaddle(t, late).expect(200, { received: true, outcome: 'ignored_out_of_order' });
+      expect((await customer()).status).toBe('active');
+      expect((await statusChanges(t, customerId)).map((c) => c.after.status)).toEqual(['active', 'suspended']);
+      expect(await recorded(late.event_id as string)).toEqual([
+        expect.objectContaining({ outcome: 'ignored_out_of_order', customer_id: customerId, occurred_at: new Date(t1) }),
+      ]);
+      await deliverPaddle(t, late).expect(200, { received: true, replay: true });
+    });
+
+    it('still applies a past_due newer than the activation applied before it (older activated, newer past_due: suspended)', async () => {
+      await setStatus('suspend');
+      await deliverPaddle(t, paddleEvent('subscription.activated', paddleSubscription(externalId, 'active'), { occurredAt: at(0) })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      await deliverPaddle(t, paddleEvent('subscription.past_due', paddleSubscription(externalId, 'past_due'), { occurredAt: at(1) })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      expect((await customer()).status).toBe('suspended');
+      expect((await statusChanges(t, customerId)).map((c) => c.actor)).toEqual(['paddle', 'paddle', 'admin']);
+    });
+
+    it('applies an event that occurred at the same time as the newest one applied', async () => {
+      const t0 = at(0);
+      await setStatus('suspend');
+      await deliverPaddle(t, paddleEvent('subscription.resumed', paddleSubscription(externalId, 'active'), { occurredAt: t0 })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      await deliverPaddle(t, paddleEvent('subscription.past_due', paddleSubscription(externalId, 'past_due'), { occurredAt: t0 })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      expect((await customer()).status).toBe('suspended');
+    });
+
+    it('applies a notification without occurred_at, which cannot be ordered', async () => {
+      await deliverPaddle(t, paddleEvent('subscription.past_due', paddleSubscription(externalId, 'past_due'), { occurredAt: at(60_000) })).expect(200);
+      await setStatus('reactivate');
+      const untimed = { event_id: 'evt_01untimed', event_type: 'subscription.past_due', data: { id: 'sub_01x', customer_id: externalId } };
+      await deliverPaddle(t, untimed).expect(200, { received: true, outcome: 'applied' });
+      expect(await recorded('evt_01untimed')).toEqual([expect.objectContaining({ outcome: 'applied', occurred_at: null })]);
+    });
+  });
+
   describe('ignores what is not for Packyard', () => {
     it('answers 200 for an unknown customer and changes nothing', async () => {
       const event = paddleEvent('subscription.past_due', paddleSubscription('ctm_01unknown', 'past_due'));

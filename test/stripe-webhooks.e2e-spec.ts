@@ -200,6 +200,67 @@ describe('Stripe webhooks', () => {
     });
   });
 
+  describe('applies events in the order Stripe created them, not in the order they arrive', () => {
+    const base = () => Math.floor(Date.now() / 1000) - HOUR;
+
+    it('ignores a payment failure older than a payment already applied (a late delivery does not re-suspend)', async () => {
+      const t0 = base();
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      const paid = stripeEvent('invoice.paid', stripeInvoice(externalId, { status: 'paid' }), { created: t0 + 120 });
+      await deliverStripe(t, paid).expect(200, { received: true, outcome: 'applied' });
+      expect((await customer()).status).toBe('active');
+
+      const late = stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { attempt_count: 2 }), { created: t0 + 60 });
+      await deliverStripe(t, late).expect(200, { received: true, outcome: 'ignored_out_of_order' });
+      expect((await customer()).status).toBe('active');
+      expect((await statusChanges(t, customerId)).map((c) => c.after.status)).toEqual(['active', 'suspended']);
+      expect(await recorded(late.id as string)).toEqual([
+        expect.objectContaining({ outcome: 'ignored_out_of_order', customer_id: customerId, occurred_at: new Date((t0 + 60) * 1000) }),
+      ]);
+      expect(await recorded(paid.id as string)).toEqual([expect.objectContaining({ outcome: 'applied', occurred_at: new Date((t0 + 120) * 1000) })]);
+      // Still recorded once: a redelivery of the late event is a replay.
+      await deliverStripe(t, late).expect(200, { received: true, replay: true });
+    });
+
+    it('still applies a failure newer than the payment applied before it (older paid, newer failed: suspended)', async () => {
+      const t0 = base();
+      await setStatus('suspend');
+      await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice(externalId), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 + 60 })).expect(200, { received: true, outcome: 'applied' });
+      expect((await customer()).status).toBe('suspended');
+      expect((await statusChanges(t, customerId)).map((c) => c.actor)).toEqual(['stripe', 'stripe', 'admin']);
+    });
+
+    it('applies an event created in the same second as the newest one applied', async () => {
+      const t0 = base();
+      await setStatus('suspend');
+      await deliverStripe(t, stripeEvent('customer.subscription.updated', stripeSubscription(externalId, 'active'), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      expect((await customer()).status).toBe('suspended');
+    });
+
+    it('does not end a subscription on a late customer.subscription.deleted older than a renewal already applied', async () => {
+      const t0 = base();
+      await setStatus('expire');
+      await deliverStripe(t, stripeEvent('customer.subscription.created', stripeSubscription(externalId, 'active'), { created: t0 + 60 })).expect(200, {
+        received: true,
+        outcome: 'applied',
+      });
+      const deleted = stripeSubscription(externalId, 'canceled', { ended_at: t0, canceled_at: t0 });
+      await deliverStripe(t, stripeEvent('customer.subscription.deleted', deleted, { created: t0 })).expect(200, { received: true, outcome: 'ignored_out_of_order' });
+      expect((await customer()).status).toBe('active');
+    });
+
+    it("orders each customer's events on their own: a newer event for another customer holds nothing back", async () => {
+      const t0 = base();
+      const other = await createBillingCustomer(t, `${externalId}_other`);
+      await t.admin.post(`/api/v1/customers/${other.id}/suspend`, {}).expect(200);
+      await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice(`${externalId}_other`), { created: t0 + 60 })).expect(200, { received: true, outcome: 'applied' });
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      expect((await customer()).status).toBe('suspended');
+    });
+  });
+
   describe('ignores what is not for Packyard', () => {
     it('answers 200 for an unknown customer and changes nothing', async () => {
       const res = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_Unknown'))).expect(200);

@@ -45,6 +45,23 @@ describe('stripeAction', () => {
   ])('%s', (_name, event, expected) => {
     expect(stripeAction(event)).toMatchObject(expected);
   });
+
+  it.each([
+    stripeEvent('invoice.payment_failed', invoice()),
+    stripeEvent('invoice.paid', invoice()),
+    stripeEvent('customer.subscription.updated', subscription('past_due')),
+    stripeEvent('customer.subscription.created', subscription('active')),
+    stripeEvent('customer.subscription.updated', subscription('trialing')),
+    stripeEvent('customer.subscription.deleted', subscription('canceled', { ended_at: CREATED - 3600 })),
+    stripeEvent('charge.succeeded', { id: 'ch_1', customer: 'cus_A' }),
+  ])('carries the time the $type event was created, which orders late deliveries', (event) => {
+    expect(stripeAction(event).occurredAt).toEqual(new Date(CREATED * 1000));
+  });
+
+  it('has no event time when the event states none', () => {
+    const event = { ...stripeEvent('invoice.payment_failed', invoice()), created: undefined } as unknown as Stripe.Event;
+    expect(stripeAction(event)).toMatchObject({ kind: 'suspend', occurredAt: null });
+  });
 });
 
 function paddleEvent(eventType: string, data: PaddleNotification['data'], occurredAt = '2026-01-10T12:00:00.000Z'): PaddleNotification {
@@ -76,7 +93,26 @@ describe('paddleAction', () => {
 
   it('has no end time when the notification states none', () => {
     const action = paddleAction({ event_id: 'evt_01', event_type: 'subscription.canceled', data: { id: 'sub_01', customer_id: 'ctm_A' } });
-    expect(action).toMatchObject({ kind: 'end_subscription', endedAt: null });
+    expect(action).toMatchObject({ kind: 'end_subscription', endedAt: null, occurredAt: null });
+  });
+
+  it.each([
+    paddleEvent('subscription.past_due', subscriptionData),
+    paddleEvent('transaction.payment_failed', { id: 'txn_01', customer_id: 'ctm_A' }),
+    paddleEvent('subscription.activated', subscriptionData),
+    paddleEvent('subscription.canceled', { ...subscriptionData, canceled_at: '2026-01-09T08:00:00Z' }),
+    paddleEvent('transaction.completed', { id: 'txn_01', customer_id: 'ctm_A' }),
+  ])('carries the time the $event_type event occurred, which orders late deliveries', (event) => {
+    expect(paddleAction(event).occurredAt).toEqual(new Date('2026-01-10T12:00:00.000Z'));
+  });
+
+  it('reads occurred_at as Paddle writes it, with microseconds (kept to the millisecond)', () => {
+    const action = paddleAction(paddleEvent('subscription.past_due', subscriptionData, '2026-01-10T12:00:00.621022Z'));
+    expect(action.occurredAt).toEqual(new Date('2026-01-10T12:00:00.621Z'));
+  });
+
+  it('has no event time when occurred_at is not a time', () => {
+    expect(paddleAction(paddleEvent('subscription.past_due', subscriptionData, 'yesterday')).occurredAt).toBeNull();
   });
 });
 

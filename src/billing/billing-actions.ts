@@ -11,13 +11,23 @@ export type BillingProvider = (typeof BILLING_PROVIDERS)[number];
 export const AFTER_PAYMENT: readonly CustomerStatus[] = ['suspended'];
 export const AFTER_RENEWAL: readonly CustomerStatus[] = ['suspended', 'frozen', 'expired'];
 
+interface ActionBase {
+  externalCustomerId: string | null;
+  reason: string;
+  /**
+   * When the provider says the event happened (Stripe `created`, Paddle `occurred_at`), which orders
+   * events that arrive out of order; null when the event states no usable time.
+   */
+  occurredAt: Date | null;
+}
+
 /** What one verified billing event asks of the customer it names (by the provider's customer id). */
 export type BillingAction =
-  | { kind: 'suspend'; externalCustomerId: string | null; reason: string }
-  | { kind: 'reactivate'; externalCustomerId: string | null; reason: string; from: readonly CustomerStatus[] }
+  | (ActionBase & { kind: 'suspend' })
+  | (ActionBase & { kind: 'reactivate'; from: readonly CustomerStatus[] })
     /** endedAt: when the provider says the subscription ended (null: not stated, i.e. now). */
-  | { kind: 'end_subscription'; externalCustomerId: string | null; reason: string; endedAt: Date | null }
-  | { kind: 'ignore'; externalCustomerId: string | null; reason: string };
+  | (ActionBase & { kind: 'end_subscription'; endedAt: Date | null })
+  | (ActionBase & { kind: 'ignore' });
 
 function stripeCustomerId(customer: string | { id: string } | null | undefined): string | null {
   if (typeof customer === 'string') return customer || null;
@@ -39,6 +49,7 @@ function fromIsoTimes(...candidates: Array<string | null | undefined>): Date | n
 
 /** Maps a Stripe event whose signature was verified; pure, so every row of the mapping is unit-tested. */
 export function stripeAction(event: Stripe.Event): BillingAction {
+  const occurredAt = fromUnixSeconds(event.created);
   switch (event.type) {
     case 'invoice.payment_failed': {
       const invoice = event.data.object;
@@ -47,6 +58,7 @@ export function stripeAction(event: Stripe.Event): BillingAction {
         kind: 'suspend',
         externalCustomerId: stripeCustomerId(invoice.customer),
         reason: `Stripe: payment failed for invoice ${invoice.number ?? invoice.id}${attempt}`,
+        occurredAt,
       };
     }
     case 'invoice.paid': {
@@ -56,6 +68,7 @@ export function stripeAction(event: Stripe.Event): BillingAction {
         externalCustomerId: stripeCustomerId(invoice.customer),
         reason: `Stripe: invoice ${invoice.number ?? invoice.id} paid`,
         from: AFTER_PAYMENT,
+        occurredAt,
       };
     }
     case 'customer.subscription.created':
@@ -63,9 +76,9 @@ export function stripeAction(event: Stripe.Event): BillingAction {
       const subscription = event.data.object;
       const externalCustomerId = stripeCustomerId(subscription.customer);
       const reason = `Stripe: subscription ${subscription.id} is ${subscription.status}`;
-      if (subscription.status === 'past_due' || subscription.status === 'unpaid') return { kind: 'suspend', externalCustomerId, reason };
-      if (subscription.status === 'active') return { kind: 'reactivate', externalCustomerId, reason, from: AFTER_RENEWAL };
-      return { kind: 'ignore', externalCustomerId, reason: `${reason}: no change to access` };
+      if (subscription.status === 'past_due' || subscription.status === 'unpaid') return { kind: 'suspend', externalCustomerId, reason, occurredAt };
+      if (subscription.status === 'active') return { kind: 'reactivate', externalCustomerId, reason, from: AFTER_RENEWAL, occurredAt };
+      return { kind: 'ignore', externalCustomerId, reason: `${reason}: no change to access`, occurredAt };
     }
     case 'customer.subscription.deleted': {
       const subscription = event.data.object;
@@ -74,10 +87,11 @@ export function stripeAction(event: Stripe.Event): BillingAction {
         externalCustomerId: stripeCustomerId(subscription.customer),
         reason: `Stripe: subscription ${subscription.id} ended`,
         endedAt: fromUnixSeconds(subscription.ended_at, subscription.canceled_at, event.created),
+        occurredAt,
       };
     }
     default:
-      return { kind: 'ignore', externalCustomerId: null, reason: `Stripe event type ${event.type} is not used` };
+      return { kind: 'ignore', externalCustomerId: null, reason: `Stripe event type ${event.type} is not used`, occurredAt };
   }
 }
 
@@ -101,11 +115,12 @@ export interface PaddleNotification {
 export function paddleAction(event: PaddleNotification): BillingAction {
   const externalCustomerId = typeof event.data.customer_id === 'string' && event.data.customer_id ? event.data.customer_id : null;
   const subject = event.data.id ?? 'unknown';
+  const occurredAt = fromIsoTimes(event.occurred_at);
   switch (event.event_type) {
     case 'subscription.past_due':
-      return { kind: 'suspend', externalCustomerId, reason: `Paddle: subscription ${subject} is past due` };
+      return { kind: 'suspend', externalCustomerId, reason: `Paddle: subscription ${subject} is past due`, occurredAt };
     case 'transaction.payment_failed':
-      return { kind: 'suspend', externalCustomerId, reason: `Paddle: payment failed for transaction ${subject}` };
+      return { kind: 'suspend', externalCustomerId, reason: `Paddle: payment failed for transaction ${subject}`, occurredAt };
     case 'subscription.activated':
     case 'subscription.resumed':
       return {
@@ -113,6 +128,7 @@ export function paddleAction(event: PaddleNotification): BillingAction {
         externalCustomerId,
         reason: `Paddle: subscription ${subject} ${event.event_type === 'subscription.resumed' ? 'resumed' : 'activated'}`,
         from: AFTER_RENEWAL,
+        occurredAt,
       };
     case 'subscription.canceled':
       return {
@@ -120,8 +136,9 @@ export function paddleAction(event: PaddleNotification): BillingAction {
         externalCustomerId,
         reason: `Paddle: subscription ${subject} canceled`,
         endedAt: fromIsoTimes(event.data.canceled_at, event.occurred_at),
+        occurredAt,
       };
     default:
-      return { kind: 'ignore', externalCustomerId: null, reason: `Paddle event type ${event.event_type} is not used` };
+      return { kind: 'ignore', externalCustomerId: null, reason: `Paddle event type ${event.event_type} is not used`, occurredAt };
   }
 }

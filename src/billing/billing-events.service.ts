@@ -30,6 +30,8 @@ interface Applied {
  * Applies verified billing events to customers, each event id at most once. The event row, the
  * status change, its history and the access change commit in one transaction; a duplicate
  * delivery blocks on the event's primary key until the first one commits, then sees it as a replay.
+ * Providers do not deliver in order: an event older (by the provider's event time) than one of the
+ * same provider already applied to the customer changes nothing.
  */
 @Injectable()
 export class BillingEventsService {
@@ -65,6 +67,12 @@ export class BillingEventsService {
       case 'ignored_event_type':
         this.logger.log(`${label}: ${event.action.reason}; nothing changed`);
         break;
+      case 'ignored_out_of_order':
+        this.logger.log(
+          `${label} of ${event.action.occurredAt?.toISOString()}: a newer ${event.provider} event was already applied to ` +
+            `${applied.customerId} (${customer}); nothing changed`,
+        );
+        break;
     }
     return { received: true, outcome: applied.outcome };
   }
@@ -72,19 +80,19 @@ export class BillingEventsService {
   /** Null when the event was already recorded (a replay). */
   private async applyOnce(manager: EntityManager, event: VerifiedBillingEvent): Promise<Applied | null> {
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO "webhook_events" ("provider", "event_id", "type", "received_at", "external_customer_id", "outcome")
-       VALUES ($1, $2, $3, $4, $5, 'unchanged')
+      `INSERT INTO "webhook_events" ("provider", "event_id", "type", "received_at", "occurred_at", "external_customer_id", "outcome")
+       VALUES ($1, $2, $3, $4, $5, $6, 'unchanged')
        ON CONFLICT ("provider", "event_id") DO NOTHING
        RETURNING "event_id"`,
-      [event.provider, event.eventId, event.type, this.clock.now(), event.action.externalCustomerId],
+      [event.provider, event.eventId, event.type, this.clock.now(), event.action.occurredAt, event.action.externalCustomerId],
     );
     if (inserted.length === 0) return null;
-    const applied = await this.apply(manager, event.action);
-    await manager.update(WebhookEvent, { provider: event.provider, eventId: event.eventId }, applied);
+    const applied = await this.apply(manager, event.provider, event.action);
+    await manager.update(WebhookEvent, { provider: event.provider, eventId: event.eventId }, { outcome: applied.outcome, customerId: applied.customerId });
     return applied;
   }
 
-  private async apply(manager: EntityManager, action: BillingAction): Promise<Applied> {
+  private async apply(manager: EntityManager, provider: BillingProvider, action: BillingAction): Promise<Applied> {
     if (action.kind === 'ignore') return { outcome: 'ignored_event_type', customerId: null };
     if (!action.externalCustomerId) return { outcome: 'ignored_unknown_customer', customerId: null };
     const customer = await manager.findOne(Customer, {
@@ -92,6 +100,10 @@ export class BillingEventsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!customer) return { outcome: 'ignored_unknown_customer', customerId: null };
+    // Under the customer's row lock, so an event applied concurrently to this customer has committed.
+    if (await this.newerApplied(manager, provider, customer.id, action.occurredAt)) {
+      return { outcome: 'ignored_out_of_order', customerId: customer.id };
+    }
     try {
       // A savepoint: a transition the status rules refuse leaves no partial change behind, while
       // the event row (outside it) is still recorded so a redelivery is a replay.
@@ -102,6 +114,22 @@ export class BillingEventsService {
       this.logger.warn(`${action.kind} refused for ${customer.id}: ${error.message}`);
       return { outcome: 'unchanged', customerId: customer.id };
     }
+  }
+
+  /**
+   * Whether an event of this provider strictly newer than occurredAt was already applied to the
+   * customer. Equal times are not newer (events of the same second are common); an event without a
+   * time, or rows kept before event times were, cannot be ordered and never hold an event back.
+   */
+  private async newerApplied(manager: EntityManager, provider: BillingProvider, customerId: string, occurredAt: Date | null): Promise<boolean> {
+    if (!occurredAt) return false;
+    const newer: unknown[] = await manager.query(
+      `SELECT 1 FROM "webhook_events"
+       WHERE "provider" = $1 AND "customer_id" = $2 AND "outcome" = 'applied' AND "occurred_at" > $3
+       LIMIT 1`,
+      [provider, customerId, occurredAt],
+    );
+    return newer.length > 0;
   }
 
   /** Whether the customer's status changed. */

@@ -43,7 +43,8 @@ export class PaddleWebhookController {
     summary: 'Paddle Billing webhook endpoint (enabled by PADDLE_WEBHOOK_SECRET)',
     description:
       'Suspends, reactivates or ends the subscription of the customer whose external_id is the Paddle customer id (ctm_…). ' +
-      'Each event id is applied once; a replay answers 200 with replay: true.',
+      'Each event id is applied once; a replay answers 200 with replay: true. An event older (by its occurred_at) than one already ' +
+      'applied to the customer changes nothing: outcome ignored_out_of_order.',
   })
   @ApiHeader({ name: 'Paddle-Signature', required: true, description: 'ts=<unix seconds>;h1=<HMAC-SHA256 of "ts:body">' })
   @ApiOkResponse({ type: WebhookReceiptDto })

@@ -50,7 +50,8 @@ export class StripeWebhookController {
     summary: 'Stripe webhook endpoint (enabled by STRIPE_WEBHOOK_SECRET)',
     description:
       'Suspends, reactivates or ends the subscription of the customer whose external_id is the Stripe customer id. ' +
-      'Each event id is applied once; a replay answers 200 with replay: true.',
+      'Each event id is applied once; a replay answers 200 with replay: true. An event older (by its created) than one already ' +
+      'applied to the customer changes nothing: outcome ignored_out_of_order.',
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOkResponse({ type: WebhookReceiptDto })

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { BillingProvider } from './billing-actions';
 
-export const WEBHOOK_OUTCOMES = ['applied', 'ignored_unknown_customer', 'ignored_event_type', 'unchanged'] as const;
+export const WEBHOOK_OUTCOMES = ['applied', 'ignored_unknown_customer', 'ignored_event_type', 'ignored_out_of_order', 'unchanged'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /**
@@ -10,8 +10,10 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
  */
 @Entity({ name: 'webhook_events' })
 @Check('webhook_events_provider_check', `"provider" IN ('stripe', 'paddle')`)
-@Check('webhook_events_outcome_check', `"outcome" IN ('applied', 'ignored_unknown_customer', 'ignored_event_type', 'unchanged')`)
+@Check('webhook_events_outcome_check', `"outcome" IN ('applied', 'ignored_unknown_customer', 'ignored_event_type', 'ignored_out_of_order', 'unchanged')`)
 @Index('webhook_events_customer_id_idx', ['customerId', 'receivedAt'])
+/** The newest event of a provider applied to a customer, which an older event arriving late must not override. */
+@Index('webhook_events_applied_order_idx', ['provider', 'customerId', 'occurredAt'], { where: `"outcome" = 'applied'` })
 export class WebhookEvent {
   @PrimaryColumn({ name: 'provider', type: 'varchar', length: 16, primaryKeyConstraintName: 'webhook_events_pkey' })
   provider: BillingProvider;
@@ -24,6 +26,10 @@ export class WebhookEvent {
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
+
+  /** When the provider says the event happened (Stripe `created`, Paddle `occurred_at`); null for rows received before it was kept. */
+  @Column({ name: 'occurred_at', type: 'timestamptz', nullable: true })
+  occurredAt: Date | null;
 
   /** The Packyard customer the event was applied to; kept (no foreign key) after the customer is deleted. */
   @Column({ name: 'customer_id', type: 'varchar', length: 32, nullable: true })
