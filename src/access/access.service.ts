@@ -41,7 +41,7 @@ export function assertValidConstraint(constraint: string): void {
     parseConstraints(constraint);
   } catch (error) {
     if (error instanceof InvalidConstraintError || error instanceof InvalidVersionError) {
-      throw new InvalidConstraintProblem(constraint, (error as Error).message);
+      throw new InvalidConstraintProblem(constraint, error.message);
     }
     throw error;
   }
@@ -109,7 +109,7 @@ export class AccessService {
       try {
         versionNormalized = normalizeVersion(pin.version);
       } catch (error) {
-        if (error instanceof InvalidVersionError) throw new InvalidVersionProblem(pin.packageName, pin.version, (error as Error).message);
+        if (error instanceof InvalidVersionError) throw new InvalidVersionProblem(pin.packageName, pin.version, error.message);
         throw error;
       }
       const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
@@ -202,10 +202,4 @@ export class AccessService {
     return after;
   }
 
-  async frozenVersions(customerId: string): Promise<FrozenVersion[]> {
-    return this.dataSource.manager.find(FrozenVersion, {
-      where: { customerId },
-      order: { packageName: 'ASC', versionNormalized: 'ASC' },
-    });
-  }
 }

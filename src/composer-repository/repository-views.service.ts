@@ -8,12 +8,12 @@ import { decideAccess } from '../access/visibility';
 import { Principal } from '../auth/auth.decorators';
 import { AccessVersion } from '../common/access-version.service';
 import { Clock } from '../common/clock';
-import { compareVersions } from '../composer-semver';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { hasLapsed } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { Package } from '../packages/package.entity';
 import { PackageVersion } from '../packages/package-version.entity';
+import { sortNewestFirst } from '../packages/packages.service';
 import { p2Document, rootDocument } from './composer-metadata';
 
 export interface CatalogPackage {
@@ -193,15 +193,11 @@ export class RepositoryViews {
     for (const name of missing) {
       const pkg = found.get(name);
       const entry: CatalogPackage | null = pkg
-        ? { name, contentsChangedAt: pkg.contentsChangedAt, versions: newestFirst(byPackage.get(name) ?? []) }
+        ? { name, contentsChangedAt: pkg.contentsChangedAt, versions: sortNewestFirst(byPackage.get(name) ?? []) }
         : null;
       result.set(name, entry);
       this.storeIfCurrent(this.catalog, name, entry, stamp, Number.MAX_SAFE_INTEGER);
     }
     return result;
   }
-}
-
-function newestFirst(versions: PackageVersion[]): PackageVersion[] {
-  return [...versions].sort((a, b) => compareVersions(b.versionNormalized, a.versionNormalized));
 }

@@ -1,4 +1,4 @@
-import { CUSTOMER_STATUSES, CustomerStatus, effectiveStatus, InvalidStatusTransitionError, planStatusChange, statusGrantsAccess } from './customer-status';
+import { CUSTOMER_STATUSES, CustomerStatus, effectiveStatus, InvalidStatusTransitionError, planStatusChange } from './customer-status';
 
 describe('planStatusChange', () => {
   const allowed: Array<[CustomerStatus, CustomerStatus]> = [
@@ -33,16 +33,6 @@ describe('planStatusChange', () => {
   });
 });
 
-describe('statusGrantsAccess', () => {
-  it.each<[CustomerStatus, boolean]>([
-    ['active', true],
-    ['frozen', true],
-    ['suspended', false],
-    ['expired', false],
-  ])('%s -> %s', (status, expected) => {
-    expect(statusGrantsAccess(status)).toBe(expected);
-  });
-});
 
 describe('effectiveStatus', () => {
   const now = new Date('2026-06-01T00:00:00Z');

@@ -45,8 +45,3 @@ export function hasLapsed(customer: { status: CustomerStatus; expiresAt: Date | 
 export function effectiveStatus(customer: { status: CustomerStatus; expiresAt: Date | null; onExpiry: OnExpiry }, now: Date): CustomerStatus {
   return hasLapsed(customer, now) ? statusAfterExpiry(customer.onExpiry) : customer.status;
 }
-
-/** Whether a status lets the customer install anything at all. */
-export function statusGrantsAccess(status: CustomerStatus): boolean {
-  return status === 'active' || status === 'frozen';
-}
