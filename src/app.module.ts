@@ -4,11 +4,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from './access/access.module';
 import { AuthGuard } from './auth/auth.guard';
 import { BillingModule } from './billing/billing.module';
+import { ChangesModule } from './changes/changes.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
-import { AccessChangeChannel } from './database/access-change-channel.service';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
@@ -25,6 +25,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
+        ChangesModule,
         HistoryModule,
         TokensModule,
         CustomersModule,
@@ -38,7 +39,6 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        AccessChangeChannel,
       ],
     };
   }

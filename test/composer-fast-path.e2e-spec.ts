@@ -1,4 +1,5 @@
-import { AccessVersion } from '../src/common/access-version.service';
+import { ChangeBus } from '../src/changes/change-bus.service';
+import { FLUSH_ALL } from '../src/changes/change-keys';
 import { ComposerFastPath } from '../src/composer-repository/composer-fast-path';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -38,7 +39,7 @@ describe('Composer fast path', () => {
       return request;
     };
     // Forget every cached view and token, so the first request takes the normal route.
-    t.app.get(AccessVersion).bump();
+    t.app.get(ChangeBus).apply(FLUSH_ALL);
     served = [];
     const cold = await send();
     const warm = await send();

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { AccessVersion } from '../src/common/access-version.service';
+import { ChangeBus } from '../src/changes/change-bus.service';
+import { ChangeKeys } from '../src/changes/change-keys';
 import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/test-app';
 import {
   buildZip,
@@ -142,11 +143,13 @@ describe('Package catalog (admin API)', () => {
       expect(storedFiles()).toHaveLength(4);
     });
 
-    it('invalidates access caches after a publish', async () => {
-      const accessVersion = t.app.get(AccessVersion);
-      const before = accessVersion.value;
+    it('invalidates the caches of exactly the published package', async () => {
+      const seen: ChangeKeys[] = [];
+      t.app.get(ChangeBus).subscribe((keys) => seen.push(keys));
       await upload(await packageZip(composerJson), { version: '1.0.0' }).expect(201);
-      expect(accessVersion.value).toBeGreaterThan(before);
+      expect(seen.map((keys) => ({ all: keys.all, customers: [...keys.customers], packages: [...keys.packages] }))).toEqual([
+        { all: false, customers: [], packages: [composerJson.name] },
+      ]);
     });
 
     it('removes the stored archive when the database refuses the row', async () => {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AccessVersion } from '../common/access-version.service';
+import { ChangeDoor } from '../changes/change-door.service';
+import { UnitOfWork } from '../changes/unit-of-work';
 import { Clock } from '../common/clock';
 import { hasLapsed } from '../customers/customer-status';
 import { HistoryService } from '../history/history.service';
@@ -52,7 +53,7 @@ export class AccessService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
-    private readonly accessVersion: AccessVersion,
+    private readonly door: ChangeDoor,
     private readonly history: HistoryService,
     private readonly clock: Clock,
   ) {}
@@ -60,25 +61,25 @@ export class AccessService {
   async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: AccessGrant; created: boolean }> {
     const trimmed = constraint.trim();
     assertValidConstraint(trimmed);
-    const result = await this.dataSource.transaction(async (manager) => {
+    return this.door.run(async (unit) => {
+      const manager = unit.manager;
       await findCustomerOrFail(manager, customerId, true);
       await markAccessChanged(manager, customerId);
+      unit.touchCustomer(customerId);
       const existing = await manager.findOneBy(AccessGrant, { customerId, packageName });
       if (existing) {
         const before = { package: packageName, constraint: existing.constraint };
         existing.constraint = trimmed;
         const saved = await manager.save(existing);
         if (before.constraint !== trimmed) {
-          await this.history.record(manager, { customerId, type: 'grant.updated', before, after: { package: packageName, constraint: trimmed } });
+          await this.history.record(unit, { customerId, type: 'grant.updated', before, after: { package: packageName, constraint: trimmed } });
         }
         return { grant: saved, created: false };
       }
       await manager.insert(AccessGrant, { customerId, packageName, constraint: trimmed });
-      await this.history.record(manager, { customerId, type: 'grant.created', after: { package: packageName, constraint: trimmed } });
+      await this.history.record(unit, { customerId, type: 'grant.created', after: { package: packageName, constraint: trimmed } });
       return { grant: await manager.findOneByOrFail(AccessGrant, { customerId, packageName }), created: true };
     });
-    this.accessVersion.bump();
-    return result;
   }
 
   async list(customerId: string): Promise<AccessGrant[]> {
@@ -87,15 +88,15 @@ export class AccessService {
   }
 
   async revoke(customerId: string, packageName: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.door.run(async (unit) => {
+      const manager = unit.manager;
       await findCustomerOrFail(manager, customerId, true);
       const grant = await manager.findOneBy(AccessGrant, { customerId, packageName });
       if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${packageName}"`);
       await manager.delete(AccessGrant, { customerId, packageName });
       await markAccessChanged(manager, customerId);
-      await this.history.record(manager, { customerId, type: 'grant.revoked', before: { package: packageName, constraint: grant.constraint } });
+      await this.history.record(unit, { customerId, type: 'grant.revoked', before: { package: packageName, constraint: grant.constraint } });
     });
-    this.accessVersion.bump();
   }
 
   /**
@@ -115,9 +116,9 @@ export class AccessService {
       const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
-    return this.inTransaction(async (manager) => {
-      const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
-      const frozen = await this.replacePins(manager, customerId, [...normalized.values()]);
+    return this.door.run(async (unit) => {
+      const customer = await this.customers.changeStatus(customerId, 'frozen', reason);
+      const frozen = await this.replacePins(unit, customerId, [...normalized.values()]);
       return { customer, frozen };
     });
   }
@@ -130,14 +131,15 @@ export class AccessService {
    * end has passed keeps only what was released before it.
    */
   async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
-    return this.inTransaction(async (manager) => {
+    return this.door.run(async (unit) => {
+      const manager = unit.manager;
       const current = await findCustomerOrFail(manager, customerId, true);
       let frozen: FrozenVersion[] | undefined;
       if (current.status !== 'frozen') {
         const cutoff = hasLapsed(current, this.clock.now()) ? (current.expiresAt ?? undefined) : undefined;
-        frozen = await this.replacePins(manager, customerId, await this.pinsFromGrants(manager, customerId, cutoff));
+        frozen = await this.replacePins(unit, customerId, await this.pinsFromGrants(manager, customerId, cutoff));
       }
-      const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
+      const customer = await this.customers.changeStatus(customerId, 'frozen', reason);
       return { customer, frozen: frozen ?? (await this.pinnedWith(manager, customerId)) };
     });
   }
@@ -147,23 +149,16 @@ export class AccessService {
    * the customer's on_expiry. Freezing keeps what the grants allowed among versions released
    * before the end. A customer already frozen or expired is left as is.
    */
-  async applyExpiry(customerId: string, endedAt: Date, reason: string): Promise<Customer> {
-    return this.inTransaction((manager) => this.applyExpiryWith(manager, customerId, endedAt, reason));
-  }
-
-  /** For callers that record more in the same transaction (billing webhooks); they bump AccessVersion after commit. */
-  async applyExpiryWith(manager: EntityManager, customerId: string, endedAt: Date, reason: string): Promise<Customer> {
-    const customer = await findCustomerOrFail(manager, customerId, true);
-    if (customer.status === 'frozen' || customer.status === 'expired') return customer;
-    if (customer.onExpiry === 'expire') return this.customers.changeStatusWith(manager, customerId, 'expired', reason);
-    await this.replacePins(manager, customerId, await this.pinsFromGrants(manager, customerId, endedAt));
-    return this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
-  }
-
-  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.transaction(work);
-    this.accessVersion.bump();
-    return result;
+  /** Joins the caller's unit of work when there is one (billing webhooks record the event with it). */
+  applyExpiry(customerId: string, endedAt: Date, reason: string): Promise<Customer> {
+    return this.door.run(async (unit) => {
+      const manager = unit.manager;
+      const customer = await findCustomerOrFail(manager, customerId, true);
+      if (customer.status === 'frozen' || customer.status === 'expired') return customer;
+      if (customer.onExpiry === 'expire') return this.customers.changeStatus(customerId, 'expired', reason);
+      await this.replacePins(unit, customerId, await this.pinsFromGrants(manager, customerId, endedAt));
+      return this.customers.changeStatus(customerId, 'frozen', reason);
+    });
   }
 
   private async pinsFromGrants(manager: EntityManager, customerId: string, releasedBefore?: Date): Promise<FrozenVersion[]> {
@@ -184,7 +179,8 @@ export class AccessService {
     return manager.find(FrozenVersion, { where: { customerId }, order: { packageName: 'ASC', versionNormalized: 'ASC' } });
   }
 
-  private async replacePins(manager: EntityManager, customerId: string, rows: FrozenVersion[]): Promise<FrozenVersion[]> {
+  private async replacePins(unit: UnitOfWork, customerId: string, rows: FrozenVersion[]): Promise<FrozenVersion[]> {
+    const manager = unit.manager;
     const before = await this.pinnedWith(manager, customerId);
     await manager.delete(FrozenVersion, { customerId });
     if (rows.length > 0) await manager.insert(FrozenVersion, rows);
@@ -192,7 +188,7 @@ export class AccessService {
     const after = await this.pinnedWith(manager, customerId);
     const list = (pins: FrozenVersion[]) => pins.map((pin) => `${pin.packageName}:${pin.version}`);
     if (JSON.stringify(list(before)) !== JSON.stringify(list(after))) {
-      await this.history.record(manager, {
+      await this.history.record(unit, {
         customerId,
         type: 'customer.frozen_versions_changed',
         before: { versions: list(before) },

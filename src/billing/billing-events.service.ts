@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
-import { AccessVersion } from '../common/access-version.service';
+import { ChangeDoor } from '../changes/change-door.service';
+import { UnitOfWork } from '../changes/unit-of-work';
 import { runAsActor } from '../common/actor-context';
 import { Clock } from '../common/clock';
 import { effectiveStatus, InvalidStatusTransitionError } from '../customers/customer-status';
@@ -38,21 +38,19 @@ export class BillingEventsService {
   private readonly logger = new Logger('BillingWebhooks');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly access: AccessService,
-    private readonly accessVersion: AccessVersion,
+    private readonly door: ChangeDoor,
     private readonly clock: Clock,
   ) {}
 
   async receive(event: VerifiedBillingEvent): Promise<WebhookReceipt> {
-    const applied = await runAsActor(event.provider, () => this.dataSource.transaction((manager) => this.applyOnce(manager, event)));
+    const applied = await runAsActor(event.provider, () => this.door.run((unit) => this.applyOnce(unit, event)));
     const label = `${event.provider} event ${event.eventId} (${event.type})`;
     if (!applied) {
       this.logger.log(`${label} was already received: replay ignored`);
       return { received: true, replay: true };
     }
-    if (applied.outcome === 'applied') this.accessVersion.bump();
     const customer = event.action.externalCustomerId;
     switch (applied.outcome) {
       case 'applied':
@@ -78,7 +76,8 @@ export class BillingEventsService {
   }
 
   /** Null when the event was already recorded (a replay). */
-  private async applyOnce(manager: EntityManager, event: VerifiedBillingEvent): Promise<Applied | null> {
+  private async applyOnce(unit: UnitOfWork, event: VerifiedBillingEvent): Promise<Applied | null> {
+    const manager = unit.manager;
     const inserted: unknown[] = await manager.query(
       `INSERT INTO "webhook_events" ("provider", "event_id", "type", "received_at", "occurred_at", "external_customer_id", "outcome")
        VALUES ($1, $2, $3, $4, $5, $6, 'unchanged')
@@ -87,12 +86,13 @@ export class BillingEventsService {
       [event.provider, event.eventId, event.type, this.clock.now(), event.action.occurredAt, event.action.externalCustomerId],
     );
     if (inserted.length === 0) return null;
-    const applied = await this.apply(manager, event.provider, event.action);
+    const applied = await this.apply(unit, event.provider, event.action);
     await manager.update(WebhookEvent, { provider: event.provider, eventId: event.eventId }, { outcome: applied.outcome, customerId: applied.customerId });
     return applied;
   }
 
-  private async apply(manager: EntityManager, provider: BillingProvider, action: BillingAction): Promise<Applied> {
+  private async apply(unit: UnitOfWork, provider: BillingProvider, action: BillingAction): Promise<Applied> {
+    const manager = unit.manager;
     if (action.kind === 'ignore') return { outcome: 'ignored_event_type', customerId: null };
     if (!action.externalCustomerId) return { outcome: 'ignored_unknown_customer', customerId: null };
     const customer = await manager.findOne(Customer, {
@@ -107,7 +107,7 @@ export class BillingEventsService {
     try {
       // A savepoint: a transition the status rules refuse leaves no partial change behind, while
       // the event row (outside it) is still recorded so a redelivery is a replay.
-      const changed = await manager.transaction((savepoint) => this.perform(savepoint, customer, action));
+      const changed = await unit.savepoint(() => this.perform(customer, action));
       return { outcome: changed ? 'applied' : 'unchanged', customerId: customer.id };
     } catch (error) {
       if (!(error instanceof InvalidStatusTransitionError)) throw error;
@@ -133,20 +133,20 @@ export class BillingEventsService {
   }
 
   /** Whether the customer's status changed. */
-  private async perform(manager: EntityManager, customer: Customer, action: Exclude<BillingAction, { kind: 'ignore' }>): Promise<boolean> {
+  private async perform(customer: Customer, action: Exclude<BillingAction, { kind: 'ignore' }>): Promise<boolean> {
     const now = this.clock.now();
     let after: Customer;
     switch (action.kind) {
       case 'suspend':
-        after = await this.customers.changeStatusWith(manager, customer.id, 'suspended', action.reason);
+        after = await this.customers.changeStatus(customer.id, 'suspended', action.reason);
         break;
       case 'reactivate':
         if (!action.from.includes(effectiveStatus(customer, now))) return false;
-        after = await this.customers.changeStatusWith(manager, customer.id, 'active', action.reason);
+        after = await this.customers.changeStatus(customer.id, 'active', action.reason);
         break;
       case 'end_subscription': {
         const endedAt = action.endedAt && action.endedAt < now ? action.endedAt : now;
-        after = await this.access.applyExpiryWith(manager, customer.id, endedAt, action.reason);
+        after = await this.access.applyExpiry(customer.id, endedAt, action.reason);
         break;
       }
     }

@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { AccessVersion } from './access-version.service';
 import { Clock } from './clock';
 
 /** Process-wide singletons every feature module may inject. */
@@ -10,8 +9,8 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, AccessVersion, Clock],
-      exports: [APP_CONFIG, AccessVersion, Clock],
+      providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
+      exports: [APP_CONFIG, Clock],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AccessVersion } from '../common/access-version.service';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { ChangeDoor } from '../changes/change-door.service';
 import { newId } from '../common/ids';
 import { Page } from '../common/pagination.dto';
 import { Clock } from '../common/clock';
@@ -31,7 +31,7 @@ export class CustomersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokensService,
-    private readonly accessVersion: AccessVersion,
+    private readonly door: ChangeDoor,
     private readonly history: HistoryService,
     private readonly clock: Clock,
   ) {}
@@ -39,7 +39,8 @@ export class CustomersService {
   async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
     const externalId = input.external_id ?? null;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await this.door.run(async (unit) => {
+        const manager = unit.manager;
         const customer = manager.create(Customer, {
           id: newId('cust'),
           name: input.name,
@@ -53,8 +54,8 @@ export class CustomersService {
         });
         await manager.insert(Customer, customer);
         const created = await manager.findOneByOrFail(Customer, { id: customer.id });
-        await this.history.record(manager, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(created) });
-        const { secret } = await this.tokens.issueWith(manager, customer.id, 'default', null);
+        await this.history.record(unit, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(created) });
+        const { secret } = await this.tokens.issueWith(unit, customer.id, 'default', null);
         return { customer: created, token: secret };
       });
     } catch (error) {
@@ -101,7 +102,9 @@ export class CustomersService {
 
   async update(id: string, input: UpdateCustomerDto): Promise<Customer> {
     try {
-      const updated = await this.dataSource.transaction(async (manager) => {
+      // expires_at and on_expiry decide access; the door drops cached views of this customer.
+      return await this.door.run(async (unit) => {
+        const manager = unit.manager;
         const customer = await findCustomerOrFail(manager, id, true);
         const before = customerSnapshot(customer);
         if (input.name !== undefined) customer.name = input.name;
@@ -113,12 +116,9 @@ export class CustomersService {
         if (!diff) return customer;
         await manager.save(customer);
         if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined) await markAccessChanged(manager, id);
-        await this.history.record(manager, { customerId: id, type: 'customer.updated', ...diff });
+        await this.history.record(unit, { customerId: id, type: 'customer.updated', ...diff });
         return manager.findOneByOrFail(Customer, { id });
       });
-      // expires_at and on_expiry decide access; cached repository views must not outlive them.
-      this.accessVersion.bump();
-      return updated;
     } catch (error) {
       if (isUniqueViolation(error) && input.external_id) throw new DuplicateExternalIdError(input.external_id);
       throw error;
@@ -126,42 +126,38 @@ export class CustomersService {
   }
 
   async remove(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const customer = await findCustomerOrFail(manager, id, true);
+    await this.door.run(async (unit) => {
+      const customer = await findCustomerOrFail(unit.manager, id, true);
       // Tokens, grants and frozen versions go with it through ON DELETE CASCADE; history stays.
-      await manager.delete(Customer, { id });
-      await this.history.record(manager, { customerId: id, type: 'customer.deleted', before: customerSnapshot(customer) });
+      await unit.manager.delete(Customer, { id });
+      await this.history.record(unit, { customerId: id, type: 'customer.deleted', before: customerSnapshot(customer) });
     });
-    this.accessVersion.bump();
   }
 
-  async changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
-    const customer = await this.dataSource.transaction((manager) => this.changeStatusWith(manager, id, target, reason));
-    this.accessVersion.bump();
-    return customer;
-  }
-
-  /** For callers that change more than the status in the same transaction (freezing). */
-  async changeStatusWith(manager: EntityManager, id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
-    const customer = await findCustomerOrFail(manager, id, true);
-    const now = this.clock.now();
-    // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
-    if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) return customer;
-    const before = { status: customer.status, status_reason: customer.statusReason };
-    customer.status = target;
-    customer.statusReason = reason;
-    customer.statusChangedAt = now;
-    // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
-    if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
-    await manager.save(customer);
-    await this.history.record(manager, {
-      customerId: id,
-      type: 'customer.status_changed',
-      before,
-      after: { status: target, status_reason: reason },
+  /** Joins the caller's unit of work when there is one (freezing changes the pins in the same transaction). */
+  changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
+    return this.door.run(async (unit) => {
+      const manager = unit.manager;
+      const customer = await findCustomerOrFail(manager, id, true);
+      const now = this.clock.now();
+      // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
+      if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) return customer;
+      const before = { status: customer.status, status_reason: customer.statusReason };
+      customer.status = target;
+      customer.statusReason = reason;
+      customer.statusChangedAt = now;
+      // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
+      if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
+      await manager.save(customer);
+      await this.history.record(unit, {
+        customerId: id,
+        type: 'customer.status_changed',
+        before,
+        after: { status: target, status_reason: reason },
+      });
+      await markAccessChanged(manager, id);
+      return manager.findOneByOrFail(Customer, { id });
     });
-    await markAccessChanged(manager, id);
-    return manager.findOneByOrFail(Customer, { id });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../changes/unit-of-work';
 import { currentActor } from '../common/actor-context';
 import { Clock } from '../common/clock';
 import { Page } from '../common/pagination.dto';
@@ -15,6 +16,30 @@ export interface EventInput {
   after?: Record<string, unknown> | null;
 }
 
+/** The names other services subscribe to (NATS subjects, webhooks); history keeps its own. */
+const PUBLIC_EVENT_TYPE: Record<CustomerEventType, string> = {
+  'customer.created': 'customer.created',
+  'customer.updated': 'customer.updated',
+  'customer.deleted': 'customer.deleted',
+  'customer.status_changed': 'customer.status_changed',
+  'customer.frozen_versions_changed': 'access.frozen_versions_changed',
+  'grant.created': 'access.granted',
+  'grant.updated': 'access.updated',
+  'grant.revoked': 'access.revoked',
+  'token.issued': 'token.issued',
+  'token.revoked': 'token.revoked',
+};
+
+function eventData(event: EventInput): Record<string, unknown> {
+  const data: Record<string, unknown> = { customer_id: event.customerId, before: event.before ?? null, after: event.after ?? null };
+  if (event.type === 'customer.status_changed') {
+    data.from = event.before?.status ?? null;
+    data.to = event.after?.status ?? null;
+    data.reason = event.after?.status_reason ?? null;
+  }
+  return data;
+}
+
 @Injectable()
 export class HistoryService {
   constructor(
@@ -22,9 +47,12 @@ export class HistoryService {
     private readonly clock: Clock,
   ) {}
 
-  /** Called inside the transaction that makes the change, so history and state never disagree. */
-  async record(manager: EntityManager, event: EventInput): Promise<void> {
-    await manager.save(CustomerEvent, {
+  /**
+   * Called inside the unit of work that makes the change, so history, state and the published
+   * event never disagree: the history row, and the event for the outbox, commit with the change.
+   */
+  async record(unit: UnitOfWork, event: EventInput): Promise<void> {
+    await unit.manager.save(CustomerEvent, {
       customerId: event.customerId,
       type: event.type,
       actor: currentActor(),
@@ -32,6 +60,7 @@ export class HistoryService {
       before: event.before ?? null,
       after: event.after ?? null,
     });
+    unit.emit({ type: PUBLIC_EVENT_TYPE[event.type], customerId: event.customerId, data: eventData(event) });
   }
 
   async forCustomer(customerId: string, limit: number, offset: number): Promise<Page<CustomerEvent>> {

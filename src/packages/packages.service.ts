@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
-import { AccessVersion } from '../common/access-version.service';
+import { ChangeDoor } from '../changes/change-door.service';
 import { newId } from '../common/ids';
 import { Page } from '../common/pagination.dto';
 import { InvalidVersionError, normalizeVersion, sortVersionsDescending } from '../composer-semver';
@@ -40,6 +40,16 @@ export function sortNewestFirst(versions: PackageVersion[]): PackageVersion[] {
   return sortVersionsDescending(versions.map((version) => version.version)).map((version) => byVersion.get(version)!);
 }
 
+function versionEventData(version: PackageVersion): Record<string, unknown> {
+  return {
+    package: version.packageName,
+    version: version.version,
+    version_normalized: version.versionNormalized,
+    shasum: version.shasum,
+    released_at: version.releasedAt.toISOString(),
+  };
+}
+
 @Injectable()
 export class PackagesService {
   private readonly logger = new Logger(PackagesService.name);
@@ -48,7 +58,7 @@ export class PackagesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ARCHIVE_STORAGE) private readonly storage: ArchiveStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly accessVersion: AccessVersion,
+    private readonly door: ChangeDoor,
   ) {}
 
   /**
@@ -69,7 +79,8 @@ export class PackagesService {
     await this.storage.put(storageKey, input.archive);
     let version: PackageVersion;
     try {
-      version = await this.dataSource.transaction(async (manager) => {
+      version = await this.door.run(async (unit) => {
+        const manager = unit.manager;
         await this.lockOrCreatePackage(manager, name);
         const clash = await manager.findOneBy(PackageVersion, { packageName: name, versionNormalized: resolved.versionNormalized });
         if (clash) throw new VersionExistsError(name, clash.version, clash.versionNormalized);
@@ -87,6 +98,7 @@ export class PackagesService {
         });
         const saved = await manager.save(row);
         await this.markContentsChanged(manager, name);
+        unit.emit({ type: 'package.version_published', packageName: name, data: versionEventData(saved) });
         return saved;
       });
     } catch (error) {
@@ -94,7 +106,6 @@ export class PackagesService {
       if (isUniqueViolation(error)) throw new VersionExistsError(name, resolved.version, resolved.versionNormalized);
       throw error;
     }
-    this.accessVersion.bump();
     return version;
   }
 
@@ -155,7 +166,8 @@ export class PackagesService {
 
   /** `version` may be given as published ("v1.0.0") or normalized ("1.0.0.0"). */
   async deleteVersion(packageName: string, version: string): Promise<void> {
-    const removed = await this.dataSource.transaction(async (manager) => {
+    await this.door.run(async (unit) => {
+      const manager = unit.manager;
       await this.lockPackageOrFail(manager, packageName);
       const normalized = [version];
       try {
@@ -172,22 +184,26 @@ export class PackagesService {
       if (!row) throw new VersionNotFoundError(packageName, version);
       await manager.delete(PackageVersion, { id: row.id });
       await this.markContentsChanged(manager, packageName);
-      return row;
+      unit.emit({ type: 'package.version_deleted', packageName, data: versionEventData(row) });
+      unit.afterCommit(() => this.discardArchive(row.storageKey));
     });
-    this.accessVersion.bump();
-    await this.discardArchive(removed.storageKey);
   }
 
   /** Deletes the package, its versions and their archives. */
   async deletePackage(packageName: string): Promise<void> {
-    const storageKeys = await this.dataSource.transaction(async (manager) => {
+    await this.door.run(async (unit) => {
+      const manager = unit.manager;
       await this.lockPackageOrFail(manager, packageName);
-      const versions = await manager.find(PackageVersion, { select: { id: true, storageKey: true }, where: { packageName } });
+      const versions = await manager.find(PackageVersion, { where: { packageName } });
       await manager.delete(Package, { name: packageName });
-      return versions.map((version) => version.storageKey);
+      for (const version of versions) {
+        unit.emit({ type: 'package.version_deleted', packageName, data: versionEventData(version) });
+      }
+      unit.touchPackage(packageName);
+      unit.afterCommit(async () => {
+        for (const version of versions) await this.discardArchive(version.storageKey);
+      });
     });
-    this.accessVersion.bump();
-    for (const key of storageKeys) await this.discardArchive(key);
   }
 
   /**

@@ -1,7 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import { AccessVersion } from '../common/access-version.service';
+import { LRUCache } from 'lru-cache';
+import { DataSource, Repository } from 'typeorm';
+import { ChangeBus } from '../changes/change-bus.service';
+import { ChangeDoor } from '../changes/change-door.service';
+import { UnitOfWork } from '../changes/unit-of-work';
 import { Clock } from '../common/clock';
 import { HistoryService } from '../history/history.service';
 import { BadRequestError, NotFoundError } from '../common/domain-error';
@@ -36,14 +39,16 @@ export class TokensService implements OnModuleDestroy {
   private readonly flushTimer: NodeJS.Timeout;
   /**
    * Composer sends credentials with every request; caching the lookup keeps warm requests off the
-   * database. Entries are dropped by any committed change (AccessVersion), e.g. a revoked token.
+   * database. An entry is good while nothing changed its customer since it was read (ChangeBus),
+   * so revoking a token, or any change to its customer, is seen by the very next request.
    */
-  private readonly cache = new Map<string, CachedToken>();
+  private readonly cache = new LRUCache<string, CachedToken>({ max: MAX_CACHED_TOKENS });
 
   constructor(
     @InjectRepository(CustomerToken) private readonly tokens: Repository<CustomerToken>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly accessVersion: AccessVersion,
+    private readonly door: ChangeDoor,
+    private readonly bus: ChangeBus,
     private readonly history: HistoryService,
     private readonly clock: Clock,
   ) {
@@ -56,8 +61,9 @@ export class TokensService implements OnModuleDestroy {
     await this.flushLastUsed();
   }
 
-  /** Issues a token inside the caller's transaction (customer creation issues the first one). */
-  async issueWith(manager: EntityManager, customerId: string, label: string | null, expiresAt: Date | null): Promise<IssuedToken> {
+  /** Issues a token inside the caller's unit of work (customer creation issues the first one). */
+  async issueWith(unit: UnitOfWork, customerId: string, label: string | null, expiresAt: Date | null): Promise<IssuedToken> {
+    const manager = unit.manager;
     const secret = generateTokenSecret();
     const record = manager.create(CustomerToken, {
       id: newId('tkn'),
@@ -70,7 +76,7 @@ export class TokensService implements OnModuleDestroy {
     });
     await manager.insert(CustomerToken, record);
     const saved = await manager.findOneByOrFail(CustomerToken, { id: record.id });
-    await this.history.record(manager, { customerId, type: 'token.issued', after: tokenSnapshot(saved) });
+    await this.history.record(unit, { customerId, type: 'token.issued', after: tokenSnapshot(saved) });
     return { record: saved, secret };
   }
 
@@ -79,12 +85,10 @@ export class TokensService implements OnModuleDestroy {
     if (expiry && expiry.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestError('expiry_in_past', 'expires_at must be in the future');
     }
-    const issued = await this.dataSource.transaction(async (manager) => {
-      await findCustomerOrFail(manager, customerId);
-      return this.issueWith(manager, customerId, label ?? null, expiry);
+    return this.door.run(async (unit) => {
+      await findCustomerOrFail(unit.manager, customerId);
+      return this.issueWith(unit, customerId, label ?? null, expiry);
     });
-    this.accessVersion.bump();
-    return issued;
   }
 
   async list(customerId: string): Promise<CustomerToken[]> {
@@ -93,14 +97,14 @@ export class TokensService implements OnModuleDestroy {
   }
 
   async revoke(customerId: string, tokenId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.door.run(async (unit) => {
+      const manager = unit.manager;
       await findCustomerOrFail(manager, customerId);
       const token = ID_PATTERN.test(tokenId) ? await manager.findOneBy(CustomerToken, { id: tokenId, customerId }) : null;
       if (!token) throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${tokenId}"`);
       await manager.delete(CustomerToken, { id: tokenId });
-      await this.history.record(manager, { customerId, type: 'token.revoked', before: tokenSnapshot(token) });
+      await this.history.record(unit, { customerId, type: 'token.revoked', before: tokenSnapshot(token) });
     });
-    this.accessVersion.bump();
   }
 
   /** Resolves a presented secret to its customer; null for unknown, revoked or expired tokens. */
@@ -108,11 +112,10 @@ export class TokensService implements OnModuleDestroy {
     const known = this.authenticateFromCache(secret);
     if (known !== undefined) return known;
     const hash = hashToken(secret);
-    const stamp = this.accessVersion.value;
+    const stamp = this.bus.stamp();
     const row = await this.tokens.findOne({ where: { tokenHash: hash } });
     const cached: CachedToken = { stamp, token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null };
-    if (this.cache.size >= MAX_CACHED_TOKENS) this.cache.clear();
-    if (stamp === this.accessVersion.value) this.cache.set(hash, cached);
+    if (this.isCurrent(cached)) this.cache.set(hash, cached);
     return this.usable(cached.token);
   }
 
@@ -120,8 +123,13 @@ export class TokensService implements OnModuleDestroy {
   authenticateFromCache(secret: string): AuthenticatedToken | null | undefined {
     if (!looksLikeCustomerToken(secret)) return null;
     const cached = this.cache.get(hashToken(secret));
-    if (!cached || cached.stamp !== this.accessVersion.value) return undefined;
+    if (!cached || !this.isCurrent(cached)) return undefined;
     return this.usable(cached.token);
+  }
+
+  /** An unknown secret stays unknown (a new token has a new random hash); a known one follows its customer. */
+  private isCurrent(cached: CachedToken): boolean {
+    return this.bus.unchangedSince(cached.stamp, cached.token ? [cached.token.customerId] : [], []);
   }
 
   private usable(token: CachedToken['token']): AuthenticatedToken | null {
