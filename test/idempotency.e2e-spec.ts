@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/test-app';
 import { packageZip } from './helpers/zip';
@@ -173,6 +174,31 @@ describe('Idempotency-Key on admin POSTs', () => {
     );
     await withKey('k1', '/api/v1/customers', acme).expect(201);
     expect(await storedKeys()).toEqual([{ key: 'k1', status: 'completed' }]);
+  });
+
+  it('replays the committed answer, token included, when the first response never reached the client', async () => {
+    // The client gives up (or the instance dies) right after the change commits: the answer was
+    // stored in the same transaction as the customer, so the retry gets it instead of a second run.
+    const body = JSON.stringify(acme);
+    const port = new URL(t.url).port;
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      `POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+        `Idempotency-Key: lost-answer\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.destroy();
+    for (let i = 0; i < 100 && (await customerCount()) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const retry = await withKey('lost-answer', '/api/v1/customers', acme).expect(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.token).toMatch(/\S{20,}/);
+    expect(await customerCount()).toBe(1);
+    const listed = (await t.admin.get('/api/v1/customers').expect(200)).body.data[0];
+    expect(retry.body.id).toBe(listed.id);
+    // The replayed token is the customer's real one.
+    await t.http().get('/packages.json').auth('token', retry.body.token).expect(200);
   });
 
   it('answers 409 in progress, with Retry-After, while the first request still holds the key', async () => {

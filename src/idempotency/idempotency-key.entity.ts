@@ -46,6 +46,10 @@ export class IdempotencyKey {
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
+  /** While in progress: the claim is its request's until then; the owning instance keeps renewing it. */
+  @Column({ name: 'lease_until', type: 'timestamptz', default: () => 'now()' })
+  leaseUntil: Date;
+
   @Index('idempotency_keys_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

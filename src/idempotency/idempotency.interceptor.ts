@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Response } from 'express';
-import { Observable, of } from 'rxjs';
+import { from, lastValueFrom, Observable, of } from 'rxjs';
+import { ChangeDoor } from '../changes/change-door.service';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ReplayedError } from './idempotency-errors';
@@ -32,6 +33,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   constructor(
     private readonly idempotency: IdempotencyService,
+    private readonly door: ChangeDoor,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,7 +57,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       (recorded) => this.settle(claim, recorded),
       () => void this.release(claim, 'the connection closed before a response was sent'),
     );
-    return next.handle();
+    // The route's changes and the stored answer commit in one unit of work: a crash can lose
+    // neither one without the other. next.handle() is called inside it so the route joins it.
+    return from(
+      this.door.run(async (unit) => {
+        const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        await this.idempotency.completeWithin(unit.manager, claim, answerOf(response, value));
+        return value;
+      }),
+    );
   }
 
   private async readBody(request: AuthenticatedRequest): Promise<RequestBody> {
@@ -104,6 +114,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.logger.error(`Releasing Idempotency-Key "${claim.key}" (${reason}) failed: ${describe(error)}`);
     }
   }
+}
+
+/**
+ * What Express will send for this value: Nest set the route's status before the interceptors ran,
+ * and the handler may have changed it or added a Location; the body is res.json's.
+ */
+function answerOf(response: Response, value: unknown): RecordedResponse {
+  const headers: RecordedResponse['headers'] = {};
+  const location = response.getHeader('Location');
+  if (location !== undefined) headers.location = String(location);
+  if (value === undefined) return { status: response.statusCode, headers, body: '' };
+  headers['content-type'] = 'application/json; charset=utf-8';
+  return { status: response.statusCode, headers, body: JSON.stringify(value) };
 }
 
 interface ErrorBody {

@@ -3,10 +3,11 @@ import { CLAIM_LEASE_MS, judgeStoredKey, KEY_LIFETIME_MS, StoredKeyVerdict } fro
 describe('judgeStoredKey', () => {
   const now = new Date('2025-06-01T12:00:00Z');
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const stored = (status: 'in_progress' | 'completed', createdAgoMs: number, fingerprint = 'f1') => ({
+  /** A key created `createdAgoMs` ago whose lease was last renewed when it was created. */
+  const stored = (status: 'in_progress' | 'completed', createdAgoMs: number, fingerprint = 'f1', renewedAgoMs = createdAgoMs) => ({
     fingerprint,
     status,
-    createdAt: ago(createdAgoMs),
+    leaseUntil: new Date(ago(renewedAgoMs).getTime() + CLAIM_LEASE_MS),
     expiresAt: new Date(ago(createdAgoMs).getTime() + KEY_LIFETIME_MS),
   });
 
@@ -19,6 +20,8 @@ describe('judgeStoredKey', () => {
     ['an expired key, same request', 'claimable', stored('completed', KEY_LIFETIME_MS), 'f1'],
     ['an expired key, another request', 'claimable', stored('completed', KEY_LIFETIME_MS + 1), 'f2'],
     ['a claim held past its lease', 'claimable', stored('in_progress', CLAIM_LEASE_MS), 'f1'],
+    ['a claim one millisecond before its lease ends', 'in_progress', stored('in_progress', CLAIM_LEASE_MS - 1), 'f1'],
+    ['a long request whose lease was renewed a moment ago', 'in_progress', stored('in_progress', 10 * CLAIM_LEASE_MS, 'f1', 1000), 'f1'],
     ['a completed key older than the lease', 'replay', stored('completed', CLAIM_LEASE_MS * 2), 'f1'],
   ];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { openBody, sealBody, sealingKey } from './response-sealing';
@@ -12,11 +12,12 @@ import { RecordedResponse } from './response-recorder';
 /** How long a key is remembered after its first request arrived. */
 export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /**
- * A claim still in progress after this long belongs to a request that can no longer finish (the
- * process died mid-request), so the key may be claimed again instead of answering 409 for a day.
- * Far longer than any admin request takes.
+ * A claim not renewed for this long belongs to a request that can no longer finish (its instance
+ * died mid-request), so the key may be claimed again. The instance running the request renews the
+ * lease every CLAIM_RENEW_MS, however long the request takes (a large upload).
  */
-export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+export const CLAIM_LEASE_MS = 15_000;
+const CLAIM_RENEW_MS = 5_000;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** A key released or expired between the claim and the look-up is simply claimed again. */
 const CLAIM_ATTEMPTS = 3;
@@ -32,19 +33,21 @@ export type StoredKeyVerdict = 'replay' | 'reused' | 'in_progress' | 'claimable'
 
 /** What a request with `fingerprint` gets from a key that is already stored. */
 export function judgeStoredKey(
-  stored: Pick<IdempotencyKey, 'fingerprint' | 'status' | 'createdAt' | 'expiresAt'>,
+  stored: Pick<IdempotencyKey, 'fingerprint' | 'status' | 'leaseUntil' | 'expiresAt'>,
   fingerprint: string,
   now: Date,
 ): StoredKeyVerdict {
   if (stored.expiresAt.getTime() <= now.getTime()) return 'claimable';
-  if (stored.status === 'in_progress' && stored.createdAt.getTime() <= now.getTime() - CLAIM_LEASE_MS) return 'claimable';
+  if (stored.status === 'in_progress' && stored.leaseUntil.getTime() <= now.getTime()) return 'claimable';
   if (stored.fingerprint !== fingerprint) return 'reused';
   return stored.status === 'completed' ? 'replay' : 'in_progress';
 }
 
 /**
- * Idempotency keys of the admin API. A request claims its key before its route runs; the
- * response (2xx–4xx) is then stored for replay, while a 5xx releases the key for a retry.
+ * Idempotency keys of the admin API. A request claims its key before its route runs. A successful
+ * answer is stored in the same transaction as the change it reports (completeWithin), so after a
+ * crash a retry either replays the committed answer or runs again on a rolled-back change; a 4xx
+ * is stored afterwards (it changed nothing), while a 5xx releases the key for a retry.
  */
 @Injectable()
 export class IdempotencyService implements OnModuleDestroy {
@@ -52,6 +55,8 @@ export class IdempotencyService implements OnModuleDestroy {
   private readonly purgeTimer: NodeJS.Timeout;
 
   private readonly sealing: Buffer;
+  private readonly held = new Map<string, string>();
+  private readonly renewTimer: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
@@ -61,10 +66,13 @@ export class IdempotencyService implements OnModuleDestroy {
     this.sealing = sealingKey(config.adminToken);
     this.purgeTimer = setInterval(() => void this.purgeExpiredQuietly(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
+    this.renewTimer = setInterval(() => void this.renewLeases(), CLAIM_RENEW_MS);
+    this.renewTimer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.purgeTimer);
+    clearInterval(this.renewTimer);
   }
 
   /**
@@ -76,18 +84,22 @@ export class IdempotencyService implements OnModuleDestroy {
       const now = this.clock.now();
       const token = randomUUID();
       const claimed: unknown[] = await this.keys.query(
-        `INSERT INTO "idempotency_keys" ("key", "scope", "fingerprint", "status", "claim_token", "created_at", "expires_at")
-         VALUES ($1, $2, $3, 'in_progress', $4, $5, $6)
+        `INSERT INTO "idempotency_keys" ("key", "scope", "fingerprint", "status", "claim_token", "created_at", "expires_at", "lease_until")
+         VALUES ($1, $2, $3, 'in_progress', $4, $5, $6, $7)
          ON CONFLICT ("key") DO UPDATE
             SET "scope" = EXCLUDED."scope", "fingerprint" = EXCLUDED."fingerprint", "status" = EXCLUDED."status",
                 "claim_token" = EXCLUDED."claim_token", "created_at" = EXCLUDED."created_at", "expires_at" = EXCLUDED."expires_at",
+                "lease_until" = EXCLUDED."lease_until",
                 "response_status" = NULL, "response_headers" = NULL, "response_body" = NULL
           WHERE "idempotency_keys"."expires_at" <= $5
-             OR ("idempotency_keys"."status" = 'in_progress' AND "idempotency_keys"."created_at" <= $7)
+             OR ("idempotency_keys"."status" = 'in_progress' AND "idempotency_keys"."lease_until" <= $5)
          RETURNING "key"`,
-        [key, scope, fingerprint, token, now, new Date(now.getTime() + KEY_LIFETIME_MS), new Date(now.getTime() - CLAIM_LEASE_MS)],
+        [key, scope, fingerprint, token, now, new Date(now.getTime() + KEY_LIFETIME_MS), new Date(now.getTime() + CLAIM_LEASE_MS)],
       );
-      if (claimed.length === 1) return { kind: 'claimed', claim: { key, token } };
+      if (claimed.length === 1) {
+        this.held.set(key, token);
+        return { kind: 'claimed', claim: { key, token } };
+      }
 
       const stored = await this.keys.findOneBy({ key });
       const verdict = stored ? judgeStoredKey(stored, fingerprint, this.clock.now()) : 'claimable';
@@ -104,8 +116,23 @@ export class IdempotencyService implements OnModuleDestroy {
     }
   }
 
-  /** Stores the response of a claimed request; a claim taken over in the meantime is left alone. */
+  /**
+   * Stores the answer of a successful request inside the transaction of its change. A claim taken
+   * over meanwhile (its lease ran out) throws, which rolls the change back: the request that holds
+   * the key now is the one that runs.
+   */
+  async completeWithin(manager: EntityManager, claim: Claim, response: RecordedResponse): Promise<void> {
+    const result = await manager.update(
+      IdempotencyKey,
+      { key: claim.key, claimToken: claim.token, status: 'in_progress' },
+      { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: sealBody(response.body, this.sealing) },
+    );
+    if (result.affected !== 1) throw new IdempotencyKeyInProgressError(claim.key);
+  }
+
+  /** Stores the response of a claimed request; a claim taken over or completed in the meantime is left alone. */
   async complete(claim: Claim, response: RecordedResponse): Promise<void> {
+    this.held.delete(claim.key);
     await this.keys.update(
       { key: claim.key, claimToken: claim.token, status: 'in_progress' },
       { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: sealBody(response.body, this.sealing) },
@@ -114,6 +141,7 @@ export class IdempotencyService implements OnModuleDestroy {
 
   /** Forgets a claim whose request failed on the server side, so that a retry runs it again. */
   async release(claim: Claim): Promise<void> {
+    this.held.delete(claim.key);
     await this.keys.delete({ key: claim.key, claimToken: claim.token, status: 'in_progress' });
   }
 
@@ -121,6 +149,20 @@ export class IdempotencyService implements OnModuleDestroy {
   async purgeExpired(): Promise<number> {
     const result = await this.keys.delete({ expiresAt: LessThanOrEqual(this.clock.now()) });
     return result.affected ?? 0;
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.held.size === 0) return;
+    try {
+      await this.keys.query(
+        `UPDATE "idempotency_keys" AS k SET "lease_until" = $3
+           FROM unnest($1::varchar[], $2::uuid[]) AS h(key, token)
+          WHERE k."key" = h.key AND k."claim_token" = h.token AND k."status" = 'in_progress'`,
+        [[...this.held.keys()], [...this.held.values()], new Date(this.clock.now().getTime() + CLAIM_LEASE_MS)],
+      );
+    } catch (error) {
+      this.logger.warn(`Renewing idempotency claims failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async purgeExpiredQuietly(): Promise<void> {
