@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
+import { startChildInstance } from './helpers/child-instance';
 import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/test-app';
 import { packageZip } from './helpers/zip';
 
@@ -177,28 +178,59 @@ describe('Idempotency-Key on admin POSTs', () => {
   });
 
   it('replays the committed answer, token included, when the first response never reached the client', async () => {
-    // The client gives up (or the instance dies) right after the change commits: the answer was
-    // stored in the same transaction as the customer, so the retry gets it instead of a second run.
     const body = JSON.stringify(acme);
-    const port = new URL(t.url).port;
-    const socket = connect(Number(port), '127.0.0.1');
+    const socket = connect(Number(new URL(t.url).port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write(
       `POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
         `Idempotency-Key: lost-answer\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
+    // The client goes away without reading the answer.
+    for (let i = 0; i < 200 && (await customerCount()) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
     socket.destroy();
-    for (let i = 0; i < 100 && (await customerCount()) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 200));
 
     const retry = await withKey('lost-answer', '/api/v1/customers', acme).expect(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(retry.body.token).toMatch(/\S{20,}/);
     expect(await customerCount()).toBe(1);
-    const listed = (await t.admin.get('/api/v1/customers').expect(200)).body.data[0];
-    expect(retry.body.id).toBe(listed.id);
     // The replayed token is the customer's real one.
     await t.http().get('/packages.json').auth('token', retry.body.token).expect(200);
+  });
+
+  it('runs a retry afresh, exactly once, when the instance died before its change committed', async () => {
+    // Holds the first request between its change and its commit, where the instance is killed.
+    await db.query(`CREATE FUNCTION "idempotency_test_stall"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NEW; END $$`);
+    await db.query(
+      `CREATE TRIGGER "idempotency_test_stall" BEFORE UPDATE ON "idempotency_keys" FOR EACH ROW WHEN (NEW."status" = 'completed') EXECUTE FUNCTION "idempotency_test_stall"()`,
+    );
+    const child = await startChildInstance((db.options as { url: string }).url);
+    try {
+      void fetch(`${child.url}/api/v1/customers`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'crash' },
+        body: JSON.stringify(acme),
+      }).catch(() => undefined);
+      const stalled = async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep'`)).length > 0;
+      for (let i = 0; i < 400 && !(await stalled()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(await stalled()).toBe(true);
+      child.process.kill('SIGKILL');
+      // PostgreSQL rolls the orphaned transaction back once the sleep ends and the client is gone.
+      for (let i = 0; i < 200 && (await stalled()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await child.stop('SIGKILL');
+      await db.query(`DROP TRIGGER "idempotency_test_stall" ON "idempotency_keys"`);
+      await db.query(`DROP FUNCTION "idempotency_test_stall"()`);
+    }
+    expect(await customerCount()).toBe(0);
+    expect(await storedKeys()).toEqual([{ key: 'crash', status: 'in_progress' }]);
+    // Until its lease runs out the dead claim still answers "in progress"…
+    await withKey('crash', '/api/v1/customers', acme).expect(409);
+    // …and once it has (15 s without renewal), the retry runs: one customer, not two.
+    await db.query(`UPDATE "idempotency_keys" SET "lease_until" = now() - interval '1 second'`);
+    const retry = await withKey('crash', '/api/v1/customers', acme).expect(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await customerCount()).toBe(1);
+    expect((await withKey('crash', '/api/v1/customers', acme).expect(201)).body.token).toBe(retry.body.token);
   });
 
   it('answers 409 in progress, with Retry-After, while the first request still holds the key', async () => {

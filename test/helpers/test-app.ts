@@ -11,6 +11,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { findFreePort } from '../../src/database/embedded-postgres';
+import { installDoorGuard } from './door-guard';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -75,6 +76,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   configureApp(app);
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get(DataSource);
+  await installDoorGuard(dataSource);
   await truncateAll(dataSource);
 
   const server = app.getHttpServer();
