@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PackagesModule } from './packages/packages.module';
+import { PortalModule } from './portal/portal.module';
 import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         ComposerRepositoryModule,
         IdempotencyModule,
         BillingModule,
+        PortalModule,
       ],
       controllers: [HealthController],
       providers: [
