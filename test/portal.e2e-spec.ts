@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import { Clock } from '../src/common/clock';
 import { launchChromium } from './helpers/browser';
 import { createCustomer, publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
@@ -305,6 +306,31 @@ describe('Customer portal in a real browser', () => {
       } finally {
         await t.admin.patch(`/api/v1/customers/${customer.id}`, { portal_token_self_service: true }).expect(200);
       }
+    });
+
+    it('shows a frozen customer the frozen versions and the subscription end date', async () => {
+      const frozen = await createCustomer(t, { 'acme/widget': '^1.0' }, 'Initech');
+      await t.admin.patch(`/api/v1/customers/${frozen.id}`, { expires_at: '2030-06-30T00:00:00Z' }).expect(200);
+      await t.admin
+        .post(`/api/v1/customers/${frozen.id}/freeze`, { versions: [{ package: 'acme/widget', version: '1.0.0' }] })
+        .expect(200);
+      const session = await signedInSession(t, frozen.token);
+      const access = await t.http().get('/portal/access').set('Cookie', session.cookie).expect(200);
+      expect(access.text).toContain('Status: Frozen');
+      expect(access.text).toContain('newer releases are not included');
+      expect(access.text).toMatch(/Your subscription ends on <time[^>]*>2030-06-30<\/time>/);
+      expect(access.text).toContain('<code>1.0.0</code>');
+      expect(access.text).not.toContain('<code>1.1.0</code>');
+    });
+
+    it('ends a session after the idle timeout', async () => {
+      const session = await signedInSession(t, customer.token);
+      await t.http().get('/portal/access').set('Cookie', session.cookie).expect(200);
+      t.app.get(Clock).travel(31 * 60_000);
+      const idle = await t.http().get('/portal/access').set('Cookie', session.cookie).expect(303);
+      expect(idle.headers.location).toBe('/portal?notice=idle');
+      const signIn = await t.http().get('/portal?notice=idle').expect(200);
+      expect(signIn.text).toContain('signed out after 30 minutes without activity');
     });
 
     it('limits wrong tokens at sign-in like Composer requests: 429 with Retry-After', async () => {
