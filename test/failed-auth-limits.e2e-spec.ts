@@ -120,3 +120,19 @@ describe('Failed-auth limits shared through PostgreSQL (AUTH_FAILURE_STORE=postg
     }
   });
 });
+
+describe('Failed-auth limits behind a reverse proxy (TRUST_PROXY)', () => {
+  it('counts per client address from X-Forwarded-For when the proxy is trusted', async () => {
+    const t = await createTestApp({ TRUST_PROXY: 'loopback', AUTH_FAILURES_PER_ADDRESS: '2' });
+    try {
+      const attempt = (client: string) =>
+        t.http().get('/packages.json').set('X-Forwarded-For', client).set('Authorization', basicAuth(guess()));
+      expect([(await attempt('203.0.113.7')).status, (await attempt('203.0.113.7')).status, (await attempt('203.0.113.7')).status]).toEqual([
+        401, 401, 429,
+      ]);
+      expect((await attempt('198.51.100.1')).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});

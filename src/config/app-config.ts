@@ -25,6 +25,8 @@ export interface AppConfig {
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
   paddleWebhookSecret: string | undefined;
+  /** Express's "trust proxy": which proxies may tell the client address (X-Forwarded-For); false: none. */
+  trustProxy: boolean | number | string;
   /** Failed authentications tolerated per window, per client address and per token prefix. */
   authFailures: {
     perAddress: number;
@@ -77,6 +79,16 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   }
+  return raw;
+}
+
+/** TRUST_PROXY as Express understands it: true/false, a hop count, or addresses/subnets ("loopback", "10.0.0.0/8"). */
+function readTrustProxy(env: Env): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || /^false$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a list of addresses, got "${raw}"`);
   return raw;
 }
 
@@ -163,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expirySweepSeconds,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
+    trustProxy: readTrustProxy(env),
     authFailures: {
       perAddress: readInteger(env, 'AUTH_FAILURES_PER_ADDRESS', 30, 1, 1_000_000),
       perTokenPrefix: readInteger(env, 'AUTH_FAILURES_PER_TOKEN_PREFIX', 10, 1, 1_000_000),
