@@ -355,3 +355,21 @@ describe('Customer portal in a real browser', () => {
     });
   });
 });
+
+describe('Customer portal with token self-service turned off for everyone', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('lists tokens but offers no creation or revocation, and refuses the posts', async () => {
+    t = await createTestApp({ PORTAL_TOKEN_SELF_SERVICE: 'false' });
+    const customer = await createCustomer(t);
+    const session = await signedInSession(t, customer.token);
+    const listing = await t.http().get('/portal/tokens').set('Cookie', session.cookie).expect(200);
+    expect(listing.text).toContain('managed by your vendor');
+    expect(listing.text).not.toContain('Revoke');
+    await t.http().post('/portal/tokens').set('Cookie', session.cookie).type('form').send({ label: 'x', _csrf: session.csrf }).expect(403);
+    const [token] = (await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200)).body;
+    await t.http().post(`/portal/tokens/${token.id}/revoke`).set('Cookie', session.cookie).type('form').send({ _csrf: session.csrf }).expect(403);
+    await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200).expect((res) => expect(res.body).toHaveLength(1));
+  });
+});
