@@ -373,3 +373,19 @@ describe('Customer portal with token self-service turned off for everyone', () =
     await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200).expect((res) => expect(res.body).toHaveLength(1));
   });
 });
+
+describe('Customer portal behind https (PUBLIC_URL with a path prefix)', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('marks the session cookie Secure, scopes it and the links to the public path, and asks for HSTS', async () => {
+    t = await createTestApp({ PUBLIC_URL: 'https://packages.example.com/registry' });
+    const res = await t.http().get('/portal').expect(200);
+    const cookie = (res.headers['set-cookie'] as unknown as string[])[0];
+    expect(cookie).toMatch(/; Path=\/registry\/portal; HttpOnly; Secure; SameSite=Lax/);
+    expect(res.text).toContain('action="/registry/portal/sign-in"');
+    expect(res.text).toContain('href="/registry/portal/assets/portal.css"');
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+  });
+});
