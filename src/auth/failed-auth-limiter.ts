@@ -63,14 +63,14 @@ export class FailedAuthLimiter {
       consume(this.byAddress, `address:${presented.address}`),
       consume(this.byPrefix, `prefix:${prefixKeyHash(prefixKey)}`),
     ]);
-    const over = [address, prefix].filter((result) => result.consumedPoints > pointsOf(result));
-    if (over.length === 0) return { limited: false };
+    const addressOver = address.consumedPoints > this.byAddress.points;
+    const prefixOver = prefix.consumedPoints > this.byPrefix.points;
+    if (!addressOver && !prefixOver) return { limited: false };
     this.rejections += 1;
-    const retryAfterMs = Math.max(...over.map((result) => result.msBeforeNext));
-    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    if (address.consumedPoints > pointsOf(address)) this.logBurst(`address ${presented.address}`, retryAfterMs);
-    if (prefix.consumedPoints > pointsOf(prefix)) this.logBurst(`token prefix ${shownPrefix(prefixKey)}`, retryAfterMs);
-    return { limited: true, retryAfterSeconds };
+    const retryAfterMs = Math.max(addressOver ? address.msBeforeNext : 0, prefixOver ? prefix.msBeforeNext : 0);
+    if (addressOver) this.logBurst(`address ${presented.address}`, retryAfterMs);
+    if (prefixOver) this.logBurst(`token prefix ${shownPrefix(prefixKey)}`, retryAfterMs);
+    return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
   }
 
   /** Records a failure and throws 429 when over the limit; otherwise returns so the caller answers 401. */
@@ -88,23 +88,14 @@ export class FailedAuthLimiter {
   }
 }
 
-const POINTS = Symbol('points');
-type Counted = RateLimiterRes & { [POINTS]: number };
-
-function pointsOf(result: Counted): number {
-  return result[POINTS];
-}
-
 /** A refusal by the library is just "over the budget" here: the caller decides what to answer. */
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<Counted> {
-  let result: RateLimiterRes;
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
   try {
-    result = await limiter.consume(key);
+    return await limiter.consume(key);
   } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    result = rejection;
+    if (rejection instanceof RateLimiterRes) return rejection;
+    throw rejection;
   }
-  return Object.assign(result, { [POINTS]: limiter.points });
 }
 
 function createLimiter(
