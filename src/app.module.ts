@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from './access/access.module';
 import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { ChangesModule } from './changes/changes.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -14,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PackagesModule } from './packages/packages.module';
+import { PortalModule } from './portal/portal.module';
 import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -26,6 +28,7 @@ export class AppModule {
         CoreModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
         ChangesModule,
+        AuthModule,
         HistoryModule,
         TokensModule,
         CustomersModule,
@@ -34,6 +37,7 @@ export class AppModule {
         ComposerRepositoryModule,
         IdempotencyModule,
         BillingModule,
+        PortalModule,
       ],
       controllers: [HealthController],
       providers: [

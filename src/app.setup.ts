@@ -5,6 +5,7 @@ import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:h
 import { actorContextMiddleware } from './common/actor-context';
 import { ComposerFastPath } from './composer-repository/composer-fast-path';
 import { createValidationPipe } from './common/validation';
+import { AppConfig, APP_CONFIG } from './config/app-config';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 
 /** Warm Composer metadata requests are answered before Express and Nest route them (see ComposerFastPath). */
@@ -32,6 +33,8 @@ export function configureApp(app: INestApplication): void {
   installComposerFastPath(app);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // The client address counts failed authentications; behind a proxy it comes from X-Forwarded-For.
+  express.set('trust proxy', app.get<AppConfig>(APP_CONFIG).trustProxy);
   express.useBodyParser('json', { limit: '1mb' });
   app.use(actorContextMiddleware);
   app.useGlobalPipes(createValidationPipe());

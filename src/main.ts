@@ -49,6 +49,7 @@ async function bootstrap(): Promise<void> {
     `Packyard is listening on ${config.publicUrl}`,
     `Swagger UI: ${config.publicUrl}/docs`,
     `Composer repository: ${config.publicUrl}`,
+    `Customer portal: ${config.publicUrl}/portal`,
   ];
   if (config.adminTokenGenerated) {
     lines.push(`Generated admin token (kept in ${config.dataDir}/admin-token): ${config.adminToken}`);

@@ -7,6 +7,7 @@ import { secretMatcher } from '../tokens/token-secret';
 import { TokensService } from '../tokens/tokens.service';
 import { AUTH_KIND, AuthenticatedRequest, AuthKind } from './auth.decorators';
 import { readCredentials } from './credentials';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 
 export const COMPOSER_REALM = 'Packyard';
 
@@ -21,6 +22,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
+    private readonly failedAuth: FailedAuthLimiter,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.isAdminToken = secretMatcher(config.adminToken);
@@ -48,6 +50,7 @@ export class AuthGuard implements CanActivate {
     if (await this.tokens.authenticate(credentials.secret)) {
       throw new DomainError(403, 'forbidden', 'Customer tokens cannot use the admin API');
     }
+    await this.failedAuth.failed({ address: clientAddress(request), secret: credentials.secret });
     throw new DomainError(401, 'unauthorized', 'Invalid admin token', undefined, challenge);
   }
 
@@ -72,9 +75,18 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const token = await this.tokens.authenticate(credentials.secret);
-    if (!token) throw new DomainError(401, 'unauthorized', 'Invalid or expired token', undefined, challenge);
+    if (!token) {
+      // Checked after the credentials, so a valid token passes however many failures others caused.
+      await this.failedAuth.failed({ address: clientAddress(request), secret: credentials.secret });
+      throw new DomainError(401, 'unauthorized', 'Invalid or expired token', undefined, challenge);
+    }
     this.tokens.recordUse(token.tokenId);
     request.principal = { kind: 'customer', customerId: token.customerId, tokenId: token.tokenId };
     return true;
   }
+}
+
+/** Express's view of the client (honours the app's "trust proxy" setting). */
+export function clientAddress(request: AuthenticatedRequest): string {
+  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }

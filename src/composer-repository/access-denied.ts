@@ -5,9 +5,14 @@
  */
 export function accessDeniedResponse(status: 'suspended' | 'expired', contact: string): { reasonPhrase: string; body: string } {
   const state = status === 'suspended' ? 'suspended' : 'expired';
-  const warning = `Your access to this Composer repository is ${state}. ${contact}`;
+  const warning = accessDeniedMessage(status, contact);
   return {
     reasonPhrase: `Packyard access ${state} - ${contact}`.replace(/[^\x20-\x7e]/g, '').slice(0, 200),
     body: JSON.stringify({ statusCode: 403, error: `access_${state}`, message: warning, warning }),
   };
+}
+
+/** The customer-facing sentence, also shown by the customer portal. */
+export function accessDeniedMessage(status: 'suspended' | 'expired', contact: string): string {
+  return `Your access to this Composer repository is ${status}. ${contact}`;
 }

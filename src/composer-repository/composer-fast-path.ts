@@ -13,7 +13,8 @@ const METADATA_PATH = /^\/p2\/([a-z0-9_.-]+)\/([a-z0-9_.~-]+\.json)$/;
  * a view already in memory. This answers exactly those before Express and Nest route the
  * request, from the same caches and with the same response writers as the controller. Anything
  * it cannot answer from memory alone (cold caches, unknown or admin credentials, other URLs)
- * goes the normal way, which is also what fills the caches.
+ * goes the normal way, which is also what fills the caches. Wrong credentials always go that way,
+ * so the guard counts and limits them (FailedAuthLimiter).
  */
 @Injectable()
 export class ComposerFastPath {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -25,6 +25,27 @@ export interface AppConfig {
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
   paddleWebhookSecret: string | undefined;
+  /** Express's "trust proxy": which proxies may tell the client address (X-Forwarded-For); false: none. */
+  trustProxy: boolean | number | string;
+  /** Failed authentications tolerated per window, per client address and per token prefix. */
+  authFailures: {
+    perAddress: number;
+    perTokenPrefix: number;
+    windowSeconds: number;
+    /** memory: one instance; postgres: counters shared by every instance on the database. */
+    store: 'memory' | 'postgres';
+  };
+  portal: {
+    title: string;
+    logoUrl: string | undefined;
+    /** A URL (https:, http: or mailto:), or undefined. */
+    supportUrl: string | undefined;
+    /** 32 bytes sealing the portal's session cookies. */
+    sessionKey: Buffer;
+    sessionIdleMinutes: number;
+    /** Global switch for customers creating and revoking their own tokens (each customer has one too). */
+    tokenSelfService: boolean;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -59,6 +80,44 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   }
   return raw;
+}
+
+/** TRUST_PROXY as Express understands it: true/false, a hop count, or addresses/subnets ("loopback", "10.0.0.0/8"). */
+function readTrustProxy(env: Env): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || /^false$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a list of addresses, got "${raw}"`);
+  return raw;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/** A support link: a URL, or an email address (turned into a mailto: link). */
+function readSupportUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (/^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/.test(raw)) return `mailto:${raw}`;
+  return readUrl(env, name, ['http:', 'https:', 'mailto:']);
+}
+
+/**
+ * The key sealing portal session cookies: PORTAL_SESSION_SECRET when set (every instance must
+ * share it), else derived from ADMIN_TOKEN, so changing either signs every customer out.
+ */
+function portalSessionKey(env: Env, adminToken: string): Buffer {
+  const secret = env.PORTAL_SESSION_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32) {
+    throw new ConfigError('PORTAL_SESSION_SECRET', 'must be at least 32 characters long');
+  }
+  return createHash('sha256').update(`packyard portal session v1\0${secret || adminToken}`, 'utf8').digest();
 }
 
 const ADMIN_TOKEN_FILE = 'admin-token';
@@ -96,6 +155,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const maxArchiveMb = readInteger(env, 'MAX_ARCHIVE_MB', 100, 1, 10240);
   const accessDeniedContact = env.ACCESS_DENIED_CONTACT || 'Please contact the package vendor to restore access.';
   const expirySweepSeconds = readInteger(env, 'EXPIRY_SWEEP_SECONDS', 60, 0, 86400);
+  const authFailureStore = env.AUTH_FAILURE_STORE || 'memory';
+  if (authFailureStore !== 'memory' && authFailureStore !== 'postgres') {
+    throw new ConfigError('AUTH_FAILURE_STORE', `must be "memory" or "postgres", got "${authFailureStore}"`);
+  }
+  const portalTitle = (env.PORTAL_TITLE ?? '').trim() || 'Packyard';
+  if (portalTitle.length > 100) throw new ConfigError('PORTAL_TITLE', 'must be at most 100 characters long');
   return {
     nodeEnv,
     port,
@@ -110,5 +175,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expirySweepSeconds,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
+    trustProxy: readTrustProxy(env),
+    authFailures: {
+      perAddress: readInteger(env, 'AUTH_FAILURES_PER_ADDRESS', 30, 1, 1_000_000),
+      perTokenPrefix: readInteger(env, 'AUTH_FAILURES_PER_TOKEN_PREFIX', 10, 1, 1_000_000),
+      windowSeconds: readInteger(env, 'AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86400),
+      store: authFailureStore,
+    },
+    portal: {
+      title: portalTitle,
+      logoUrl: readUrl(env, 'PORTAL_LOGO_URL', ['http:', 'https:']),
+      supportUrl: readSupportUrl(env, 'PORTAL_SUPPORT_URL'),
+      sessionKey: portalSessionKey(env, admin.token),
+      sessionIdleMinutes: readInteger(env, 'PORTAL_SESSION_IDLE_MINUTES', 30, 1, 10080),
+      tokenSelfService: readBoolean(env, 'PORTAL_TOKEN_SELF_SERVICE', true),
+    },
   };
 }

@@ -37,6 +37,10 @@ export class Customer {
   @Column({ name: 'on_expiry', type: 'varchar', length: 16, default: 'freeze' })
   onExpiry: OnExpiry;
 
+  /** Whether this customer may create and revoke their own tokens in the portal (PORTAL_TOKEN_SELF_SERVICE can turn it off for all). */
+  @Column({ name: 'portal_token_self_service', type: 'boolean', default: true })
+  portalTokenSelfService: boolean;
+
   /** Moves forward (by at least a second) on every change to what the customer may install. */
   @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + '00:00:01')" })
   accessChangedAt: Date;

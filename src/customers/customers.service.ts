@@ -51,6 +51,7 @@ export class CustomersService {
           statusChangedAt: null,
           expiresAt: parseExpiry(input.expires_at),
           onExpiry: input.on_expiry ?? 'freeze',
+          portalTokenSelfService: input.portal_token_self_service ?? true,
         });
         await manager.insert(Customer, customer);
         const created = await manager.findOneByOrFail(Customer, { id: customer.id });
@@ -112,6 +113,7 @@ export class CustomersService {
         if (input.external_id !== undefined) customer.externalId = input.external_id;
         if (input.expires_at !== undefined) customer.expiresAt = parseExpiry(input.expires_at);
         if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
+        if (input.portal_token_self_service !== undefined) customer.portalTokenSelfService = input.portal_token_self_service;
         const diff = snapshotDiff(before, customerSnapshot(customer));
         if (!diff) return customer;
         await manager.save(customer);

@@ -10,7 +10,7 @@ import {
   zerosBomb,
   zipWithEntry,
 } from '../../test/helpers/zip';
-import { archiveLimitsFor, ArchiveLimits, inspectArchive, locateComposerJson, pathProblem } from './archive-inspector';
+import { archiveLimitsFor, ArchiveLimits, inspectArchive, locateComposerJson, locateReadme, MAX_README_BYTES, pathProblem } from './archive-inspector';
 
 const MB = 1024 * 1024;
 const limits: ArchiveLimits = archiveLimitsFor(1 * MB);
@@ -181,4 +181,33 @@ describe('locateComposerJson', () => {
       expect(() => locateComposerJson(names)).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
     },
   );
+});
+
+describe('locateReadme', () => {
+  it.each([
+    [['composer.json', 'README.md', 'src/README.md'], 'composer.json', 'README.md'],
+    [['composer.json', 'readme.markdown'], 'composer.json', 'readme.markdown'],
+    [['composer.json', 'README.txt', 'README'], 'composer.json', 'README'],
+    [['composer.json', 'README.txt', 'Readme.md'], 'composer.json', 'Readme.md'],
+    [['w-1/composer.json', 'w-1/README.md', 'README.md'], 'w-1/composer.json', 'w-1/README.md'],
+    [['composer.json', 'docs/README.md'], 'composer.json', undefined],
+    [['composer.json', 'README.rst.bak'], 'composer.json', undefined],
+  ])('in %j next to %s finds %s', (names, composerJsonPath, expected) => {
+    expect(locateReadme(names, composerJsonPath)).toBe(expected);
+  });
+});
+
+describe('inspectArchive README', () => {
+  const composerJson = { name: 'acme/widget' };
+
+  it('keeps the README next to composer.json, also inside a top-level folder', async () => {
+    const inspection = await inspectArchive(await packageZip(composerJson, { folder: 'widget-1.0', files: { 'README.md': '# Widget\n' } }), limits);
+    expect(inspection.readme).toBe('# Widget\n');
+  });
+
+  it('has no README when the archive has none, or one too large to keep', async () => {
+    expect((await inspectArchive(await packageZip(composerJson), limits)).readme).toBeNull();
+    const huge = 'x'.repeat(MAX_README_BYTES + 1);
+    expect((await inspectArchive(await packageZip(composerJson, { files: { 'README.md': huge } }), limits)).readme).toBeNull();
+  });
 });

@@ -79,6 +79,8 @@ export type ComposerJson = Record<string, unknown>;
 export interface ArchiveInspection {
   composerJson: ComposerJson;
   name: string;
+  /** The package's README as text (Markdown or plain), for the customer portal; null when absent or too large. */
+  readme: string | null;
   stats: {
     /** Where composer.json was found: `composer.json` or `<top-level folder>/composer.json`. */
     composerJsonPath: string;
@@ -103,9 +105,11 @@ export async function inspectArchive(archive: Buffer, limits: ArchiveLimits): Pr
     const matches = entries.filter((entry) => entry.name === path);
     if (matches.length > 1) throw new ComposerJsonInvalidError(path, 'the archive holds more than one entry with this name');
     const composerJson = parseComposerJson(path, await readEntry(zip, matches[0].entry, limits.maxComposerJsonBytes, path));
+    const name = packageNameOf(path, composerJson);
     return {
       composerJson,
-      name: packageNameOf(path, composerJson),
+      name,
+      readme: await readReadme(zip, entries, path),
       stats: {
         composerJsonPath: path,
         entryCount: entries.length,
@@ -233,6 +237,41 @@ export function locateComposerJson(names: string[]): string {
   const [folder] = [...topLevel];
   if (folder?.endsWith('/') && names.includes(`${folder}composer.json`)) return `${folder}composer.json`;
   throw new ComposerJsonMissingError('expected composer.json at the root or inside the single top-level folder');
+}
+
+export const MAX_README_BYTES = 512 * 1024;
+const README_NAMES = [/^readme\.(md|markdown)$/i, /^readme$/i, /^readme\.txt$/i];
+
+/**
+ * Exported for unit tests: the README next to composer.json (GitHub's preference: Markdown first),
+ * or undefined.
+ */
+export function locateReadme(names: string[], composerJsonPath: string): string | undefined {
+  const folder = composerJsonPath.slice(0, composerJsonPath.length - 'composer.json'.length);
+  const siblings = names.filter((name) => name.startsWith(folder) && !name.slice(folder.length).includes('/'));
+  for (const pattern of README_NAMES) {
+    const found = siblings.find((name) => pattern.test(name.slice(folder.length)));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A README is a courtesy: one that is too large or unreadable is left out rather than refusing the release. */
+async function readReadme(zip: yauzl.ZipFile, entries: NamedEntry[], composerJsonPath: string): Promise<string | null> {
+  const path = locateReadme(
+    entries.map((entry) => entry.name),
+    composerJsonPath,
+  );
+  const entry = path === undefined ? undefined : entries.find((candidate) => candidate.name === path);
+  if (!entry || entry.entry.uncompressedSize > MAX_README_BYTES) return null;
+  try {
+    const bytes = await readEntry(zip, entry.entry, MAX_README_BYTES, entry.name);
+    // PostgreSQL text cannot hold NUL; invalid UTF-8 becomes U+FFFD rather than losing the text.
+    return new TextDecoder('utf-8').decode(bytes).replace(/\0/g, '');
+  } catch (error) {
+    if (error instanceof ComposerJsonInvalidError || error instanceof ArchiveCorruptError) return null;
+    throw error;
+  }
 }
 
 /** Reads at most `maxBytes + 1` bytes whatever the entry declares, so a lying size cannot inflate memory. */

@@ -47,6 +47,10 @@ export class PackageVersion {
   @Column({ name: 'storage_key', type: 'varchar', length: 300 })
   storageKey: string;
 
+  /** The archive's README as text, for the customer portal; not loaded unless asked for (select: false). */
+  @Column({ name: 'readme', type: 'text', nullable: true, select: false })
+  readme?: string | null;
+
   @Column({ name: 'released_at', type: 'timestamptz' })
   releasedAt: Date;
 

@@ -68,7 +68,7 @@ export class PackagesService {
   async publish(input: PublishInput): Promise<PackageVersion> {
     const maxBytes = this.config.maxArchiveBytes;
     if (input.archive.length > maxBytes) throw new ArchiveTooLargeError(maxBytes);
-    const { composerJson, name } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
+    const { composerJson, name, readme } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
     const resolved = resolvePublishedVersion(name, input.version, composerJson);
 
     const published = await this.findVersion(name, resolved.versionNormalized);
@@ -94,6 +94,7 @@ export class PackagesService {
           shasum: createHash('sha1').update(input.archive).digest('hex'),
           sizeBytes: input.archive.length,
           storageKey,
+          readme,
           releasedAt: input.releasedAt ?? new Date(),
         });
         const saved = await manager.save(row);
@@ -162,6 +163,12 @@ export class PackagesService {
   async findVersion(packageName: string, versionNormalized: string): Promise<PackageVersion | null> {
     if (!isValidPackageName(packageName)) return null;
     return this.dataSource.manager.findOneBy(PackageVersion, { packageName, versionNormalized });
+  }
+
+  /** The README stored with a version at publish time (a column not loaded with the version itself). */
+  async readmeOf(versionId: string): Promise<string | null> {
+    const row = await this.dataSource.manager.findOne(PackageVersion, { select: { id: true, readme: true }, where: { id: versionId } });
+    return row?.readme ?? null;
   }
 
   /** `version` may be given as published ("v1.0.0") or normalized ("1.0.0.0"). */

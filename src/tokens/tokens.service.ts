@@ -96,6 +96,14 @@ export class TokensService implements OnModuleDestroy {
     return this.tokens.find({ where: { customerId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** The customer's token with this id while it still works (not revoked, not expired), else null. */
+  async findUsable(customerId: string, tokenId: string): Promise<CustomerToken | null> {
+    if (!ID_PATTERN.test(tokenId)) return null;
+    const token = await this.tokens.findOneBy({ id: tokenId, customerId });
+    if (!token || (token.expiresAt && token.expiresAt.getTime() <= this.clock.now().getTime())) return null;
+    return token;
+  }
+
   async revoke(customerId: string, tokenId: string): Promise<void> {
     await this.door.run(async (unit) => {
       const manager = unit.manager;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -47,4 +47,12 @@ export class CreateCustomerDto {
   @IsOptional()
   @IsIn(ON_EXPIRY_ACTIONS)
   on_expiry?: OnExpiry;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Whether the customer may create and revoke their own tokens in the customer portal (PORTAL_TOKEN_SELF_SERVICE=false turns it off for everyone)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  portal_token_self_service?: boolean;
 }

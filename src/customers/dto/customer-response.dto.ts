@@ -32,6 +32,9 @@ export class CustomerDto {
   @ApiProperty({ enum: ON_EXPIRY_ACTIONS, example: 'freeze' })
   on_expiry: OnExpiry;
 
+  @ApiProperty({ example: true, description: 'May create and revoke their own tokens in the customer portal' })
+  portal_token_self_service: boolean;
+
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
   status_changed_at: string | null;
 
@@ -51,6 +54,7 @@ export class CustomerDto {
       status_reason: customer.statusReason,
       expires_at: customer.expiresAt ? customer.expiresAt.toISOString() : null,
       on_expiry: customer.onExpiry,
+      portal_token_self_service: customer.portalTokenSelfService,
       status_changed_at: customer.statusChangedAt ? customer.statusChangedAt.toISOString() : null,
       created_at: customer.createdAt.toISOString(),
       updated_at: customer.updatedAt.toISOString(),
