@@ -100,7 +100,7 @@ export class AccessService {
 
   /**
    * Freezes the customer to exactly `pins`. Freezing an already frozen customer replaces the list,
-   * so a vendor can correct it without reactivating first.
+   * so a vendor can correct it without reactivating first. The admin's freeze holds against billing events.
    */
   async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
     const normalized = new Map<string, FrozenVersion>();
@@ -116,7 +116,7 @@ export class AccessService {
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
     return this.inTransaction(async (manager) => {
-      const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
+      const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason, { billingHold: true });
       const frozen = await this.replacePins(manager, customerId, [...normalized.values()]);
       return { customer, frozen };
     });
@@ -137,7 +137,7 @@ export class AccessService {
         const cutoff = hasLapsed(current, this.clock.now()) ? (current.expiresAt ?? undefined) : undefined;
         frozen = await this.replacePins(manager, customerId, await this.pinsFromGrants(manager, customerId, cutoff));
       }
-      const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
+      const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason, { billingHold: true });
       return { customer, frozen: frozen ?? (await this.pinnedWith(manager, customerId)) };
     });
   }

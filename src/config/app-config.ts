@@ -21,6 +21,8 @@ export interface AppConfig {
   accessDeniedContact: string;
   /** How often the expiry sweep records lapsed subscriptions; 0 disables the timer. */
   expirySweepSeconds: number;
+  /** Days a past-due subscription keeps access before billing suspends the customer (per-customer override possible). */
+  billingGraceDays: number;
   /** Unset: the Stripe webhook receiver answers 404. */
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const maxArchiveMb = readInteger(env, 'MAX_ARCHIVE_MB', 100, 1, 10240);
   const accessDeniedContact = env.ACCESS_DENIED_CONTACT || 'Please contact the package vendor to restore access.';
   const expirySweepSeconds = readInteger(env, 'EXPIRY_SWEEP_SECONDS', 60, 0, 86400);
+  const billingGraceDays = readInteger(env, 'BILLING_GRACE_DAYS', 0, 0, 365);
   return {
     nodeEnv,
     port,
@@ -108,6 +111,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxArchiveBytes: maxArchiveMb * 1024 * 1024,
     accessDeniedContact,
     expirySweepSeconds,
+    billingGraceDays,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
   };

@@ -10,6 +10,7 @@ export function customerSnapshot(customer: Customer): Record<string, unknown> {
     status_reason: customer.statusReason,
     expires_at: customer.expiresAt ? customer.expiresAt.toISOString() : null,
     on_expiry: customer.onExpiry,
+    billing_grace_days: customer.billingGraceDays,
   };
 }
 

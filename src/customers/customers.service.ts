@@ -22,6 +22,26 @@ export class DuplicateExternalIdError extends ConflictError {
   }
 }
 
+/**
+ * Applies the customer's current billing state inside the caller's transaction. Billing registers
+ * it (Billing depends on Customers, not the other way round), so that linking an external_id,
+ * changing the grace period, releasing an admin hold or a grace period's end re-apply what the
+ * customer's subscriptions call for.
+ */
+export type BillingFollower = (manager: EntityManager, customerId: string) => Promise<void>;
+
+/** Billing's last decision for a customer, kept on the customer row for display and for the sweep. */
+export interface BillingDecisionRecord {
+  status: CustomerStatus;
+  reason: string;
+  reviewAt: Date | null;
+}
+
+export interface StatusChangeOptions {
+  /** Set (admin or API key chose this status) or release the hold that keeps billing events from changing the status. */
+  billingHold?: boolean;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
@@ -36,10 +56,16 @@ export class CustomersService {
     private readonly clock: Clock,
   ) {}
 
+  private billingFollower?: BillingFollower;
+
+  followBillingWith(follower: BillingFollower): void {
+    this.billingFollower = follower;
+  }
+
   async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
     const externalId = input.external_id ?? null;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const created = await this.dataSource.transaction(async (manager) => {
         const customer = manager.create(Customer, {
           id: newId('cust'),
           name: input.name,
@@ -50,13 +76,18 @@ export class CustomersService {
           statusChangedAt: null,
           expiresAt: parseExpiry(input.expires_at),
           onExpiry: input.on_expiry ?? 'freeze',
+          billingGraceDays: input.billing_grace_days ?? null,
         });
         await manager.insert(Customer, customer);
-        const created = await manager.findOneByOrFail(Customer, { id: customer.id });
-        await this.history.record(manager, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(created) });
+        const inserted = await manager.findOneByOrFail(Customer, { id: customer.id });
+        await this.history.record(manager, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(inserted) });
         const { secret } = await this.tokens.issueWith(manager, customer.id, 'default', null);
-        return { customer: created, token: secret };
+        // Late linking: events the billing provider sent for this external_id before the customer existed apply now.
+        if (externalId && this.billingFollower) await this.billingFollower(manager, customer.id);
+        return { customer: await manager.findOneByOrFail(Customer, { id: customer.id }), token: secret };
       });
+      if (externalId) this.accessVersion.bump();
+      return created;
     } catch (error) {
       if (isUniqueViolation(error) && externalId) throw new DuplicateExternalIdError(externalId);
       throw error;
@@ -109,11 +140,15 @@ export class CustomersService {
         if (input.external_id !== undefined) customer.externalId = input.external_id;
         if (input.expires_at !== undefined) customer.expiresAt = parseExpiry(input.expires_at);
         if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
+        if (input.billing_grace_days !== undefined) customer.billingGraceDays = input.billing_grace_days;
         const diff = snapshotDiff(before, customerSnapshot(customer));
         if (!diff) return customer;
         await manager.save(customer);
         if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined) await markAccessChanged(manager, id);
         await this.history.record(manager, { customerId: id, type: 'customer.updated', ...diff });
+        const billingInputChanged = ['external_id', 'on_expiry', 'billing_grace_days'].some((key) => diff.after[key] !== undefined);
+        // A new external_id links the events kept for it; a new grace period or on_expiry changes what they call for.
+        if (billingInputChanged && this.billingFollower) await this.billingFollower(manager, id);
         return manager.findOneByOrFail(Customer, { id });
       });
       // expires_at and on_expiry decide access; cached repository views must not outlive them.
@@ -135,33 +170,104 @@ export class CustomersService {
     this.accessVersion.bump();
   }
 
+  /** A status chosen by an admin or API key: it holds against billing events until released. */
   async changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
-    const customer = await this.dataSource.transaction((manager) => this.changeStatusWith(manager, id, target, reason));
+    const customer = await this.dataSource.transaction((manager) => this.changeStatusWith(manager, id, target, reason, { billingHold: true }));
     this.accessVersion.bump();
     return customer;
   }
 
-  /** For callers that change more than the status in the same transaction (freezing). */
-  async changeStatusWith(manager: EntityManager, id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
+  /**
+   * Releases the admin hold and applies what the customer's subscriptions call for. `orActivate`
+   * (reactivate with follow_billing) makes a customer billing knows nothing about active.
+   */
+  async resumeBilling(id: string, orActivate = false): Promise<Customer> {
+    const customer = await this.dataSource.transaction(async (manager) => {
+      await this.setBillingHoldWith(manager, await findCustomerOrFail(manager, id, true), false);
+      if (this.billingFollower) await this.billingFollower(manager, id);
+      const after = await manager.findOneByOrFail(Customer, { id });
+      if (orActivate && after.billingStatus === null) return this.changeStatusWith(manager, id, 'active', null);
+      return after;
+    });
+    this.accessVersion.bump();
+    return customer;
+  }
+
+  /** Re-applies billing's decision when time changed it (a grace period ended); the expiry sweep calls it. */
+  async reapplyBilling(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await findCustomerOrFail(manager, id, true);
+      if (this.billingFollower) await this.billingFollower(manager, id);
+      else await manager.update(Customer, { id }, { billingReviewAt: null });
+    });
+    this.accessVersion.bump();
+  }
+
+  /** Customers whose billing decision is due to change by the passage of time (oldest first). */
+  async billingReviewsDue(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(Customer, 'c')
+      .select(['c.id'])
+      .where('c.billing_review_at <= :now', { now })
+      .orderBy('c.billing_review_at', 'ASC')
+      .take(limit)
+      .getMany();
+    return rows.map((row) => row.id);
+  }
+
+  /** Keeps billing's latest decision on the customer (null: billing knows no subscription of theirs). */
+  async recordBillingDecisionWith(manager: EntityManager, id: string, decision: BillingDecisionRecord | null): Promise<void> {
+    await manager.update(
+      Customer,
+      { id },
+      { billingStatus: decision?.status ?? null, billingReason: decision?.reason ?? null, billingReviewAt: decision?.reviewAt ?? null },
+    );
+  }
+
+  /** For callers that change more than the status in the same transaction (freezing, billing). */
+  async changeStatusWith(
+    manager: EntityManager,
+    id: string,
+    target: CustomerStatus,
+    reason: string | null,
+    options: StatusChangeOptions = {},
+  ): Promise<Customer> {
     const customer = await findCustomerOrFail(manager, id, true);
     const now = this.clock.now();
+    const holdChanges = options.billingHold !== undefined && options.billingHold !== customer.billingHold;
     // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
-    if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) return customer;
-    const before = { status: customer.status, status_reason: customer.statusReason };
+    if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) {
+      if (holdChanges) await this.setBillingHoldWith(manager, customer, options.billingHold as boolean);
+      return holdChanges ? manager.findOneByOrFail(Customer, { id }) : customer;
+    }
+    const before: Record<string, unknown> = { status: customer.status, status_reason: customer.statusReason };
+    const after: Record<string, unknown> = { status: target, status_reason: reason };
+    if (holdChanges) {
+      before.billing_hold = customer.billingHold;
+      after.billing_hold = options.billingHold;
+      customer.billingHold = options.billingHold as boolean;
+    }
     customer.status = target;
     customer.statusReason = reason;
     customer.statusChangedAt = now;
     // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
     if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
     await manager.save(customer);
-    await this.history.record(manager, {
-      customerId: id,
-      type: 'customer.status_changed',
-      before,
-      after: { status: target, status_reason: reason },
-    });
+    await this.history.record(manager, { customerId: id, type: 'customer.status_changed', before, after });
     await markAccessChanged(manager, id);
     return manager.findOneByOrFail(Customer, { id });
+  }
+
+  private async setBillingHoldWith(manager: EntityManager, customer: Customer, hold: boolean): Promise<void> {
+    if (customer.billingHold === hold) return;
+    await manager.update(Customer, { id: customer.id }, { billingHold: hold });
+    await this.history.record(manager, {
+      customerId: customer.id,
+      type: 'customer.updated',
+      before: { billing_hold: customer.billingHold },
+      after: { billing_hold: hold },
+    });
+    customer.billingHold = hold;
   }
 }
 
