@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
-import { createBillingCustomer, deliverStripe, STRIPE_SECRET, stripeEvent, stripeInvoice, stripeSubscription } from './helpers/billing';
+import { createBillingCustomer, deliverStripe, STRIPE_SECRET, stripeEvent, stripeInvoice, stripeSubscription, stripeSubscriptionIdOf } from './helpers/billing';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -38,7 +38,7 @@ describe('Billing webhooks and the real Composer client', () => {
     expect(consumer.installedVersion('acme/toolkit')).toBe('1.1.0');
 
     const endedAt = Math.floor(Date.now() / 1000) - 60;
-    const deleted = stripeSubscription('cus_ComposerStory', 'canceled', { canceled_at: endedAt, ended_at: endedAt });
+    const deleted = stripeSubscription('cus_ComposerStory', 'canceled', { id: stripeSubscriptionIdOf('cus_ComposerStory'), canceled_at: endedAt, ended_at: endedAt });
     await deliverStripe(t, stripeEvent('customer.subscription.deleted', deleted)).expect(200, { received: true, outcome: 'applied' });
     await publish(t, 'acme/toolkit', '1.2.0');
 

@@ -137,6 +137,7 @@ function decideOne(state: SubscriptionState, settings: BillingSettings): Billing
     case 'trialing':
       return { ...base, status: 'active', reason: state.reason };
     case 'past_due': {
+      if (settings.graceDays === 0) return { ...base, status: 'suspended', reason: state.reason };
       const graceEnds = new Date(state.since.getTime() + settings.graceDays * DAY_MS);
       const graceNote = `past due since ${state.since.toISOString()}, grace period of ${settings.graceDays} day(s)`;
       if (graceEnds > settings.now) {
