@@ -54,6 +54,8 @@ describe('readStripeEvent', () => {
       { kind: 'report', externalCustomerId: null }],
     ['an invoice without a number is named by its id', stripeEvent('invoice.payment_failed', invoice({ number: null, attempt_count: 0 })),
       { report: { reason: 'Stripe: payment failed for invoice in_1' } }],
+    ['a customer id no provider would issue (too long) names no customer', stripeEvent('invoice.paid', invoice({ customer: `cus_${'x'.repeat(300)}` })),
+      { kind: 'report', externalCustomerId: null }],
     ['an unknown subscription status is not used', stripeEvent('customer.subscription.updated', subscription('mystery')),
       { kind: 'ignore', outcome: 'ignored_event_type' }],
     ['any other event type is not used', stripeEvent('charge.succeeded', { id: 'ch_1', customer: 'cus_A' }),

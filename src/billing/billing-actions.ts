@@ -8,9 +8,12 @@ export type BillingReading =
   /** Nothing about a subscription: an event type Packyard does not use, or a one-off payment. */
   | { kind: 'ignore'; outcome: 'ignored_event_type' | 'ignored_no_subscription'; externalCustomerId: string | null; occurredAt: Date | null; reason: string };
 
+/** Provider ids are short (cus_…, sub_…, ctm_…); anything else is not one and names nothing. */
+const MAX_ID_LENGTH = 200;
+
 function idOf(value: string | { id?: unknown } | null | undefined): string | null {
-  if (typeof value === 'string') return value || null;
-  return typeof value?.id === 'string' && value.id ? value.id : null;
+  const id = typeof value === 'string' ? value : value?.id;
+  return typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH ? id : null;
 }
 
 function fromUnixSeconds(...candidates: Array<number | null | undefined>): Date | null {
@@ -130,18 +133,19 @@ export interface PaddleNotification {
 
 /** Reads a Paddle Billing notification whose signature was verified. */
 export function readPaddleEvent(event: PaddleNotification, receivedAt: Date): BillingReading {
-  const externalCustomerId = typeof event.data.customer_id === 'string' && event.data.customer_id ? event.data.customer_id : null;
+  const externalCustomerId = idOf(event.data.customer_id);
   const occurredAt = fromIsoTimes(event.occurred_at);
   const common = { provider: 'paddle' as const, eventId: event.event_id, externalCustomerId, occurredAt, receivedAt };
   const subject = event.data.id ?? 'unknown';
   if (event.event_type.startsWith('subscription.')) {
     const status = subscriptionStatus(event.data.status ?? (event.event_type === 'subscription.canceled' ? 'canceled' : undefined));
-    if (!status || !event.data.id) {
+    const subscriptionId = idOf(event.data.id);
+    if (!status || !subscriptionId) {
       return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId, occurredAt, reason: `Paddle subscription status ${String(event.data.status)} is not known` };
     }
     return report({
       ...common,
-      subscriptionId: event.data.id,
+      subscriptionId,
       status,
       source: 'subscription',
       endedAt: fromIsoTimes(event.data.canceled_at, event.occurred_at),
@@ -151,7 +155,7 @@ export function readPaddleEvent(event: PaddleNotification, receivedAt: Date): Bi
   if (event.event_type === 'transaction.payment_failed' || event.event_type === 'transaction.completed' || event.event_type === 'transaction.paid') {
     const failed = event.event_type === 'transaction.payment_failed';
     const reason = failed ? `Paddle: payment failed for transaction ${subject}` : `Paddle: transaction ${subject} paid`;
-    const subscriptionId = typeof event.data.subscription_id === 'string' && event.data.subscription_id ? event.data.subscription_id : null;
+    const subscriptionId = idOf(event.data.subscription_id);
     if (!subscriptionId) {
       return { kind: 'ignore', outcome: 'ignored_no_subscription', externalCustomerId, occurredAt, reason: `${reason}; a one-off purchase, not a subscription` };
     }
