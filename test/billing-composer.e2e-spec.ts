@@ -1,9 +1,11 @@
 import { rmSync } from 'node:fs';
+import { ExpirySweeper } from '../src/access/expiry-sweeper.service';
+import { Clock } from '../src/common/clock';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
-import { createBillingCustomer, deliverStripe, STRIPE_SECRET, stripeEvent, stripeInvoice, stripeSubscription } from './helpers/billing';
+import { createBillingCustomer, deliverStripe, STRIPE_SECRET, stripeEvent, stripeInvoice, stripeSubscription, stripeSubscriptionIdOf } from './helpers/billing';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -11,6 +13,7 @@ const DAY_MS = 24 * 3600 * 1000;
 describe('Billing webhooks and the real Composer client', () => {
   let t: TestApp;
   let consumer: ComposerProject;
+  let graceConsumer: ComposerProject;
 
   beforeAll(async () => {
     t = await createTestApp({ STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, ACCESS_DENIED_CONTACT: 'Write to billing@vendor.test.' });
@@ -19,6 +22,7 @@ describe('Billing webhooks and the real Composer client', () => {
   });
   afterAll(async () => {
     consumer?.remove();
+    graceConsumer?.remove();
     await t.close();
   });
 
@@ -38,7 +42,7 @@ describe('Billing webhooks and the real Composer client', () => {
     expect(consumer.installedVersion('acme/toolkit')).toBe('1.1.0');
 
     const endedAt = Math.floor(Date.now() / 1000) - 60;
-    const deleted = stripeSubscription('cus_ComposerStory', 'canceled', { canceled_at: endedAt, ended_at: endedAt });
+    const deleted = stripeSubscription('cus_ComposerStory', 'canceled', { id: stripeSubscriptionIdOf('cus_ComposerStory'), canceled_at: endedAt, ended_at: endedAt });
     await deliverStripe(t, stripeEvent('customer.subscription.deleted', deleted)).expect(200, { received: true, outcome: 'applied' });
     await publish(t, 'acme/toolkit', '1.2.0');
 
@@ -50,5 +54,40 @@ describe('Billing webhooks and the real Composer client', () => {
     const reinstall = await consumer.run('install', '--no-cache');
     expect(reinstall.code).toBe(0);
     expect(consumer.readFile('vendor/acme/toolkit/src/Toolkit.php')).toContain("VERSION = '1.1.0'");
+  });
+
+  it('keeps installing during the grace period, refuses once the sweep ends it, and an admin hold outlasts billing until resumed', async () => {
+    const { id, token } = await createBillingCustomer(t, 'cus_GraceStory', { 'acme/toolkit': '^1.0' });
+    await t.admin.patch(`/api/v1/customers/${id}`, { billing_grace_days: 3 }).expect(200);
+    // Without Composer's cache, so a refusal fails the command instead of falling back to cached metadata.
+    graceConsumer = new ComposerProject(t.url, token);
+    const clock = t.app.get(Clock);
+
+    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_GraceStory'))).expect(200, { received: true, outcome: 'unchanged' });
+    expect((await graceConsumer.run('require', 'acme/toolkit')).code).toBe(0);
+
+    clock.travel(3 * DAY_MS);
+    try {
+      await t.app.get(ExpirySweeper).sweep();
+      const refused = await graceConsumer.run('require', 'acme/toolkit', '--no-cache');
+      expect(refused.code).not.toBe(0);
+      expect(refused.output).toContain('Your access to this Composer repository is suspended');
+
+      // The vendor lets them in while they sort out the card: a further failed retry does not undo that.
+      await t.admin.post(`/api/v1/customers/${id}/reactivate`, {}).expect(200);
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_GraceStory', { attempt_count: 2 }))).expect(200, {
+        received: true,
+        outcome: 'held_by_admin',
+      });
+      expect((await graceConsumer.run('require', 'acme/toolkit', '--no-cache')).code).toBe(0);
+
+      // Released: billing's decision (past due, grace over) applies again.
+      await t.admin.post(`/api/v1/customers/${id}/billing/resume`).expect(200);
+      const refusedAgain = await graceConsumer.run('require', 'acme/toolkit', '--no-cache');
+      expect(refusedAgain.code).not.toBe(0);
+      expect(refusedAgain.output).toContain('Your access to this Composer repository is suspended');
+    } finally {
+      clock.travel(-3 * DAY_MS);
+    }
   });
 });

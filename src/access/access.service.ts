@@ -101,7 +101,7 @@ export class AccessService {
 
   /**
    * Freezes the customer to exactly `pins`. Freezing an already frozen customer replaces the list,
-   * so a vendor can correct it without reactivating first.
+   * so a vendor can correct it without reactivating first. The admin's freeze holds against billing events.
    */
   async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
     const normalized = new Map<string, FrozenVersion>();
@@ -155,9 +155,9 @@ export class AccessService {
       const manager = unit.manager;
       const customer = await findCustomerOrFail(manager, customerId, true);
       if (customer.status === 'frozen' || customer.status === 'expired') return customer;
-      if (customer.onExpiry === 'expire') return this.customers.changeStatus(customerId, 'expired', reason);
+      if (customer.onExpiry === 'expire') return this.customers.applyStatus(customerId, 'expired', reason);
       await this.replacePins(unit, customerId, await this.pinsFromGrants(manager, customerId, endedAt));
-      return this.customers.changeStatus(customerId, 'frozen', reason);
+      return this.customers.applyStatus(customerId, 'frozen', reason);
     });
   }
 

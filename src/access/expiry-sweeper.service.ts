@@ -5,6 +5,7 @@ import { runAsActor } from '../common/actor-context';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { Customer } from '../customers/customer.entity';
+import { CustomersService } from '../customers/customers.service';
 import { AccessService } from './access.service';
 
 const BATCH = 200;
@@ -12,6 +13,8 @@ const BATCH = 200;
 /**
  * Records subscription ends as status changes (with history). Access itself never waits for it:
  * the repository already treats a passed expires_at as the end, from its very instant.
+ * It also ends billing grace periods: a past-due customer whose grace has passed is suspended
+ * (as `system`, with billing's reason) within one sweep interval.
  */
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +25,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly customers: CustomersService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -39,13 +43,29 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     await this.running?.catch(() => undefined);
   }
 
-  /** Applies on_expiry to every customer whose expires_at has passed; returns how many changed. */
+  /** Applies on_expiry to every customer whose expires_at has passed, and ends due grace periods; returns how many it looked at. */
   sweep(): Promise<number> {
     this.running ??= this.sweepAll().finally(() => (this.running = undefined));
     return this.running;
   }
 
   private async sweepAll(): Promise<number> {
+    return (await this.sweepExpiries()) + (await this.sweepBillingReviews());
+  }
+
+  private async sweepBillingReviews(): Promise<number> {
+    let reviewed = 0;
+    for (;;) {
+      const due = await this.customers.billingReviewsDue(this.clock.now(), BATCH);
+      for (const customerId of due) {
+        await runAsActor('system', () => this.customers.reapplyBilling(customerId));
+        reviewed += 1;
+      }
+      if (due.length < BATCH) return reviewed;
+    }
+  }
+
+  private async sweepExpiries(): Promise<number> {
     let changed = 0;
     for (;;) {
       const due = await this.dataSource.manager

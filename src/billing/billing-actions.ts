@@ -1,37 +1,19 @@
 import type Stripe from 'stripe';
-import { CustomerStatus } from '../customers/customer-status';
+import { BillingProvider, SUBSCRIPTION_STATUSES, SubscriptionReport, SubscriptionStatus } from './billing-state';
 
-export const BILLING_PROVIDERS = ['stripe', 'paddle'] as const;
-export type BillingProvider = (typeof BILLING_PROVIDERS)[number];
+/** What one verified provider event says, read without touching the database. */
+export type BillingReading =
+  /** A state (or a payment hint) of one subscription of the customer the provider knows as externalCustomerId. */
+  | { kind: 'report'; externalCustomerId: string | null; occurredAt: Date | null; report: SubscriptionReport }
+  /** Nothing about a subscription: an event type Packyard does not use, or a one-off payment. */
+  | { kind: 'ignore'; outcome: 'ignored_event_type' | 'ignored_no_subscription'; externalCustomerId: string | null; occurredAt: Date | null; reason: string };
 
-/**
- * A settled invoice lifts only a payment suspension; a subscription that is (again) active also
- * restores a customer whose previous subscription ended (frozen or expired).
- */
-export const AFTER_PAYMENT: readonly CustomerStatus[] = ['suspended'];
-export const AFTER_RENEWAL: readonly CustomerStatus[] = ['suspended', 'frozen', 'expired'];
+/** Provider ids are short (cus_…, sub_…, ctm_…); anything else is not one and names nothing. */
+const MAX_ID_LENGTH = 200;
 
-interface ActionBase {
-  externalCustomerId: string | null;
-  reason: string;
-  /**
-   * When the provider says the event happened (Stripe `created`, Paddle `occurred_at`), which orders
-   * events that arrive out of order; null when the event states no usable time.
-   */
-  occurredAt: Date | null;
-}
-
-/** What one verified billing event asks of the customer it names (by the provider's customer id). */
-export type BillingAction =
-  | (ActionBase & { kind: 'suspend' })
-  | (ActionBase & { kind: 'reactivate'; from: readonly CustomerStatus[] })
-    /** endedAt: when the provider says the subscription ended (null: not stated, i.e. now). */
-  | (ActionBase & { kind: 'end_subscription'; endedAt: Date | null })
-  | (ActionBase & { kind: 'ignore' });
-
-function stripeCustomerId(customer: string | { id: string } | null | undefined): string | null {
-  if (typeof customer === 'string') return customer || null;
-  return typeof customer?.id === 'string' ? customer.id : null;
+function idOf(value: string | { id?: unknown } | null | undefined): string | null {
+  const id = typeof value === 'string' ? value : value?.id;
+  return typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH ? id : null;
 }
 
 function fromUnixSeconds(...candidates: Array<number | null | undefined>): Date | null {
@@ -47,52 +29,88 @@ function fromIsoTimes(...candidates: Array<string | null | undefined>): Date | n
   return null;
 }
 
-/** Maps a Stripe event whose signature was verified; pure, so every row of the mapping is unit-tested. */
-export function stripeAction(event: Stripe.Event): BillingAction {
+function subscriptionStatus(value: unknown): SubscriptionStatus | null {
+  return SUBSCRIPTION_STATUSES.includes(value as SubscriptionStatus) ? (value as SubscriptionStatus) : null;
+}
+
+const earlier = (date: Date | null, bound: Date): Date => (date && date < bound ? date : bound);
+
+interface ReportInput {
+  provider: BillingProvider;
+  eventId: string;
+  externalCustomerId: string | null;
+  occurredAt: Date | null;
+  receivedAt: Date;
+  subscriptionId: string;
+  status: SubscriptionStatus;
+  source: SubscriptionReport['source'];
+  endedAt?: Date | null;
+  reason: string;
+}
+
+function report(input: ReportInput): BillingReading {
+  const ended = input.status === 'canceled' || input.status === 'incomplete_expired';
+  return {
+    kind: 'report',
+    externalCustomerId: input.externalCustomerId,
+    occurredAt: input.occurredAt,
+    report: {
+      provider: input.provider,
+      eventId: input.eventId,
+      subscriptionId: input.subscriptionId,
+      status: input.status,
+      source: input.source,
+      // An event without a usable time is as new as its arrival.
+      reportedAt: input.occurredAt ?? input.receivedAt,
+      // An end the provider dates in the future (or not at all) is the time the news arrived.
+      endedAt: ended ? earlier(input.endedAt ?? null, input.receivedAt) : null,
+      reason: input.reason,
+    },
+  };
+}
+
+/** The subscription an invoice bills: `parent.subscription_details` since API 2025-03-31, `subscription` before. */
+function invoiceSubscription(invoice: Record<string, unknown>): string | null {
+  const parent = invoice.parent as { subscription_details?: { subscription?: string | { id?: unknown } | null } | null } | null | undefined;
+  return idOf(parent?.subscription_details?.subscription ?? (invoice.subscription as string | { id?: unknown } | null | undefined));
+}
+
+/** Reads a Stripe event whose signature was verified; pure, so every row of the mapping is unit-tested. */
+export function readStripeEvent(event: Stripe.Event, receivedAt: Date): BillingReading {
   const occurredAt = fromUnixSeconds(event.created);
-  switch (event.type) {
-    case 'invoice.payment_failed': {
-      const invoice = event.data.object;
-      const attempt = invoice.attempt_count ? ` (attempt ${invoice.attempt_count})` : '';
-      return {
-        kind: 'suspend',
-        externalCustomerId: stripeCustomerId(invoice.customer),
-        reason: `Stripe: payment failed for invoice ${invoice.number ?? invoice.id}${attempt}`,
-        occurredAt,
-      };
+  const common = { provider: 'stripe' as const, eventId: event.id, occurredAt, receivedAt };
+  const object = event.data.object as unknown as Record<string, unknown>;
+  const externalCustomerId = idOf(object.customer as string | { id?: unknown } | null);
+  if (event.type.startsWith('customer.subscription.')) {
+    const status = subscriptionStatus(object.status);
+    const subscriptionId = idOf(object.id as string);
+    if (!status || !subscriptionId) {
+      return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId, occurredAt, reason: `Stripe subscription status ${String(object.status)} is not known` };
     }
-    case 'invoice.paid': {
-      const invoice = event.data.object;
-      return {
-        kind: 'reactivate',
-        externalCustomerId: stripeCustomerId(invoice.customer),
-        reason: `Stripe: invoice ${invoice.number ?? invoice.id} paid`,
-        from: AFTER_PAYMENT,
-        occurredAt,
-      };
-    }
-    case 'customer.subscription.created':
-    case 'customer.subscription.updated': {
-      const subscription = event.data.object;
-      const externalCustomerId = stripeCustomerId(subscription.customer);
-      const reason = `Stripe: subscription ${subscription.id} is ${subscription.status}`;
-      if (subscription.status === 'past_due' || subscription.status === 'unpaid') return { kind: 'suspend', externalCustomerId, reason, occurredAt };
-      if (subscription.status === 'active') return { kind: 'reactivate', externalCustomerId, reason, from: AFTER_RENEWAL, occurredAt };
-      return { kind: 'ignore', externalCustomerId, reason: `${reason}: no change to access`, occurredAt };
-    }
-    case 'customer.subscription.deleted': {
-      const subscription = event.data.object;
-      return {
-        kind: 'end_subscription',
-        externalCustomerId: stripeCustomerId(subscription.customer),
-        reason: `Stripe: subscription ${subscription.id} ended`,
-        endedAt: fromUnixSeconds(subscription.ended_at, subscription.canceled_at, event.created),
-        occurredAt,
-      };
-    }
-    default:
-      return { kind: 'ignore', externalCustomerId: null, reason: `Stripe event type ${event.type} is not used`, occurredAt };
+    const ended = event.type === 'customer.subscription.deleted';
+    return report({
+      ...common,
+      externalCustomerId,
+      subscriptionId,
+      // A deleted subscription has ended whatever status the object still shows.
+      status: ended && status !== 'incomplete_expired' ? 'canceled' : status,
+      source: 'subscription',
+      endedAt: fromUnixSeconds(object.ended_at as number, object.canceled_at as number, event.created),
+      reason: ended ? `Stripe: subscription ${subscriptionId} ended` : `Stripe: subscription ${subscriptionId} is ${status}`,
+    });
   }
+  if (event.type === 'invoice.payment_failed' || event.type === 'invoice.paid' || event.type === 'invoice.payment_succeeded') {
+    const invoice = `${(object.number as string | null) ?? (object.id as string)}`;
+    const subscriptionId = invoiceSubscription(object);
+    const failed = event.type === 'invoice.payment_failed';
+    const attempt = typeof object.attempt_count === 'number' && object.attempt_count > 0 ? ` (attempt ${object.attempt_count})` : '';
+    const reason = failed ? `Stripe: payment failed for invoice ${invoice}${attempt}` : `Stripe: invoice ${invoice} paid`;
+    if (!subscriptionId) {
+      return { kind: 'ignore', outcome: 'ignored_no_subscription', externalCustomerId, occurredAt, reason: `${reason}; not a subscription invoice` };
+    }
+    return report({ ...common, externalCustomerId, subscriptionId, status: failed ? 'past_due' : 'active', source: 'payment', reason });
+  }
+  return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId: null, occurredAt, reason: `Stripe event type ${event.type} is not used` };
 }
 
 /**
@@ -106,39 +124,42 @@ export interface PaddleNotification {
   occurred_at?: string;
   data: {
     id?: string;
+    status?: string;
     customer_id?: string | null;
+    subscription_id?: string | null;
     canceled_at?: string | null;
   };
 }
 
-/** Maps a Paddle Billing notification whose signature was verified. */
-export function paddleAction(event: PaddleNotification): BillingAction {
-  const externalCustomerId = typeof event.data.customer_id === 'string' && event.data.customer_id ? event.data.customer_id : null;
-  const subject = event.data.id ?? 'unknown';
+/** Reads a Paddle Billing notification whose signature was verified. */
+export function readPaddleEvent(event: PaddleNotification, receivedAt: Date): BillingReading {
+  const externalCustomerId = idOf(event.data.customer_id);
   const occurredAt = fromIsoTimes(event.occurred_at);
-  switch (event.event_type) {
-    case 'subscription.past_due':
-      return { kind: 'suspend', externalCustomerId, reason: `Paddle: subscription ${subject} is past due`, occurredAt };
-    case 'transaction.payment_failed':
-      return { kind: 'suspend', externalCustomerId, reason: `Paddle: payment failed for transaction ${subject}`, occurredAt };
-    case 'subscription.activated':
-    case 'subscription.resumed':
-      return {
-        kind: 'reactivate',
-        externalCustomerId,
-        reason: `Paddle: subscription ${subject} ${event.event_type === 'subscription.resumed' ? 'resumed' : 'activated'}`,
-        from: AFTER_RENEWAL,
-        occurredAt,
-      };
-    case 'subscription.canceled':
-      return {
-        kind: 'end_subscription',
-        externalCustomerId,
-        reason: `Paddle: subscription ${subject} canceled`,
-        endedAt: fromIsoTimes(event.data.canceled_at, event.occurred_at),
-        occurredAt,
-      };
-    default:
-      return { kind: 'ignore', externalCustomerId: null, reason: `Paddle event type ${event.event_type} is not used`, occurredAt };
+  const common = { provider: 'paddle' as const, eventId: event.event_id, externalCustomerId, occurredAt, receivedAt };
+  const subject = event.data.id ?? 'unknown';
+  if (event.event_type.startsWith('subscription.')) {
+    const status = subscriptionStatus(event.data.status ?? (event.event_type === 'subscription.canceled' ? 'canceled' : undefined));
+    const subscriptionId = idOf(event.data.id);
+    if (!status || !subscriptionId) {
+      return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId, occurredAt, reason: `Paddle subscription status ${String(event.data.status)} is not known` };
+    }
+    return report({
+      ...common,
+      subscriptionId,
+      status,
+      source: 'subscription',
+      endedAt: fromIsoTimes(event.data.canceled_at, event.occurred_at),
+      reason: status === 'canceled' ? `Paddle: subscription ${subject} canceled` : `Paddle: subscription ${subject} is ${status.replace('_', ' ')}`,
+    });
   }
+  if (event.event_type === 'transaction.payment_failed' || event.event_type === 'transaction.completed' || event.event_type === 'transaction.paid') {
+    const failed = event.event_type === 'transaction.payment_failed';
+    const reason = failed ? `Paddle: payment failed for transaction ${subject}` : `Paddle: transaction ${subject} paid`;
+    const subscriptionId = idOf(event.data.subscription_id);
+    if (!subscriptionId) {
+      return { kind: 'ignore', outcome: 'ignored_no_subscription', externalCustomerId, occurredAt, reason: `${reason}; a one-off purchase, not a subscription` };
+    }
+    return report({ ...common, subscriptionId, status: failed ? 'past_due' : 'active', source: 'payment', reason });
+  }
+  return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId: null, occurredAt, reason: `Paddle event type ${event.event_type} is not used` };
 }

@@ -1,155 +1,212 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
-import { runAsActor } from '../common/actor-context';
+import { runAsActor, runForProviderEvent } from '../common/actor-context';
 import { Clock } from '../common/clock';
-import { effectiveStatus, InvalidStatusTransitionError } from '../customers/customer-status';
+import { Page } from '../common/pagination.dto';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { findCustomerOrFail } from '../customers/customer-lookup';
+import { InvalidStatusTransitionError } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
-import { BillingAction, BillingProvider } from './billing-actions';
+import { BillingReading } from './billing-actions';
+import { BillingReport } from './billing-report.entity';
+import { BillingDecision, billingDecision, BillingProvider, SubscriptionState, subscriptionStates } from './billing-state';
+import { ListWebhookEventsQueryDto } from './dto/webhook-event.dto';
 import { WebhookEvent, WebhookOutcome } from './webhook-event.entity';
 
-/** A provider event whose signature was verified, with what it asks of the customer. */
+/** A provider event whose signature was verified, with what it says. */
 export interface VerifiedBillingEvent {
   provider: BillingProvider;
   eventId: string;
   type: string;
-  action: BillingAction;
+  reading: BillingReading;
 }
 
 export type WebhookReceipt = { received: true; replay: true } | { received: true; outcome: WebhookOutcome };
 
-interface Applied {
+interface Received {
   outcome: WebhookOutcome;
   customerId: string | null;
+  billingStatus: BillingDecision['status'] | null;
+}
+
+/** What following billing did to one customer. */
+interface Followed {
+  decision: BillingDecision | null;
+  states: SubscriptionState[];
+  held: boolean;
+  changed: boolean;
 }
 
 /**
- * Applies verified billing events to customers, each event id at most once. The event row, the
- * status change, its history and the access change commit in one transaction; a duplicate
- * delivery blocks on the event's primary key until the first one commits, then sees it as a replay.
- * Providers do not deliver in order: an event older (by the provider's event time) than one of the
- * same provider already applied to the customer changes nothing.
+ * Keeps every subscription report a provider sends and makes each customer's status follow what
+ * their subscriptions call for (billing-state.ts), unless an admin holds the status. The event row,
+ * the report, the status change, its history and the access change commit in one transaction; a
+ * duplicate delivery blocks on the event's primary key until the first one commits, then sees it as
+ * a replay. An event for a customer not linked yet is kept; its resend is processed again.
  */
 @Injectable()
-export class BillingEventsService {
+export class BillingEventsService implements OnModuleInit {
   private readonly logger = new Logger('BillingWebhooks');
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly access: AccessService,
     private readonly door: ChangeDoor,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  onModuleInit(): void {
+    this.customers.followBillingWith(async (unit, customerId) => {
+      await this.follow(unit, customerId);
+    });
+  }
+
   async receive(event: VerifiedBillingEvent): Promise<WebhookReceipt> {
-    const applied = await runAsActor(event.provider, () => this.door.run((unit) => this.applyOnce(unit, event)));
+    const received = await runAsActor(event.provider, () => this.door.run((unit) => this.receiveOnce(unit, event)));
     const label = `${event.provider} event ${event.eventId} (${event.type})`;
-    if (!applied) {
+    if (!received) {
       this.logger.log(`${label} was already received: replay ignored`);
       return { received: true, replay: true };
     }
-    const customer = event.action.externalCustomerId;
-    switch (applied.outcome) {
-      case 'applied':
-        this.logger.log(`${label}: ${event.action.kind} applied to ${applied.customerId} (${customer})`);
-        break;
-      case 'unchanged':
-        this.logger.log(`${label}: ${event.action.kind} left ${applied.customerId} (${customer}) unchanged`);
-        break;
-      case 'ignored_unknown_customer':
-        this.logger.warn(`${label}: ${customer ? `no customer has external_id "${customer}"` : 'the event names no customer'}; nothing changed`);
-        break;
-      case 'ignored_event_type':
-        this.logger.log(`${label}: ${event.action.reason}; nothing changed`);
-        break;
-      case 'ignored_out_of_order':
-        this.logger.log(
-          `${label} of ${event.action.occurredAt?.toISOString()}: a newer ${event.provider} event was already applied to ` +
-            `${applied.customerId} (${customer}); nothing changed`,
-        );
-        break;
+    const external = event.reading.externalCustomerId;
+    const target = received.billingStatus ? `; billing calls for ${received.billingStatus}` : '';
+    if (received.outcome === 'kept_unknown_customer') {
+      this.logger.warn(`${label}: no customer has external_id "${external}" yet; kept until one does`);
+    } else if (received.outcome === 'ignored_unknown_customer') {
+      this.logger.warn(`${label}: the event names no customer; nothing changed`);
+    } else {
+      this.logger.log(`${label}: ${received.outcome} for ${received.customerId ?? '-'} (${external ?? '-'})${target}`);
     }
-    return { received: true, outcome: applied.outcome };
+    return { received: true, outcome: received.outcome };
   }
 
-  /** Null when the event was already recorded (a replay). */
-  private async applyOnce(unit: UnitOfWork, event: VerifiedBillingEvent): Promise<Applied | null> {
+  /** Null when the event was already received and used (a replay). */
+  private async receiveOnce(unit: UnitOfWork, event: VerifiedBillingEvent): Promise<Received | null> {
     const manager = unit.manager;
+    const { reading } = event;
     const inserted: unknown[] = await manager.query(
       `INSERT INTO "webhook_events" ("provider", "event_id", "type", "received_at", "occurred_at", "external_customer_id", "outcome")
        VALUES ($1, $2, $3, $4, $5, $6, 'unchanged')
        ON CONFLICT ("provider", "event_id") DO NOTHING
        RETURNING "event_id"`,
-      [event.provider, event.eventId, event.type, this.clock.now(), event.action.occurredAt, event.action.externalCustomerId],
+      [event.provider, event.eventId, event.type, this.clock.now(), reading.occurredAt, reading.externalCustomerId],
     );
-    if (inserted.length === 0) return null;
-    const applied = await this.apply(unit, event.provider, event.action);
-    await manager.update(WebhookEvent, { provider: event.provider, eventId: event.eventId }, { outcome: applied.outcome, customerId: applied.customerId });
-    return applied;
+    if (inserted.length === 0) {
+      // A kept event is processed again when resent, in case its customer was linked since.
+      const previous = await manager.findOne(WebhookEvent, {
+        where: { provider: event.provider, eventId: event.eventId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (previous?.outcome !== 'kept_unknown_customer') return null;
+    }
+    const received = await this.use(unit, reading);
+    await manager.update(
+      WebhookEvent,
+      { provider: event.provider, eventId: event.eventId },
+      { outcome: received.outcome, customerId: received.customerId, billingStatus: received.billingStatus },
+    );
+    return received;
   }
 
-  private async apply(unit: UnitOfWork, provider: BillingProvider, action: BillingAction): Promise<Applied> {
+  private async use(unit: UnitOfWork, reading: BillingReading): Promise<Received> {
     const manager = unit.manager;
-    if (action.kind === 'ignore') return { outcome: 'ignored_event_type', customerId: null };
-    if (!action.externalCustomerId) return { outcome: 'ignored_unknown_customer', customerId: null };
-    const customer = await manager.findOne(Customer, {
-      where: { externalId: action.externalCustomerId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!customer) return { outcome: 'ignored_unknown_customer', customerId: null };
-    // Under the customer's row lock, so an event applied concurrently to this customer has committed.
-    if (await this.newerApplied(manager, provider, customer.id, action.occurredAt)) {
-      return { outcome: 'ignored_out_of_order', customerId: customer.id };
-    }
-    try {
-      // A savepoint: a transition the status rules refuse leaves no partial change behind, while
-      // the event row (outside it) is still recorded so a redelivery is a replay.
-      const changed = await unit.savepoint(() => this.perform(customer, action));
-      return { outcome: changed ? 'applied' : 'unchanged', customerId: customer.id };
-    } catch (error) {
-      if (!(error instanceof InvalidStatusTransitionError)) throw error;
-      this.logger.warn(`${action.kind} refused for ${customer.id}: ${error.message}`);
-      return { outcome: 'unchanged', customerId: customer.id };
-    }
+    const none = { customerId: null, billingStatus: null };
+    if (reading.kind === 'ignore') return { outcome: reading.outcome, ...none };
+    if (!reading.externalCustomerId) return { outcome: 'ignored_unknown_customer', ...none };
+    await manager.query(
+      `INSERT INTO "billing_reports"
+         ("provider", "event_id", "external_customer_id", "subscription_id", "status", "source", "reported_at", "ended_at", "reason")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT ("provider", "event_id") DO NOTHING`,
+      [
+        reading.report.provider,
+        reading.report.eventId,
+        reading.externalCustomerId,
+        reading.report.subscriptionId,
+        reading.report.status,
+        reading.report.source,
+        reading.report.reportedAt,
+        reading.report.endedAt,
+        reading.report.reason.slice(0, 1000),
+      ],
+    );
+    const customer = await manager.findOne(Customer, { where: { externalId: reading.externalCustomerId }, lock: { mode: 'pessimistic_write' } });
+    if (!customer) return { outcome: 'kept_unknown_customer', ...none };
+    const followed = await this.follow(unit, customer.id);
+    const state = followed.states.find((s) => s.provider === reading.report.provider && s.subscriptionId === reading.report.subscriptionId);
+    const billingStatus = followed.decision?.status ?? null;
+    if (followed.held) return { outcome: 'held_by_admin', customerId: customer.id, billingStatus };
+    if (followed.changed) return { outcome: 'applied', customerId: customer.id, billingStatus };
+    // Not the subscription's state: a newer (or final) state of it was already known.
+    if (state?.eventId !== reading.report.eventId) return { outcome: 'ignored_out_of_order', customerId: customer.id, billingStatus };
+    return { outcome: 'unchanged', customerId: customer.id, billingStatus };
   }
 
   /**
-   * Whether an event of this provider strictly newer than occurredAt was already applied to the
-   * customer. Equal times are not newer (events of the same second are common); an event without a
-   * time, or rows kept before event times were, cannot be ordered and never hold an event back.
+   * Decides from every report kept for the customer's external_id and, unless an admin holds the
+   * status, applies the decision. Runs under the customer's row lock, inside the caller's transaction.
    */
-  private async newerApplied(manager: EntityManager, provider: BillingProvider, customerId: string, occurredAt: Date | null): Promise<boolean> {
-    if (!occurredAt) return false;
-    const newer: unknown[] = await manager.query(
-      `SELECT 1 FROM "webhook_events"
-       WHERE "provider" = $1 AND "customer_id" = $2 AND "outcome" = 'applied' AND "occurred_at" > $3
-       LIMIT 1`,
-      [provider, customerId, occurredAt],
-    );
-    return newer.length > 0;
+  private async follow(unit: UnitOfWork, customerId: string): Promise<Followed> {
+    const manager = unit.manager;
+    const customer = await findCustomerOrFail(manager, customerId, true);
+    const reports = customer.externalId ? await manager.findBy(BillingReport, { externalCustomerId: customer.externalId }) : [];
+    const states = subscriptionStates(reports.map((row) => BillingReport.toReport(row)));
+    const now = this.clock.now();
+    const decision = billingDecision(states, { onExpiry: customer.onExpiry, graceDays: customer.billingGraceDays ?? this.config.billingGraceDays, now });
+    await this.customers.recordBillingDecision(unit, customerId, decision);
+    if (customer.externalId && reports.length > 0) {
+      // Events kept before the link now belong to this customer (filterable by customer).
+      await manager.query(
+        `UPDATE "webhook_events" SET "customer_id" = $1 WHERE "external_customer_id" = $2 AND "customer_id" IS NULL AND "outcome" = 'kept_unknown_customer'`,
+        [customerId, customer.externalId],
+      );
+    }
+    if (!decision || customer.billingHold) return { decision, states, held: customer.billingHold && decision !== null, changed: false };
+    try {
+      // A savepoint: a transition the status rules refuse (an expired customer is not suspended) leaves nothing behind.
+      const changed = await unit.savepoint(() => runForProviderEvent(decision.eventId, () => this.apply(customer, decision, now)));
+      return { decision, states, held: false, changed };
+    } catch (error) {
+      if (!(error instanceof InvalidStatusTransitionError)) throw error;
+      this.logger.warn(`billing's ${decision.status} refused for ${customer.id}: ${error.message}`);
+      return { decision, states, held: false, changed: false };
+    }
   }
 
   /** Whether the customer's status changed. */
-  private async perform(customer: Customer, action: Exclude<BillingAction, { kind: 'ignore' }>): Promise<boolean> {
-    const now = this.clock.now();
+  private async apply(customer: Customer, decision: BillingDecision, now: Date): Promise<boolean> {
     let after: Customer;
-    switch (action.kind) {
-      case 'suspend':
-        after = await this.customers.changeStatus(customer.id, 'suspended', action.reason);
-        break;
-      case 'reactivate':
-        if (!action.from.includes(effectiveStatus(customer, now))) return false;
-        after = await this.customers.changeStatus(customer.id, 'active', action.reason);
-        break;
-      case 'end_subscription': {
-        const endedAt = action.endedAt && action.endedAt < now ? action.endedAt : now;
-        after = await this.access.applyExpiry(customer.id, endedAt, action.reason);
-        break;
-      }
+    if (decision.status === 'frozen' || decision.status === 'expired') {
+      after = await this.access.applyExpiry(customer.id, decision.endedAt ?? now, decision.reason);
+    } else {
+      after = await this.customers.applyStatus(customer.id, decision.status, decision.reason);
     }
     return after.status !== customer.status || after.statusChangedAt?.getTime() !== customer.statusChangedAt?.getTime();
+  }
+
+  /** Received events, newest first, filtered. */
+  async list(query: ListWebhookEventsQueryDto): Promise<Page<WebhookEvent>> {
+    const builder = this.dataSource.manager
+      .createQueryBuilder(WebhookEvent, 'w')
+      .orderBy('w.received_at', 'DESC')
+      .addOrderBy('w.provider', 'ASC')
+      .addOrderBy('w.event_id', 'DESC')
+      .take(query.limit)
+      .skip(query.offset);
+    if (query.provider) builder.andWhere('w.provider = :provider', { provider: query.provider });
+    if (query.type) builder.andWhere('w.type = :type', { type: query.type });
+    if (query.outcome) builder.andWhere('w.outcome = :outcome', { outcome: query.outcome });
+    if (query.customer) builder.andWhere('(w.customer_id = :customer OR w.external_customer_id = :customer)', { customer: query.customer });
+    if (query.since) builder.andWhere('w.received_at >= :since', { since: new Date(query.since) });
+    if (query.until) builder.andWhere('w.received_at < :until', { until: new Date(query.until) });
+    const [data, total] = await builder.getManyAndCount();
+    return { data, total, limit: query.limit, offset: query.offset };
   }
 }

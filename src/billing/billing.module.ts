@@ -4,11 +4,12 @@ import { CustomersModule } from '../customers/customers.module';
 import { BillingEventsService } from './billing-events.service';
 import { PaddleWebhookController } from './paddle-webhook.controller';
 import { StripeWebhookController } from './stripe-webhook.controller';
+import { WebhookEventsController } from './webhook-events.controller';
 
-/** Stripe and Paddle Billing webhooks: signed provider events change customer statuses. */
+/** Stripe and Paddle Billing webhooks: customer statuses follow the subscription states the providers report. */
 @Module({
   imports: [CustomersModule, AccessModule],
-  controllers: [StripeWebhookController, PaddleWebhookController],
+  controllers: [StripeWebhookController, PaddleWebhookController, WebhookEventsController],
   providers: [BillingEventsService],
 })
 export class BillingModule {}

@@ -4,8 +4,9 @@ import { NodeRuntime, Webhooks } from '@paddle/paddle-node-sdk';
 import { Request } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
+import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { PaddleNotification, paddleAction } from './billing-actions';
+import { PaddleNotification, readPaddleEvent } from './billing-actions';
 import { BillingEventsService, WebhookReceipt } from './billing-events.service';
 import { WebhookReceiptDto } from './dto/webhook-receipt.dto';
 import { InvalidWebhookPayloadError, InvalidWebhookSignatureError, WebhookReceiverDisabledError } from './webhook-errors';
@@ -31,6 +32,7 @@ export class PaddleWebhookController {
   constructor(
     private readonly billing: BillingEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     // What `new Paddle(apiKey)` does before anything else: signature checks need the Node crypto provider, not an API key.
     NodeRuntime.initialize();
@@ -42,9 +44,10 @@ export class PaddleWebhookController {
   @ApiOperation({
     summary: 'Paddle Billing webhook endpoint (enabled by PADDLE_WEBHOOK_SECRET)',
     description:
-      'Suspends, reactivates or ends the subscription of the customer whose external_id is the Paddle customer id (ctm_…). ' +
-      'Each event id is applied once; a replay answers 200 with replay: true. An event older (by its occurred_at) than one already ' +
-      'applied to the customer changes nothing: outcome ignored_out_of_order.',
+      'Keeps the subscription state (subscription.*) or payment hint (transaction.completed, transaction.paid, transaction.payment_failed ' +
+      'of a subscription) the event reports and sets the status of the customer whose external_id is the Paddle customer id (ctm_…) ' +
+      'to what their subscriptions call for (see the README, Billing). Each event id is used once; a replay answers 200 with ' +
+      'replay: true, except for an event kept for a customer not linked yet, which is processed again.',
   })
   @ApiHeader({ name: 'Paddle-Signature', required: true, description: 'ts=<unix seconds>;h1=<HMAC-SHA256 of "ts:body">' })
   @ApiOkResponse({ type: WebhookReceiptDto })
@@ -58,7 +61,7 @@ export class PaddleWebhookController {
       provider: 'paddle',
       eventId: notification.event_id,
       type: notification.event_type,
-      action: paddleAction(notification),
+      reading: readPaddleEvent(notification, this.clock.now()),
     });
   }
 

@@ -4,8 +4,9 @@ import { Request } from 'express';
 import Stripe from 'stripe';
 import { Public } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
+import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { stripeAction } from './billing-actions';
+import { readStripeEvent } from './billing-actions';
 import { BillingEventsService, WebhookReceipt } from './billing-events.service';
 import { WebhookReceiptDto } from './dto/webhook-receipt.dto';
 import { InvalidWebhookPayloadError, InvalidWebhookSignatureError, WebhookReceiverDisabledError } from './webhook-errors';
@@ -42,6 +43,7 @@ export class StripeWebhookController {
   constructor(
     private readonly billing: BillingEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   @Post('stripe')
@@ -49,9 +51,10 @@ export class StripeWebhookController {
   @ApiOperation({
     summary: 'Stripe webhook endpoint (enabled by STRIPE_WEBHOOK_SECRET)',
     description:
-      'Suspends, reactivates or ends the subscription of the customer whose external_id is the Stripe customer id. ' +
-      'Each event id is applied once; a replay answers 200 with replay: true. An event older (by its created) than one already ' +
-      'applied to the customer changes nothing: outcome ignored_out_of_order.',
+      'Keeps the subscription state (customer.subscription.*) or payment hint (invoice.paid, invoice.payment_failed) the event reports ' +
+      'and sets the status of the customer whose external_id is the Stripe customer id to what their subscriptions call for ' +
+      '(see the README, Billing). Each event id is used once; a replay answers 200 with replay: true, except for an event kept ' +
+      'for a customer not linked yet, which is processed again.',
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOkResponse({ type: WebhookReceiptDto })
@@ -61,6 +64,6 @@ export class StripeWebhookController {
     const secret = this.config.stripeWebhookSecret;
     if (!secret) throw new WebhookReceiverDisabledError(PATH);
     const event = verifyStripeEvent(request.rawBody, signature, secret);
-    return this.billing.receive({ provider: 'stripe', eventId: event.id, type: event.type, action: stripeAction(event) });
+    return this.billing.receive({ provider: 'stripe', eventId: event.id, type: event.type, reading: readStripeEvent(event, this.clock.now()) });
   }
 }

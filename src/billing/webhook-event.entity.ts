@@ -1,7 +1,17 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { BillingProvider } from './billing-actions';
+import { CUSTOMER_STATUSES, CustomerStatus } from '../customers/customer-status';
+import { BillingProvider } from './billing-state';
 
-export const WEBHOOK_OUTCOMES = ['applied', 'ignored_unknown_customer', 'ignored_event_type', 'ignored_out_of_order', 'unchanged'] as const;
+export const WEBHOOK_OUTCOMES = [
+  'applied',
+  'unchanged',
+  'held_by_admin',
+  'kept_unknown_customer',
+  'ignored_unknown_customer',
+  'ignored_event_type',
+  'ignored_no_subscription',
+  'ignored_out_of_order',
+] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /**
@@ -10,10 +20,11 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
  */
 @Entity({ name: 'webhook_events' })
 @Check('webhook_events_provider_check', `"provider" IN ('stripe', 'paddle')`)
-@Check('webhook_events_outcome_check', `"outcome" IN ('applied', 'ignored_unknown_customer', 'ignored_event_type', 'ignored_out_of_order', 'unchanged')`)
+@Check('webhook_events_outcome_check', `"outcome" IN (${WEBHOOK_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ')})`)
+@Check('webhook_events_billing_status_check', `"billing_status" IN (${CUSTOMER_STATUSES.map((status) => `'${status}'`).join(', ')})`)
 @Index('webhook_events_customer_id_idx', ['customerId', 'receivedAt'])
-/** The newest event of a provider applied to a customer, which an older event arriving late must not override. */
-@Index('webhook_events_applied_order_idx', ['provider', 'customerId', 'occurredAt'], { where: `"outcome" = 'applied'` })
+@Index('webhook_events_external_customer_id_idx', ['externalCustomerId', 'receivedAt'])
+@Index('webhook_events_received_at_idx', ['receivedAt'])
 export class WebhookEvent {
   @PrimaryColumn({ name: 'provider', type: 'varchar', length: 16, primaryKeyConstraintName: 'webhook_events_pkey' })
   provider: BillingProvider;
@@ -41,4 +52,8 @@ export class WebhookEvent {
 
   @Column({ name: 'outcome', type: 'varchar', length: 32 })
   outcome: WebhookOutcome;
+
+  /** The customer status billing called for after this event (also when an admin hold kept it from applying). */
+  @Column({ name: 'billing_status', type: 'varchar', length: 16, nullable: true })
+  billingStatus: CustomerStatus | null;
 }

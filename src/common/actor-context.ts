@@ -10,6 +10,8 @@ export type Actor = string;
 
 interface ActorStore {
   actor: Actor;
+  /** The billing provider's event behind the changes made in this scope, for history. */
+  providerEventId?: string;
 }
 
 const storage = new AsyncLocalStorage<ActorStore>();
@@ -29,6 +31,15 @@ export function setActor(actor: Actor): void {
 
 export function runAsActor<T>(actor: Actor, work: () => T): T {
   return storage.run({ actor }, work);
+}
+
+export function currentProviderEventId(): string | null {
+  return storage.getStore()?.providerEventId ?? null;
+}
+
+/** Runs work as the current actor, with history rows naming the provider event that caused them. */
+export function runForProviderEvent<T>(providerEventId: string, work: () => T): T {
+  return storage.run({ actor: currentActor(), providerEventId }, work);
 }
 
 /** Express middleware giving every request its own actor slot, `system` until someone authenticates. */

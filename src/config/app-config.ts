@@ -21,6 +21,8 @@ export interface AppConfig {
   accessDeniedContact: string;
   /** How often the expiry sweep records lapsed subscriptions; 0 disables the timer. */
   expirySweepSeconds: number;
+  /** Days a past-due subscription keeps access before billing suspends the customer (per-customer override possible). */
+  billingGraceDays: number;
   /** Unset: the Stripe webhook receiver answers 404. */
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const portalTitle = (env.PORTAL_TITLE ?? '').trim() || 'Packyard';
   if (portalTitle.length > 100) throw new ConfigError('PORTAL_TITLE', 'must be at most 100 characters long');
+  const billingGraceDays = readInteger(env, 'BILLING_GRACE_DAYS', 0, 0, 365);
   return {
     nodeEnv,
     port,
@@ -173,6 +176,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxArchiveBytes: maxArchiveMb * 1024 * 1024,
     accessDeniedContact,
     expirySweepSeconds,
+    billingGraceDays,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
     trustProxy: readTrustProxy(env),

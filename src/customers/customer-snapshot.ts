@@ -11,6 +11,7 @@ export function customerSnapshot(customer: Customer): Record<string, unknown> {
     expires_at: customer.expiresAt ? customer.expiresAt.toISOString() : null,
     on_expiry: customer.onExpiry,
     portal_token_self_service: customer.portalTokenSelfService,
+    billing_grace_days: customer.billingGraceDays,
   };
 }
 

@@ -1,9 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { CustomerStatus, OnExpiry } from './customer-status';
+import { CUSTOMER_STATUSES, CustomerStatus, OnExpiry } from './customer-status';
 
 @Entity({ name: 'customers' })
 @Check('customers_status_check', `"status" IN ('active', 'suspended', 'frozen', 'expired')`)
 @Check('customers_on_expiry_check', `"on_expiry" IN ('expire', 'freeze')`)
+@Check('customers_billing_status_check', `"billing_status" IN (${CUSTOMER_STATUSES.map((status) => `'${status}'`).join(', ')})`)
+@Check('customers_billing_grace_days_check', `"billing_grace_days" BETWEEN 0 AND 365`)
 @Index('customers_created_at_id_idx', ['createdAt', 'id'])
 export class Customer {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 32, primaryKeyConstraintName: 'customers_pkey' })
@@ -40,6 +42,28 @@ export class Customer {
   /** Whether this customer may create and revoke their own tokens in the portal (PORTAL_TOKEN_SELF_SERVICE can turn it off for all). */
   @Column({ name: 'portal_token_self_service', type: 'boolean', default: true })
   portalTokenSelfService: boolean;
+  /**
+   * Set by a status an admin (or API key) chose: billing events then no longer change the status,
+   * until the hold is released (billing/resume, or reactivate with follow_billing).
+   */
+  @Column({ name: 'billing_hold', type: 'boolean', default: false })
+  billingHold: boolean;
+
+  /** Days a past-due subscription keeps access; null: BILLING_GRACE_DAYS. */
+  @Column({ name: 'billing_grace_days', type: 'integer', nullable: true })
+  billingGraceDays: number | null;
+
+  /** The status billing calls for, as last decided from the customer's subscriptions (null: billing knows none). */
+  @Column({ name: 'billing_status', type: 'varchar', length: 16, nullable: true })
+  billingStatus: CustomerStatus | null;
+
+  @Column({ name: 'billing_reason', type: 'varchar', length: 1000, nullable: true })
+  billingReason: string | null;
+
+  /** When time alone changes billing's decision (a grace period ends); the expiry sweep looks again then. */
+  @Index('customers_billing_review_at_idx', { where: `"billing_review_at" IS NOT NULL` })
+  @Column({ name: 'billing_review_at', type: 'timestamptz', nullable: true })
+  billingReviewAt: Date | null;
 
   /** Moves forward (by at least a second) on every change to what the customer may install. */
   @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + '00:00:01')" })

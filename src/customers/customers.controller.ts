@@ -14,7 +14,7 @@ import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { CreatedCustomerDto, CustomerDto, CustomerPageDto } from './dto/customer-response.dto';
 import { ListCustomersQueryDto } from './dto/list-customers.query';
-import { StatusReasonDto } from './dto/status-change.dto';
+import { ReactivateDto, StatusReasonDto } from './dto/status-change.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
 @ApiTags('customers')
@@ -57,7 +57,10 @@ export class CustomersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, email or external_id' })
+  @ApiOperation({
+    summary: 'Change name, email, external_id, expires_at, on_expiry or billing_grace_days',
+    description: 'A new external_id applies the billing events already received for it (late linking).',
+  })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
   async update(@Param('id') id: string, @Body() body: UpdateCustomerDto): Promise<CustomerDto> {
@@ -74,7 +77,7 @@ export class CustomersController {
 
   @Post(':id/suspend')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Block all access (e.g. payment failed); idempotent' })
+  @ApiOperation({ summary: 'Block all access (held against billing events until …/billing/resume); idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   async suspend(@Param('id') id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
@@ -83,15 +86,30 @@ export class CustomersController {
 
   @Post(':id/reactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Restore full access to granted packages; idempotent' })
+  @ApiOperation({
+    summary: 'Restore full access to granted packages (held against billing events); idempotent',
+    description: 'With follow_billing: true, releases the admin hold instead and applies what the subscriptions call for.',
+  })
   @ApiOkResponse({ type: CustomerDto })
-  async reactivate(@Param('id') id: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.changeStatus(id, 'active', null), this.clock.now());
+  async reactivate(@Param('id') id: string, @Body() body: ReactivateDto): Promise<CustomerDto> {
+    const customer = body.follow_billing ? await this.customers.resumeBilling(id, true) : await this.customers.changeStatus(id, 'active', null);
+    return CustomerDto.from(customer, this.clock.now());
+  }
+
+  @Post(':id/billing/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Release the admin hold: the status follows billing again',
+    description: 'Applies at once what the customer\'s subscriptions call for (billing.status); with no subscription known, the status stays.',
+  })
+  @ApiOkResponse({ type: CustomerDto })
+  async resumeBilling(@Param('id') id: string): Promise<CustomerDto> {
+    return CustomerDto.from(await this.customers.resumeBilling(id), this.clock.now());
   }
 
   @Post(':id/expire')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End access (subscription over); idempotent' })
+  @ApiOperation({ summary: 'End access (held against billing events until …/billing/resume); idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   async expire(@Param('id') id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ChangeDoor } from '../changes/change-door.service';
+import { UnitOfWork } from '../changes/unit-of-work';
 import { newId } from '../common/ids';
 import { Page } from '../common/pagination.dto';
 import { Clock } from '../common/clock';
@@ -22,6 +23,26 @@ export class DuplicateExternalIdError extends ConflictError {
   }
 }
 
+/**
+ * Applies the customer's current billing state inside the caller's unit of work. Billing registers
+ * it (Billing depends on Customers, not the other way round), so that linking an external_id,
+ * changing the grace period, releasing an admin hold or a grace period's end re-apply what the
+ * customer's subscriptions call for.
+ */
+export type BillingFollower = (unit: UnitOfWork, customerId: string) => Promise<void>;
+
+/** Billing's last decision for a customer, kept on the customer row for display and for the sweep. */
+export interface BillingDecisionRecord {
+  status: CustomerStatus;
+  reason: string;
+  reviewAt: Date | null;
+}
+
+export interface StatusChangeOptions {
+  /** Set (admin or API key chose this status) or release the hold that keeps billing events from changing the status. */
+  billingHold?: boolean;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
@@ -35,6 +56,12 @@ export class CustomersService {
     private readonly history: HistoryService,
     private readonly clock: Clock,
   ) {}
+
+  private billingFollower?: BillingFollower;
+
+  followBillingWith(follower: BillingFollower): void {
+    this.billingFollower = follower;
+  }
 
   async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
     const externalId = input.external_id ?? null;
@@ -51,13 +78,16 @@ export class CustomersService {
           statusChangedAt: null,
           expiresAt: parseExpiry(input.expires_at),
           onExpiry: input.on_expiry ?? 'freeze',
+          billingGraceDays: input.billing_grace_days ?? null,
           portalTokenSelfService: input.portal_token_self_service ?? true,
         });
         await manager.insert(Customer, customer);
-        const created = await manager.findOneByOrFail(Customer, { id: customer.id });
-        await this.history.record(unit, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(created) });
+        const inserted = await manager.findOneByOrFail(Customer, { id: customer.id });
+        await this.history.record(unit, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(inserted) });
         const { secret } = await this.tokens.issueWith(unit, customer.id, 'default', null);
-        return { customer: created, token: secret };
+        // Late linking: events the billing provider sent for this external_id before the customer existed apply now.
+        if (externalId && this.billingFollower) await this.billingFollower(unit, customer.id);
+        return { customer: await manager.findOneByOrFail(Customer, { id: customer.id }), token: secret };
       });
     } catch (error) {
       if (isUniqueViolation(error) && externalId) throw new DuplicateExternalIdError(externalId);
@@ -113,12 +143,16 @@ export class CustomersService {
         if (input.external_id !== undefined) customer.externalId = input.external_id;
         if (input.expires_at !== undefined) customer.expiresAt = parseExpiry(input.expires_at);
         if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
+        if (input.billing_grace_days !== undefined) customer.billingGraceDays = input.billing_grace_days;
         if (input.portal_token_self_service !== undefined) customer.portalTokenSelfService = input.portal_token_self_service;
         const diff = snapshotDiff(before, customerSnapshot(customer));
         if (!diff) return customer;
         await manager.save(customer);
         if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined) await markAccessChanged(manager, id);
         await this.history.record(unit, { customerId: id, type: 'customer.updated', ...diff });
+        const billingInputChanged = ['external_id', 'on_expiry', 'billing_grace_days'].some((key) => diff.after[key] !== undefined);
+        // A new external_id links the events kept for it; a new grace period or on_expiry changes what they call for.
+        if (billingInputChanged && this.billingFollower) await this.billingFollower(unit, id);
         return manager.findOneByOrFail(Customer, { id });
       });
     } catch (error) {
@@ -136,30 +170,111 @@ export class CustomersService {
     });
   }
 
-  /** Joins the caller's unit of work when there is one (freezing changes the pins in the same transaction). */
+  /** A status chosen by an admin or API key: it holds against billing events until released. */
   changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
+    return this.applyStatus(id, target, reason, { billingHold: true });
+  }
+
+  /**
+   * Releases the admin hold and applies what the customer's subscriptions call for. `orActivate`
+   * (reactivate with follow_billing) makes a customer billing knows nothing about active.
+   */
+  async resumeBilling(id: string, orActivate = false): Promise<Customer> {
     return this.door.run(async (unit) => {
       const manager = unit.manager;
-      const customer = await findCustomerOrFail(manager, id, true);
-      const now = this.clock.now();
-      // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
-      if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) return customer;
-      const before = { status: customer.status, status_reason: customer.statusReason };
-      customer.status = target;
-      customer.statusReason = reason;
-      customer.statusChangedAt = now;
-      // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
-      if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
-      await manager.save(customer);
-      await this.history.record(unit, {
-        customerId: id,
-        type: 'customer.status_changed',
-        before,
-        after: { status: target, status_reason: reason },
-      });
-      await markAccessChanged(manager, id);
-      return manager.findOneByOrFail(Customer, { id });
+      await this.setBillingHold(unit, await findCustomerOrFail(manager, id, true), false);
+      if (this.billingFollower) await this.billingFollower(unit, id);
+      const after = await manager.findOneByOrFail(Customer, { id });
+      if (orActivate && after.billingStatus === null) return this.applyStatus(id, 'active', null);
+      return after;
     });
+  }
+
+  /** Re-applies billing's decision when time changed it (a grace period ended); the expiry sweep calls it. */
+  async reapplyBilling(id: string): Promise<void> {
+    await this.door.run(async (unit) => {
+      await findCustomerOrFail(unit.manager, id, true);
+      unit.touchCustomer(id);
+      if (this.billingFollower) await this.billingFollower(unit, id);
+      else await unit.manager.update(Customer, { id }, { billingReviewAt: null });
+    });
+  }
+
+  /** Customers whose billing decision is due to change by the passage of time (oldest first). */
+  async billingReviewsDue(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(Customer, 'c')
+      .select(['c.id'])
+      .where('c.billing_review_at <= :now', { now })
+      .orderBy('c.billing_review_at', 'ASC')
+      .take(limit)
+      .getMany();
+    return rows.map((row) => row.id);
+  }
+
+  /** Keeps billing's latest decision on the customer (null: billing knows no subscription of theirs). */
+  async recordBillingDecision(unit: UnitOfWork, id: string, decision: BillingDecisionRecord | null): Promise<void> {
+    unit.touchCustomer(id);
+    await unit.manager.update(
+      Customer,
+      { id },
+      { billingStatus: decision?.status ?? null, billingReason: decision?.reason ?? null, billingReviewAt: decision?.reviewAt ?? null },
+    );
+  }
+
+  /**
+   * Changes the status as a rule of the system (billing, subscription end), or as the vendor's
+   * decision with `billingHold`. Joins the caller's unit of work when there is one (freezing changes
+   * the pins in the same transaction).
+   */
+  applyStatus(id: string, target: CustomerStatus, reason: string | null, options: StatusChangeOptions = {}): Promise<Customer> {
+    return this.door.run((unit) => this.applyStatusIn(unit, id, target, reason, options));
+  }
+
+  private async applyStatusIn(
+    unit: UnitOfWork,
+    id: string,
+    target: CustomerStatus,
+    reason: string | null,
+    options: StatusChangeOptions,
+  ): Promise<Customer> {
+    const manager = unit.manager;
+    const customer = await findCustomerOrFail(manager, id, true);
+    const now = this.clock.now();
+    const holdChanges = options.billingHold !== undefined && options.billingHold !== customer.billingHold;
+    // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
+    if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) {
+      if (holdChanges) await this.setBillingHold(unit, customer, options.billingHold as boolean);
+      return holdChanges ? manager.findOneByOrFail(Customer, { id }) : customer;
+    }
+    const before: Record<string, unknown> = { status: customer.status, status_reason: customer.statusReason };
+    const after: Record<string, unknown> = { status: target, status_reason: reason };
+    if (holdChanges) {
+      before.billing_hold = customer.billingHold;
+      after.billing_hold = options.billingHold;
+      customer.billingHold = options.billingHold as boolean;
+    }
+    customer.status = target;
+    customer.statusReason = reason;
+    customer.statusChangedAt = now;
+    // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
+    if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
+    await manager.save(customer);
+    await this.history.record(unit, { customerId: id, type: 'customer.status_changed', before, after });
+    await markAccessChanged(manager, id);
+    return manager.findOneByOrFail(Customer, { id });
+  }
+
+  private async setBillingHold(unit: UnitOfWork, customer: Customer, hold: boolean): Promise<void> {
+    if (customer.billingHold === hold) return;
+    await unit.manager.update(Customer, { id: customer.id }, { billingHold: hold });
+    await this.history.record(unit, {
+      customerId: customer.id,
+      type: 'customer.updated',
+      before: { billing_hold: customer.billingHold },
+      after: { billing_hold: hold },
+    });
+    customer.billingHold = hold;
   }
 }
 

@@ -38,6 +38,10 @@ export class CustomerEvent {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 
+  /** The billing provider's event id (Stripe evt_…, Paddle evt_…) when a billing event caused the change. */
+  @Column({ name: 'provider_event_id', type: 'varchar', length: 255, nullable: true })
+  providerEventId: string | null;
+
   @Column({ name: 'before', type: 'jsonb', nullable: true })
   before: Record<string, unknown> | null;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UnitOfWork } from '../changes/unit-of-work';
-import { currentActor } from '../common/actor-context';
+import { currentActor, currentProviderEventId } from '../common/actor-context';
 import { Clock } from '../common/clock';
 import { Page } from '../common/pagination.dto';
 import { findCustomerOrFail } from '../customers/customer-lookup';
@@ -56,6 +56,7 @@ export class HistoryService {
       customerId: event.customerId,
       type: event.type,
       actor: currentActor(),
+      providerEventId: currentProviderEventId(),
       occurredAt: this.clock.now(),
       before: event.before ?? null,
       after: event.after ?? null,

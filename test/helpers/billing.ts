@@ -25,7 +25,10 @@ export async function createBillingCustomer(
   return { id: res.body.id, token: res.body.token };
 }
 
-export async function statusChanges(t: TestApp, customerId: string): Promise<Array<{ actor: string; before: Record<string, unknown>; after: Record<string, unknown> }>> {
+export async function statusChanges(
+  t: TestApp,
+  customerId: string,
+): Promise<Array<{ actor: string; provider_event_id: string | null; before: Record<string, unknown>; after: Record<string, unknown> }>> {
   const res = await t.admin.get(`/api/v1/customers/${customerId}/events?limit=200`).expect(200);
   return res.body.data.filter((event: { type: string }) => event.type === 'customer.status_changed');
 }
@@ -52,18 +55,24 @@ export function stripeEvent(type: string, object: Record<string, unknown>, input
   };
 }
 
+/** The subscription an invoice bills unless `subscription` says otherwise: one per customer, like a plain monthly plan. */
+export const stripeSubscriptionIdOf = (customer: string) => `sub_${customer}`;
+
+/** An invoice of a subscription (as API 2025-03-31 and later shapes it); `subscription: null` makes it a one-off invoice. */
 export function stripeInvoice(customer: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const { subscription = stripeSubscriptionIdOf(customer), ...rest } = extra as { subscription?: string | null };
   return {
     id: `in_${suffix()}`,
     object: 'invoice',
     customer,
+    parent: subscription ? { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription } } : null,
     number: `ACME-${Math.floor(Math.random() * 9000) + 1000}`,
     status: 'open',
     attempt_count: 1,
     amount_due: 4900,
     currency: 'eur',
-    billing_reason: 'subscription_cycle',
-    ...extra,
+    billing_reason: subscription ? 'subscription_cycle' : 'manual',
+    ...rest,
   };
 }
 
@@ -131,6 +140,10 @@ export function paddleSubscription(customerId: string, status: string, extra: Re
   };
 }
 
+/** The subscription a transaction bills unless `subscription_id` says otherwise: one per customer. */
+export const paddleSubscriptionIdOf = (customerId: string) => `sub_01${customerId.replace(/^ctm_01/, '')}`;
+
+/** A subscription's renewal transaction; `subscription_id: null` makes it a one-off purchase. */
 export function paddleTransaction(customerId: string | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const now = new Date().toISOString();
   return {
@@ -142,7 +155,7 @@ export function paddleTransaction(customerId: string | null, extra: Record<strin
     custom_data: null,
     currency_code: 'EUR',
     origin: 'subscription_recurring',
-    subscription_id: `sub_01${suffix()}`,
+    subscription_id: customerId ? paddleSubscriptionIdOf(customerId) : null,
     invoice_id: null,
     invoice_number: null,
     collection_mode: 'automatic',

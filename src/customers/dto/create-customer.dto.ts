@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -55,4 +55,17 @@ export class CreateCustomerDto {
   @IsOptional()
   @IsBoolean()
   portal_token_self_service?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 365,
+    nullable: true,
+    example: 7,
+    description: 'Days a past-due subscription keeps access before billing suspends the customer; null or absent: BILLING_GRACE_DAYS',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  billing_grace_days?: number | null;
 }

@@ -3,6 +3,42 @@ import { CUSTOMER_STATUSES, CustomerStatus, effectiveStatus, ON_EXPIRY_ACTIONS, 
 import { Customer } from '../customer.entity';
 import { PageDtoOf } from '../../common/pagination.dto';
 
+export const BILLING_DECISIONS_IN_FORCE = ['admin_hold', 'billing', 'none'] as const;
+export type BillingDecisionInForce = (typeof BILLING_DECISIONS_IN_FORCE)[number];
+
+/** Whose decision the status is, and what billing calls for. */
+export class CustomerBillingDto {
+  @ApiProperty({
+    enum: BILLING_DECISIONS_IN_FORCE,
+    description:
+      'admin_hold: an admin or API key set the status; billing events do not change it until POST …/billing/resume. ' +
+      'billing: the status follows the subscriptions (status = billing.status unless expires_at passed). none: billing knows no subscription of this customer',
+  })
+  decision_in_force: BillingDecisionInForce;
+
+  @ApiProperty({ enum: CUSTOMER_STATUSES, nullable: true, description: 'The status the subscriptions call for (also while held); null: none known' })
+  status: CustomerStatus | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Stripe: subscription sub_1 is past_due (past due since …, grace period of 7 day(s) until …)' })
+  reason: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a past-due grace period ends and billing looks again' })
+  grace_ends_at: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: null, description: 'Per-customer grace period in days; null: BILLING_GRACE_DAYS' })
+  grace_days: number | null;
+
+  static from(customer: Customer): CustomerBillingDto {
+    return {
+      decision_in_force: customer.billingHold ? 'admin_hold' : customer.billingStatus ? 'billing' : 'none',
+      status: customer.billingStatus,
+      reason: customer.billingReason,
+      grace_ends_at: customer.billingReviewAt ? customer.billingReviewAt.toISOString() : null,
+      grace_days: customer.billingGraceDays,
+    };
+  }
+}
+
 export class CustomerDto {
   @ApiProperty({ example: 'cust_4Fz9Qk2LmN8pR1sT6vW0' })
   id: string;
@@ -38,6 +74,9 @@ export class CustomerDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
   status_changed_at: string | null;
 
+  @ApiProperty({ type: CustomerBillingDto })
+  billing: CustomerBillingDto;
+
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
@@ -56,6 +95,7 @@ export class CustomerDto {
       on_expiry: customer.onExpiry,
       portal_token_self_service: customer.portalTokenSelfService,
       status_changed_at: customer.statusChangedAt ? customer.statusChangedAt.toISOString() : null,
+      billing: CustomerBillingDto.from(customer),
       created_at: customer.createdAt.toISOString(),
       updated_at: customer.updatedAt.toISOString(),
     };

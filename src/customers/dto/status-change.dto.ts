@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class StatusReasonDto {
   @ApiPropertyOptional({ example: 'Payment failed', maxLength: 1000, description: 'Kept for the admin; never shown to the customer' })
@@ -7,4 +7,16 @@ export class StatusReasonDto {
   @IsString()
   @MaxLength(1000)
   reason?: string;
+}
+
+export class ReactivateDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'true: instead of holding the customer active, release the admin hold and apply what their subscriptions call for ' +
+      '(active when billing knows none)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  follow_billing?: boolean;
 }

@@ -42,6 +42,9 @@ export class EventDto {
   @ApiProperty({ format: 'date-time' })
   occurred_at: string;
 
+  @ApiProperty({ nullable: true, type: String, example: 'evt_1QXyZ2AbCdEfGhIj', description: 'The billing provider event that caused the change' })
+  provider_event_id: string | null;
+
   @ApiProperty({ nullable: true, type: Object, example: { status: 'active' } })
   before: Record<string, unknown> | null;
 
@@ -55,6 +58,7 @@ export class EventDto {
       type: event.type,
       actor: event.actor,
       occurred_at: event.occurredAt.toISOString(),
+      provider_event_id: event.providerEventId,
       before: event.before,
       after: event.after,
     };
