@@ -25,6 +25,14 @@ export interface AppConfig {
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
   paddleWebhookSecret: string | undefined;
+  /** Seals stored secrets (Git credentials, webhook secrets); unset: derived from ADMIN_TOKEN. */
+  secretsKey: string | undefined;
+  /** How often every Git repository is synced; 0 disables the timer. */
+  repositorySyncMinutes: number;
+  /** Largest Git repository (packed objects) a sync accepts. */
+  repositoryMaxBytes: number;
+  /** Limit on every Git command (ls-remote, fetch, archive, …). */
+  gitTimeoutSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -96,6 +104,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const maxArchiveMb = readInteger(env, 'MAX_ARCHIVE_MB', 100, 1, 10240);
   const accessDeniedContact = env.ACCESS_DENIED_CONTACT || 'Please contact the package vendor to restore access.';
   const expirySweepSeconds = readInteger(env, 'EXPIRY_SWEEP_SECONDS', 60, 0, 86400);
+  const secretsKey = env.SECRETS_KEY || undefined;
+  if (secretsKey !== undefined && secretsKey.length < 16) throw new ConfigError('SECRETS_KEY', 'must be at least 16 characters long');
   return {
     nodeEnv,
     port,
@@ -110,5 +120,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expirySweepSeconds,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
+    secretsKey,
+    repositorySyncMinutes: readInteger(env, 'REPOSITORY_SYNC_MINUTES', 60, 0, 10080),
+    repositoryMaxBytes: readInteger(env, 'REPOSITORY_MAX_MB', 1024, 1, 1048576) * 1024 * 1024,
+    gitTimeoutSeconds: readInteger(env, 'GIT_TIMEOUT_SECONDS', 300, 1, 86400),
   };
 }

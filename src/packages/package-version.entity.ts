@@ -47,6 +47,14 @@ export class PackageVersion {
   @Column({ name: 'storage_key', type: 'varchar', length: 300 })
   storageKey: string;
 
+  /** Commit hash of a version synced from Git (its dist.reference); null for an upload. */
+  @Column({ name: 'git_reference', type: 'varchar', length: 64, nullable: true })
+  gitReference: string | null;
+
+  /** The repository's default branch: `default-branch: true` in the metadata. */
+  @Column({ name: 'default_branch', type: 'boolean', default: false })
+  defaultBranch: boolean;
+
   @Column({ name: 'released_at', type: 'timestamptz' })
   releasedAt: Date;
 
