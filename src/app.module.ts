@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
 import { AccessChangeChannel } from './database/access-change-channel.service';
 import { buildDataSourceOptions } from './database/data-source-options';
+import { GitSourcesModule } from './git-sources/git-sources.module';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ComposerRepositoryModule,
         IdempotencyModule,
         BillingModule,
+        GitSourcesModule,
       ],
       controllers: [HealthController],
       providers: [
