@@ -38,7 +38,7 @@ export class VendorRepo {
   }
 
   git(cwd: string, ...args: string[]): string {
-    return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...this.dateEnv }, encoding: 'utf8' });
+    return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...this.dateEnv }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   private dateEnv: Record<string, string> = {};
