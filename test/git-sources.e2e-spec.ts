@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandEntries } from '../src/composer-repository/composer-metadata';
+import { GitSyncRunner } from '../src/git-sources/git-sync-runner.service';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
 import { GitHttpServer, libraryFiles, SilentServer, VendorRepo } from './helpers/git';
@@ -144,6 +145,27 @@ describe('Publishing from Git', () => {
       expect(versions['v1.0.0'].reference).toBe(v100);
       expect(versions['v1.0.0'].released_at).toBe('2024-01-15T10:30:00.000Z');
       expect(repository).not.toHaveProperty('webhook_secret');
+    });
+
+    it('shows a customer the same versions Composer itself reads from the repository as a vcs repository', async () => {
+      await settled(repositoryId);
+      const { token } = await createCustomer(t, { 'acme/widget': '*' });
+      const viaPackyard = await project(token).availableVersions('acme/widget');
+      const vcs = new ComposerProject(t.url, null, {
+        repositories: [{ type: 'vcs', url: repo.fileUrl }, { 'packagist.org': false }],
+      });
+      projects.push(vcs);
+      const viaVcs = await vcs.availableVersions('acme/widget');
+      expect(viaPackyard.sort()).toEqual(viaVcs.sort());
+      expect(viaPackyard.sort()).toEqual(['1.1.0', '2.x-dev', 'dev-main', 'v1.0.0']);
+    });
+
+    it('dates releases by their commit, so a subscription end freezes to what was released before it', async () => {
+      await settled(repositoryId);
+      const res = await t.admin.post('/api/v1/customers', { name: 'Lapsed', email: 'l@acme.test', expires_at: '2024-01-20T00:00:00Z' }).expect(201);
+      await t.admin.post(`/api/v1/customers/${res.body.id}/packages`, { package: 'acme/widget', constraint: '*' }).expect(201);
+      const p2 = await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(res.body.token)).expect(200);
+      expect(expandEntries(p2.body.packages['acme/widget']).map((entry) => entry.version)).toEqual(['v1.0.0']);
     });
 
     it('marks the default branch and never shows the repository URL to a customer', async () => {
@@ -410,6 +432,25 @@ describe('Publishing from Git', () => {
   });
 
   describe('triggers and removal', () => {
+    it('catches a push whose webhook never arrived with the periodic sync, fetching into the mirror under DATA_DIR', async () => {
+      const repo = vendorRepo('missed');
+      repo.commit(libraryFiles('acme/missed', '1.0.0'));
+      repo.tag('1.0.0');
+      repo.push();
+      const id = (await t.admin.post('/api/v1/repositories', { url: repo.fileUrl }).expect(201)).body.id;
+      await settled(id);
+      expect(existsSync(join(t.config.dataDir, 'repositories', `${id}.git`, 'refs', 'tags', '1.0.0'))).toBe(true);
+
+      repo.commit(libraryFiles('acme/missed', '1.1.0'));
+      repo.tag('1.1.0');
+      repo.push();
+      await t.app.get(GitSyncRunner).syncAll();
+      const repository = await settled(id);
+      expect(repository.last_sync).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
+      expect(Object.keys(await versionsOf('acme/missed'))).toContain('1.1.0');
+    });
+
+
     it('coalesces a burst of sync requests into one queued sync, and deleting the repository removes its package', async () => {
       const repo = vendorRepo('burst');
       repo.commit(libraryFiles('acme/burst', '1.0.0'));
