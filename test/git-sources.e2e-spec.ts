@@ -5,7 +5,7 @@ import { expandEntries } from '../src/composer-repository/composer-metadata';
 import { GitSyncRunner } from '../src/git-sources/git-sync-runner.service';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
-import { GitHttpServer, libraryFiles, SilentServer, VendorRepo } from './helpers/git';
+import { GitHttpServer, GitSshServer, libraryFiles, SilentServer, VendorRepo } from './helpers/git';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 interface SyncBody {
@@ -431,6 +431,37 @@ describe('Publishing from Git', () => {
     });
   });
 
+  describe('over SSH with a deploy key', () => {
+    let server: GitSshServer;
+    beforeAll(async () => {
+      server = new GitSshServer();
+      await server.start();
+    });
+    afterAll(() => server.stop());
+
+    it('fetches with the stored key, and reports a refused key as a sync error', async () => {
+      const repo = vendorRepo('over-ssh');
+      repo.commit(libraryFiles('acme/over-ssh', '1.0.0'));
+      repo.tag('v1.0.0');
+      repo.push();
+      const url = server.url(repo.bare);
+      const created = await t.admin.post('/api/v1/repositories', { url, credentials: { ssh_key: server.privateKey } }).expect(201);
+      expect(JSON.stringify(created.body)).not.toContain('PRIVATE KEY');
+      expect(created.body.credentials).toBe('ssh_key');
+      const repository = await settled(created.body.id);
+      expect(repository.last_sync.status).toBe('succeeded');
+      expect(Object.keys(await versionsOf('acme/over-ssh'))).toEqual(expect.arrayContaining(['v1.0.0', 'dev-main']));
+
+      const stranger = new GitSshServer();
+      await stranger.start();
+      await stranger.stop();
+      await t.admin.patch(`/api/v1/repositories/${created.body.id}`, { credentials: { ssh_key: stranger.privateKey } }).expect(200);
+      const failed = await syncNow(created.body.id);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toContain('Permission denied');
+    });
+  });
+
   describe('triggers and removal', () => {
     it('catches a push whose webhook never arrived with the periodic sync, fetching into the mirror under DATA_DIR', async () => {
       const repo = vendorRepo('missed');
@@ -464,6 +495,13 @@ describe('Publishing from Git', () => {
       expect(ids.size).toBeLessThanOrEqual(2);
       await settled(id);
       expect(Object.keys(await versionsOf('acme/burst'))).toEqual(expect.arrayContaining(['1.0.0']));
+
+      const cleared = await t.admin.patch(`/api/v1/repositories/${id}`, { credentials: null }).expect(200);
+      expect(cleared.body.credentials).toBeNull();
+      const missing = await t.admin.patch(`/api/v1/repositories/${id}`, {}).expect(400);
+      expect(missing.body.error).toBe('validation_failed');
+      const both = await t.admin.patch(`/api/v1/repositories/${id}`, { credentials: { password: 'a', ssh_key: 'b' } }).expect(400);
+      expect(both.body.error).toBe('validation_failed');
 
       await t.admin.delete(`/api/v1/repositories/${id}`).expect(204);
       await t.admin.get('/api/v1/packages/acme/burst').expect(404);

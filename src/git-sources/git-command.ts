@@ -59,8 +59,9 @@ export function gitProblem(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('hint:'));
-  const text = lines.slice(-3).join(' ');
+    .filter((line) => line !== '' && !line.startsWith('hint:') && !line.startsWith('Warning: Permanently added'));
+  // Enough to keep ssh's "Permission denied (publickey)" above git's generic closing lines.
+  const text = lines.slice(-4).join(' ');
   return text.length > 500 ? `${text.slice(0, 500)}…` : text || 'git failed without a message';
 }
 

@@ -35,7 +35,7 @@ async function withRemoteEnv<T>(
   knownHostsFile: string,
   run: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  const sshOptions = ['-o BatchMode=yes', '-o StrictHostKeyChecking=accept-new', `-o UserKnownHostsFile='${knownHostsFile}'`, '-o ConnectTimeout=30'];
+  const sshOptions = ['-o BatchMode=yes', '-o LogLevel=ERROR', '-o StrictHostKeyChecking=accept-new', `-o UserKnownHostsFile='${knownHostsFile}'`, '-o ConnectTimeout=30'];
   if (credentials?.kind === 'password' && url.transport === 'http' && url.origin) {
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
     return run({

@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { AddressInfo, createServer as createTcpServer, Server as TcpServer, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { AddressInfo, connect, createServer as createTcpServer, Server as TcpServer, Socket } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { findFreePort } from '../../src/database/embedded-postgres';
 
 const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: '1',
@@ -199,4 +200,74 @@ export class SilentServer {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
+}
+
+/**
+ * An OpenSSH server on loopback that lets in one generated deploy key, as the current user: the
+ * repositories are then reachable as ssh://<user>@127.0.0.1:<port>/<absolute path>.
+ */
+export class GitSshServer {
+  private process?: ReturnType<typeof spawn>;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'packyard-sshd-'));
+  readonly user = userInfo().username;
+  port = 0;
+  /** The private key to give Packyard as credentials.ssh_key. */
+  privateKey = '';
+
+  async start(): Promise<void> {
+    const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(this.dir, file)], { stdio: 'ignore' });
+    keygen('host_key');
+    keygen('deploy_key');
+    this.privateKey = readFileSync(join(this.dir, 'deploy_key'), 'utf8');
+    writeFileSync(join(this.dir, 'authorized_keys'), readFileSync(join(this.dir, 'deploy_key.pub')));
+    this.port = await findFreePort();
+    const config = join(this.dir, 'sshd_config');
+    writeFileSync(
+      config,
+      [
+        `Port ${this.port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(this.dir, 'host_key')}`,
+        `PidFile ${join(this.dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
+        'PubkeyAuthentication yes',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'StrictModes no',
+        'PermitRootLogin prohibit-password',
+        '',
+      ].join('\n'),
+    );
+    // Run as root, sshd wants its privilege separation directory.
+    if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    this.process = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    this.process.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const deadline = Date.now() + 10_000;
+    while (!(await canConnect(this.port))) {
+      if (this.process.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  url(path: string): string {
+    return `ssh://${this.user}@127.0.0.1:${this.port}${path}`;
+  }
+
+  async stop(): Promise<void> {
+    this.process?.kill('SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
