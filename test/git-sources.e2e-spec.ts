@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { DataSource } from 'typeorm';
 import { join } from 'node:path';
 import { expandEntries } from '../src/composer-repository/composer-metadata';
 import { GitSyncRunner } from '../src/git-sources/git-sync-runner.service';
@@ -398,7 +399,7 @@ describe('Publishing from Git', () => {
       server = new GitHttpServer(join(repo.root, 'remote'), 'deploy', 's3cret-token');
       await server.start();
     });
-    afterAll(() => server.stop());
+    afterAll(() => server.stop().catch(() => undefined));
 
     it('syncs with stored credentials it never shows, and reports wrong credentials as a sync error', async () => {
       const url = `${server.url}/private.git`;
@@ -428,6 +429,25 @@ describe('Publishing from Git', () => {
       const fixed = await syncNow(id);
       expect(fixed.status).toBe('succeeded');
       expect(Object.keys(await versionsOf('acme/private'))).toContain('1.1.0');
+
+      const [row] = await t.app.get(DataSource).query('SELECT credentials_sealed, webhook_secret_sealed FROM git_sources WHERE id = $1', [id]);
+      expect(row.credentials_sealed).toMatch(/^v1:/);
+      expect(JSON.stringify(row)).not.toContain('s3cret-token');
+      expect(row.webhook_secret_sealed).not.toContain(created.body.webhook_secret);
+
+      // The host starts hanging: the sync fails after GIT_TIMEOUT_SECONDS, is not left running, and the versions stay.
+      const port = Number(new URL(server.url).port);
+      await server.stop();
+      const silent = new SilentServer();
+      await silent.start(port);
+      try {
+        const hung = await syncNow(id);
+        expect(hung).toMatchObject({ status: 'failed', error: expect.stringContaining('did not finish within 4 s') });
+        expect((await t.admin.get(`/api/v1/repositories/${id}`)).body.pending_sync).toBeNull();
+        expect(Object.keys(await versionsOf('acme/private'))).toEqual(expect.arrayContaining(['1.0.0', '1.1.0', 'dev-main']));
+      } finally {
+        await silent.stop();
+      }
     });
   });
 
@@ -460,6 +480,20 @@ describe('Publishing from Git', () => {
       expect(failed.status).toBe('failed');
       expect(failed.error).toContain('Permission denied');
     });
+  });
+
+  it('documents the repository API and the push webhook in Swagger', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/repositories',
+        '/api/v1/repositories/{id}',
+        '/api/v1/repositories/{id}/sync',
+        '/api/v1/repositories/{id}/syncs/{syncId}',
+        '/api/v1/repositories/{id}/webhook-secret',
+        '/webhooks/git/{id}',
+      ]),
+    );
   });
 
   describe('triggers and removal', () => {

@@ -186,13 +186,14 @@ export class SilentServer {
   private readonly sockets = new Set<Socket>();
   url = '';
 
-  async start(): Promise<void> {
+  /** `port`: take over the port of a server that was just stopped, as a host that starts hanging would. */
+  async start(port = 0): Promise<void> {
     this.server = createTcpServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
