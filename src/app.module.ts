@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from './access/access.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -26,6 +27,8 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
+        // Timers of every module (SchedulerRegistry): the periodic Git sync.
+        ScheduleModule.forRoot(),
         HistoryModule,
         TokensModule,
         CustomersModule,

@@ -145,6 +145,9 @@ describe('Publishing from Git', () => {
       expect(Object.keys(versions).sort()).toEqual(['1.1.0', '2.x-dev', 'dev-main', 'v1.0.0']);
       expect(versions['v1.0.0'].reference).toBe(v100);
       expect(versions['v1.0.0'].released_at).toBe('2024-01-15T10:30:00.000Z');
+      const detail = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body;
+      expect(detail.repository_id).toBe(repositoryId);
+      expect(detail.versions.find((v: { version: string }) => v.version === 'dev-main')).toMatchObject({ default_branch: true, git_reference: repo.head() });
       expect(repository).not.toHaveProperty('webhook_secret');
     });
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { PackagesModule } from '../packages/packages.module';
@@ -13,7 +12,7 @@ import { SecretBox } from './secret-box';
 
 /** Packages published from Git repositories: tags become releases, branches dev versions. */
 @Module({
-  imports: [TypeOrmModule.forFeature([GitSource, GitSync]), ScheduleModule.forRoot(), PackagesModule],
+  imports: [TypeOrmModule.forFeature([GitSource, GitSync]), PackagesModule],
   controllers: [GitSourcesController, GitWebhookController],
   providers: [
     GitSourcesService,

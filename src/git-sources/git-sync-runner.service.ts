@@ -117,11 +117,6 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     for (const source of sources) await this.request(source.id, 'schedule');
   }
 
-  /** Resolves when this instance has no sync running or queued for the repository (tests, shutdown). */
-  async idle(sourceId: string): Promise<void> {
-    while (this.workers.has(sourceId)) await this.workers.get(sourceId)?.done;
-  }
-
   private kick(sourceId: string): void {
     if (this.stopping) return;
     const existing = this.workers.get(sourceId);
