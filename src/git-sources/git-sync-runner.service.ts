@@ -165,10 +165,10 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   private async run(sync: GitSync, signal: AbortSignal): Promise<void> {
     const source = await this.dataSource.getRepository(GitSource).findOneBy({ id: sync.sourceId });
     if (!source) return;
-    let refs: RefReport[] = [];
+    const refs: RefReport[] = [];
     let error: string | null = null;
     try {
-      refs = await this.syncSource(source, signal, refs);
+      await this.syncSource(source, signal, refs);
     } catch (failure) {
       if (failure instanceof SyncFailure) {
         error = failure.message;
@@ -183,7 +183,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** `reports` is filled as refs are done, so a sync that fails later still says what it did. */
-  private async syncSource(source: GitSource, signal: AbortSignal, reports: RefReport[]): Promise<RefReport[]> {
+  private async syncSource(source: GitSource, signal: AbortSignal, reports: RefReport[]): Promise<void> {
     const url = parseGitUrl(source.url);
     if ('problem' in url) throw new SyncFailure(`The repository URL is refused: ${url.problem}`);
     const credentials = this.openCredentials(source);
@@ -228,7 +228,6 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
         reports.push({ ref: version.version, version: version.version, outcome: 'removed', message: 'its tag or branch is gone' });
       }
     }
-    return reports;
   }
 
   /** One ref, all or nothing: its version is replaced only once composer.json, archive and publish all succeeded. */
@@ -241,7 +240,11 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     });
     try {
       const composerJson = await mirror.composerJson(planned.commit);
-      if (!composerJson) return report('skipped', 'no composer.json at the root of this ref');
+      if (!composerJson) {
+        return replacing
+          ? report('failed', 'no composer.json at the root of this ref; the previous version is kept')
+          : report('skipped', 'no composer.json at the root of this ref');
+      }
       const checked = checkComposerJson(planned.ref.kind, planned.target, composerJson, source.packageName);
       if (!checked.ok) return report(replacing ? 'failed' : 'skipped', `${checked.reason}${replacing ? '; the previous version is kept' : ''}`);
       const archive = await mirror.archive(planned.commit);
