@@ -268,6 +268,31 @@ describe('Publishing from Git', () => {
         .expect(401);
     });
 
+    it('verifies GitHub form-encoded deliveries over their exact bytes, and answers a ping without syncing', async () => {
+      const form = `payload=${encodeURIComponent('{"ref":"refs/heads/main"}')}`;
+      const formDelivery = await t
+        .http()
+        .post(`/webhooks/git/${repositoryId}`)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .set('X-GitHub-Event', 'push')
+        .set('X-Hub-Signature-256', githubSignature(form, webhookSecret))
+        .send(form)
+        .expect(202);
+      await waitForSync(repositoryId, formDelivery.body.sync_id);
+
+      const ping = '{"zen":"Keep it logically awesome.","hook_id":1}';
+      const res = await t
+        .http()
+        .post(`/webhooks/git/${repositoryId}`)
+        .set('Content-Type', 'application/json')
+        .set('X-GitHub-Event', 'ping')
+        .set('X-Hub-Signature-256', githubSignature(ping, webhookSecret))
+        .send(ping)
+        .expect(202);
+      expect(res.body).toEqual({ received: true, sync_id: null });
+      expect((await t.admin.get(`/api/v1/repositories/${repositoryId}`)).body.pending_sync).toBeNull();
+    });
+
     it('follows a moved tag with a new archive and reference, and removes a deleted tag', async () => {
       const before = await versionsOf('acme/widget');
       repo.commit(libraryFiles('acme/widget', '1.2.0-fixed'), 'fix the release', '2024-04-02T00:00:00Z');
