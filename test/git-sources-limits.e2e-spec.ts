@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { PERIODIC_SYNC } from '../src/git-sources/git-sync-runner.service';
 import { libraryFiles, VendorRepo } from './helpers/git';
 import { createTestApp, TestApp } from './helpers/test-app';
 
-describe('Publishing from Git: repository size limit', () => {
+describe('Publishing from Git: size limit and periodic sync timer', () => {
   let t: TestApp;
   let repo: VendorRepo;
 
   beforeAll(async () => {
-    t = await createTestApp({ REPOSITORY_SYNC_MINUTES: '0', REPOSITORY_MAX_MB: '1' });
+    t = await createTestApp({ REPOSITORY_SYNC_MINUTES: '30', REPOSITORY_MAX_MB: '1' });
     repo = new VendorRepo('huge');
     repo.commit({ ...libraryFiles('acme/huge', '1.0.0'), 'assets/blob.bin': randomBytes(3 * 1024 * 1024).toString('base64') });
     repo.tag('1.0.0');
@@ -18,6 +20,10 @@ describe('Publishing from Git: repository size limit', () => {
   afterAll(async () => {
     await t.close();
     repo.remove();
+  });
+
+  it('runs the periodic sync on the REPOSITORY_SYNC_MINUTES timer', () => {
+    expect(t.app.get(SchedulerRegistry).getIntervals()).toContain(PERIODIC_SYNC);
   });
 
   it('refuses a repository over REPOSITORY_MAX_MB and keeps no mirror of it', async () => {
