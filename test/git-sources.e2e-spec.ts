@@ -318,6 +318,20 @@ describe('Publishing from Git', () => {
       expect(shown).toEqual(['v1.2.0', 'v1.0.0']);
     });
 
+    it('replaces the webhook secret on request: the old one stops working at once', async () => {
+      const rotated = await t.admin.post(`/api/v1/repositories/${repositoryId}/webhook-secret`).expect(201);
+      expect(rotated.body).toMatchObject({ repository_id: repositoryId, webhook_url: `${t.url}/webhooks/git/${repositoryId}` });
+      expect(rotated.body.webhook_secret).not.toBe(webhookSecret);
+      const payload = '{"ref":"refs/heads/main"}';
+      const send = (secret: string) =>
+        t.http().post(`/webhooks/git/${repositoryId}`).set('Content-Type', 'application/json').set('X-Hub-Signature-256', githubSignature(payload, secret)).send(payload);
+      expect((await send(webhookSecret)).status).toBe(401);
+      const accepted = await send(rotated.body.webhook_secret);
+      expect(accepted.status).toBe(202);
+      await waitForSync(repositoryId, accepted.body.sync_id);
+      webhookSecret = rotated.body.webhook_secret;
+    });
+
     it('refuses an upload to a package that comes from Git, and a second repository with the same package', async () => {
       await expect(publish(t, 'acme/widget', '9.0.0')).rejects.toThrow(/409.*package_source_conflict/);
       const clone = vendorRepo('widget-fork');
