@@ -546,7 +546,8 @@ describe('Publishing from Git', () => {
       repo.push();
       const id = (await t.admin.post('/api/v1/repositories', { url: repo.fileUrl }).expect(201)).body.id;
       await settled(id);
-      expect(existsSync(join(t.config.dataDir, 'repositories', `${id}.git`, 'refs', 'tags', '1.0.0'))).toBe(true);
+      const mirror = join(t.config.dataDir, 'repositories', `${id}.git`);
+      expect(repo.git(repo.root, '--git-dir', mirror, 'rev-parse', 'refs/tags/1.0.0^{commit}').trim()).toBe(repo.head());
 
       repo.commit(libraryFiles('acme/missed', '1.1.0'));
       repo.tag('1.1.0');
