@@ -191,7 +191,8 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
 
     let defaultBranch: string | null;
     try {
-      defaultBranch = await mirror.fetch(url, credentials);
+      // Servers that do not advertise HEAD (dumb HTTP) keep the default branch found when it was added.
+      defaultBranch = (await mirror.fetch(url, credentials)) ?? source.defaultBranch;
     } catch (error) {
       if (error instanceof GitCommandError) throw new SyncFailure(`fetch failed, previous versions kept: ${error.message}`);
       throw error;
