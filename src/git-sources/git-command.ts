@@ -73,6 +73,7 @@ export function runGit(args: string[], options: GitRunOptions): Promise<Buffer> 
   const maxOutput = options.maxOutputBytes ?? 16 * 1024 * 1024;
   const configArgs = LOCKED_DOWN_CONFIG.flatMap((setting) => ['-c', setting]);
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new GitCommandError('aborted', `git ${args[0]} was cancelled`));
     const child = spawn('git', [...configArgs, ...args], {
       cwd: options.cwd,
       env: { ...baseEnv(), ...options.env },
