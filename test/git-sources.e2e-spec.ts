@@ -421,7 +421,7 @@ describe('Publishing from Git', () => {
       try {
         const started = Date.now();
         const res = await t.admin.post('/api/v1/repositories', { url: `${silent.url}/acme/hang.git` }).expect(422);
-        expect(res.body).toMatchObject({ error: 'repository_unreachable', message: expect.stringContaining('did not finish within 10 s') });
+        expect(res.body).toMatchObject({ error: 'repository_unreachable', message: expect.stringContaining('git ls-remote did not finish within 10 s') });
         expect(Date.now() - started).toBeLessThan(30_000);
       } finally {
         await silent.stop();
@@ -484,7 +484,7 @@ describe('Publishing from Git', () => {
       await silent.start(port);
       try {
         const hung = await syncNow(id);
-        expect(hung).toMatchObject({ status: 'failed', error: expect.stringContaining('did not finish within 10 s') });
+        expect(hung).toMatchObject({ status: 'failed', error: expect.stringContaining('git ls-remote did not finish within 10 s') });
         expect((await t.admin.get(`/api/v1/repositories/${id}`)).body.pending_sync).toBeNull();
         expect(Object.keys(await versionsOf('acme/private'))).toEqual(expect.arrayContaining(['1.0.0', '1.1.0', 'dev-main']));
       } finally {

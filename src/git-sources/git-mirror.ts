@@ -70,7 +70,8 @@ export class GitMirror {
   ) {}
 
   private git(args: string[], extra: { env?: Record<string, string>; maxOutputBytes?: number } = {}): Promise<Buffer> {
-    return runGit(['--git-dir', this.dir, ...args], { timeoutMs: this.limits.timeoutMs, signal: this.signal, ...extra });
+    // GIT_DIR rather than --git-dir keeps the subcommand first, where error messages name it.
+    return runGit(args, { timeoutMs: this.limits.timeoutMs, signal: this.signal, maxOutputBytes: extra.maxOutputBytes, env: { GIT_DIR: this.dir, ...extra.env } });
   }
 
   get knownHostsFile(): string {
