@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from './access/access.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -11,6 +12,7 @@ import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
 import { buildDataSourceOptions } from './database/data-source-options';
+import { GitSourcesModule } from './git-sources/git-sources.module';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -29,6 +31,8 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
         ChangesModule,
         AuthModule,
+        // Timers of every module (SchedulerRegistry): the periodic Git sync.
+        ScheduleModule.forRoot(),
         HistoryModule,
         TokensModule,
         CustomersModule,
@@ -38,6 +42,7 @@ export class AppModule {
         IdempotencyModule,
         BillingModule,
         PortalModule,
+        GitSourcesModule,
       ],
       controllers: [HealthController],
       providers: [

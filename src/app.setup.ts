@@ -7,6 +7,8 @@ import { ComposerFastPath } from './composer-repository/composer-fast-path';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, APP_CONFIG } from './config/app-config';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
+import { GIT_WEBHOOK_PATH } from './git-sources/git-webhook.controller';
+import { raw } from 'express';
 
 /** Warm Composer metadata requests are answered before Express and Nest route them (see ComposerFastPath). */
 function installComposerFastPath(app: INestApplication): void {
@@ -35,6 +37,9 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   // The client address counts failed authentications; behind a proxy it comes from X-Forwarded-For.
   express.set('trust proxy', app.get<AppConfig>(APP_CONFIG).trustProxy);
+  // Git push webhooks are verified over their exact bytes, whatever their content type (GitHub may
+  // send form-encoded) and size (a push of many commits exceeds the JSON limit).
+  app.use(GIT_WEBHOOK_PATH, raw({ type: () => true, limit: '25mb' }));
   express.useBodyParser('json', { limit: '1mb' });
   app.use(actorContextMiddleware);
   app.useGlobalPipes(createValidationPipe());

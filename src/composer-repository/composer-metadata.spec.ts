@@ -41,6 +41,29 @@ describe('composerEntry', () => {
     expect((entry.dist as { url: string }).url).toContain('/dists/acme/widget/dev-feature%2Fx/');
   });
 
+  it('gives a Git version its commit as dist.reference and marks the default branch, never a source', () => {
+    const commit = 'c'.repeat(40);
+    const entry = composerEntry(
+      version({
+        version: 'dev-main',
+        versionNormalized: 'dev-main',
+        isDev: true,
+        gitReference: commit,
+        defaultBranch: true,
+        composerJson: { name: 'acme/widget', 'default-branch': false, source: { type: 'git', url: 'https://git.test/x.git' } },
+      }),
+      'http://repo.test',
+    );
+    expect(entry.dist).toMatchObject({ reference: commit, shasum: 'a'.repeat(40) });
+    expect(entry['default-branch']).toBe(true);
+    expect(entry).not.toHaveProperty('source');
+  });
+
+  it('leaves default-branch out for every other version', () => {
+    const entry = composerEntry(version({ gitReference: 'c'.repeat(40), defaultBranch: false, composerJson: { 'default-branch': true } }), 'http://r');
+    expect(entry).not.toHaveProperty('default-branch');
+  });
+
   it('formats times the way Composer does', () => {
     expect(composerTime(new Date('2024-01-15T10:30:00.123Z'))).toBe('2024-01-15T10:30:00+00:00');
   });

@@ -3,7 +3,7 @@ import { PackageVersion } from '../packages/package-version.entity';
 export type ComposerPackageEntry = Record<string, unknown>;
 
 /** Keys whose values we compute; the rest of composer.json is passed through as published. */
-const COMPUTED_KEYS = ['name', 'version', 'version_normalized', 'dist', 'source', 'time'];
+const COMPUTED_KEYS = ['name', 'version', 'version_normalized', 'dist', 'source', 'time', 'default-branch'];
 
 /** Composer prints times like "2024-01-15T10:30:00+00:00". */
 export function composerTime(date: Date): string {
@@ -27,11 +27,14 @@ export function composerEntry(version: PackageVersion, publicUrl: string): Compo
   entry.dist = {
     type: 'zip',
     url: distUrl(publicUrl, version),
-    // The archive's hash is its identity: a republished version gets a new cache key in Composer.
-    reference: version.shasum,
+    // A new archive needs a new cache key in Composer: an upload's identity is its hash, a Git
+    // version's its commit (a moved tag is a new commit, hence a new archive and reference).
+    reference: version.gitReference ?? version.shasum,
     shasum: version.shasum,
   };
   entry.time = composerTime(version.releasedAt);
+  // Composer's VCS repositories mark the repository's default branch; Composer aliases it to 9999999-dev.
+  if (version.defaultBranch) entry['default-branch'] = true;
   return entry;
 }
 

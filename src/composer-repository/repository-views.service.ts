@@ -89,6 +89,8 @@ export class RepositoryViews {
     sizeCalculation: (document) => document.body.length + document.gzipped.length + 64,
   });
   private readonly versionColumns: EntityMetadata;
+  /** The version columns the catalog needs as one JSON object (large ones such as the README stay out). */
+  private readonly versionJson: string;
   private builds = 0;
 
   constructor(
@@ -98,6 +100,10 @@ export class RepositoryViews {
     private readonly clock: Clock,
   ) {
     this.versionColumns = dataSource.getMetadata(PackageVersion);
+    this.versionJson = `json_build_object(${this.versionColumns.columns
+      .filter((column) => column.isSelect)
+      .map((column) => `'${column.databaseName}', v."${column.databaseName}"`)
+      .join(', ')})`;
     bus.subscribe((keys) => this.forget(keys));
   }
 
@@ -256,7 +262,7 @@ export class RepositoryViews {
               FROM "frozen_versions" f WHERE f."customer_id" = $1) AS pins,
            (SELECT coalesce(json_agg(json_build_object('name', p."name", 'contentsChangedAt', p."contents_changed_at")), '[]')
               FROM "packages" p WHERE p."name" IN (SELECT "package_name" FROM wanted)) AS packages,
-           (SELECT coalesce(json_agg(row_to_json(v)), '[]')
+           (SELECT coalesce(json_agg(${this.versionJson}), '[]')
               FROM "package_versions" v WHERE v."package_name" IN (SELECT "package_name" FROM wanted)) AS versions`,
         [customerId, known],
       );
@@ -294,7 +300,7 @@ export class RepositoryViews {
       `SELECT
          (SELECT coalesce(json_agg(json_build_object('name', p."name", 'contentsChangedAt', p."contents_changed_at")), '[]')
             FROM "packages" p WHERE p."name" = ANY($1::varchar[])) AS packages,
-         (SELECT coalesce(json_agg(row_to_json(v)), '[]') FROM "package_versions" v WHERE v."package_name" = ANY($1::varchar[])) AS versions`,
+         (SELECT coalesce(json_agg(${this.versionJson}), '[]') FROM "package_versions" v WHERE v."package_name" = ANY($1::varchar[])) AS versions`,
       [missing],
     );
     const loaded = this.storeCatalog(missing, row.packages, row.versions, stamp, new Set(row.packages.map((pkg) => pkg.name)));
@@ -330,10 +336,11 @@ export class RepositoryViews {
     return result;
   }
 
-  /** row_to_json gives column names and JSON values; the entity's metadata maps them back. */
+  /** The JSON object has column names and JSON values; the entity's metadata maps them back. */
   private hydrateVersion(raw: Record<string, unknown>): PackageVersion {
     const version = new PackageVersion();
     for (const column of this.versionColumns.columns) {
+      if (!column.isSelect) continue;
       let value = raw[column.databaseName];
       if (value !== null && value !== undefined) {
         if (column.type === 'timestamptz' || column.type === 'timestamp with time zone') value = new Date(value as string);

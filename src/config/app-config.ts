@@ -48,6 +48,14 @@ export interface AppConfig {
     /** Global switch for customers creating and revoking their own tokens (each customer has one too). */
     tokenSelfService: boolean;
   };
+  /** Seals stored secrets (Git credentials, webhook secrets); unset: derived from ADMIN_TOKEN. */
+  secretsKey: string | undefined;
+  /** How often every Git repository is synced; 0 disables the timer. */
+  repositorySyncMinutes: number;
+  /** Largest Git repository (packed objects) a sync accepts. */
+  repositoryMaxBytes: number;
+  /** Limit on every Git command (ls-remote, fetch, archive, …). */
+  gitTimeoutSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -164,6 +172,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const portalTitle = (env.PORTAL_TITLE ?? '').trim() || 'Packyard';
   if (portalTitle.length > 100) throw new ConfigError('PORTAL_TITLE', 'must be at most 100 characters long');
   const billingGraceDays = readInteger(env, 'BILLING_GRACE_DAYS', 0, 0, 365);
+  const secretsKey = env.SECRETS_KEY || undefined;
+  if (secretsKey !== undefined && secretsKey.length < 16) throw new ConfigError('SECRETS_KEY', 'must be at least 16 characters long');
   return {
     nodeEnv,
     port,
@@ -194,5 +204,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sessionIdleMinutes: readInteger(env, 'PORTAL_SESSION_IDLE_MINUTES', 30, 1, 10080),
       tokenSelfService: readBoolean(env, 'PORTAL_TOKEN_SELF_SERVICE', true),
     },
+    secretsKey,
+    repositorySyncMinutes: readInteger(env, 'REPOSITORY_SYNC_MINUTES', 60, 0, 10080),
+    repositoryMaxBytes: readInteger(env, 'REPOSITORY_MAX_MB', 1024, 1, 1048576) * 1024 * 1024,
+    gitTimeoutSeconds: readInteger(env, 'GIT_TIMEOUT_SECONDS', 300, 1, 86400),
   };
 }

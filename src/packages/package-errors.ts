@@ -57,3 +57,22 @@ export class VersionMismatchError extends UnprocessableError {
     );
   }
 }
+
+/** A package is published either by upload or from one Git repository, never both. */
+export class PackageOwnedBySourceError extends ConflictError {
+  constructor(packageName: string, ownerGitSourceId: string | null) {
+    super(
+      'package_source_conflict',
+      ownerGitSourceId
+        ? `${packageName} is published from the Git repository ${ownerGitSourceId}; push to it (or delete that repository first)`
+        : `${packageName} is published by upload; delete the package first to publish it from a Git repository`,
+      { package: packageName, repository_id: ownerGitSourceId },
+    );
+  }
+}
+
+export class PackageNameMismatchError extends UnprocessableError {
+  constructor(expected: string, found: string) {
+    super('package_name_mismatch', `composer.json names the package "${found}", not "${expected}"`, { expected, found });
+  }
+}

@@ -50,6 +50,13 @@ export class PackageVersion {
   /** The archive's README as text, for the customer portal; not loaded unless asked for (select: false). */
   @Column({ name: 'readme', type: 'text', nullable: true, select: false })
   readme?: string | null;
+  /** Commit hash of a version synced from Git (its dist.reference); null for an upload. */
+  @Column({ name: 'git_reference', type: 'varchar', length: 64, nullable: true })
+  gitReference: string | null;
+
+  /** The repository's default branch: `default-branch: true` in the metadata. */
+  @Column({ name: 'default_branch', type: 'boolean', default: false })
+  defaultBranch: boolean;
 
   @Column({ name: 'released_at', type: 'timestamptz' })
   releasedAt: Date;

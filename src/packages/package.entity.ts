@@ -15,4 +15,11 @@ export class Package {
    */
   @Column({ name: 'contents_changed_at', type: 'timestamptz' })
   contentsChangedAt: Date;
+
+  /**
+   * The Git source (git_sources.id) that publishes this package, or null for a package published by
+   * upload. A package has one source: uploads and other repositories are refused for it.
+   */
+  @Column({ name: 'git_source_id', type: 'varchar', length: 32, nullable: true })
+  gitSourceId: string | null;
 }

@@ -11,7 +11,14 @@ import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { archiveLimitsFor, inspectArchive } from './archive-inspector';
 import { ARCHIVE_STORAGE, ArchiveStorage } from './archive-storage';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
-import { ArchiveTooLargeError, PackageNotFoundError, VersionExistsError, VersionNotFoundError } from './package-errors';
+import {
+  ArchiveTooLargeError,
+  PackageNameMismatchError,
+  PackageNotFoundError,
+  PackageOwnedBySourceError,
+  VersionExistsError,
+  VersionNotFoundError,
+} from './package-errors';
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';
 import { Package } from './package.entity';
@@ -22,6 +29,20 @@ export interface PublishInput {
   /** Overrides (and must agree with) composer.json's version. */
   version?: string;
   releasedAt?: Date;
+}
+
+/** One version built from a Git ref by a sync (see src/git-sources). */
+export interface GitVersionInput {
+  packageName: string;
+  gitSourceId: string;
+  archive: Buffer;
+  version: string;
+  versionNormalized: string;
+  isDev: boolean;
+  releasedAt: Date;
+  /** The commit hash: dist.reference. */
+  reference: string;
+  defaultBranch: boolean;
 }
 
 export interface PackageSummary {
@@ -81,7 +102,8 @@ export class PackagesService {
     try {
       version = await this.door.run(async (unit) => {
         const manager = unit.manager;
-        await this.lockOrCreatePackage(manager, name);
+        await this.lockOrCreatePackage(manager, name, null);
+        await this.assertOwner(manager, name, null);
         const clash = await manager.findOneBy(PackageVersion, { packageName: name, versionNormalized: resolved.versionNormalized });
         if (clash) throw new VersionExistsError(name, clash.version, clash.versionNormalized);
         const row = manager.create(PackageVersion, {
@@ -108,6 +130,82 @@ export class PackagesService {
       throw error;
     }
     return version;
+  }
+
+  /**
+   * Publishes or replaces the version a Git ref gives, for the source that owns the package (or
+   * makes it the owner of a new package). The archive is checked like an upload; the replaced
+   * version's archive is removed after commit.
+   */
+  async putGitVersion(input: GitVersionInput): Promise<PackageVersion> {
+    const maxBytes = this.config.maxArchiveBytes;
+    if (input.archive.length > maxBytes) throw new ArchiveTooLargeError(maxBytes);
+    const { composerJson, name } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
+    if (name !== input.packageName) throw new PackageNameMismatchError(input.packageName, name);
+
+    const id = newId('ver');
+    const storageKey = `${name}/${id}.zip`;
+    await this.storage.put(storageKey, input.archive);
+    let result: { saved: PackageVersion; replaced: PackageVersion | null };
+    try {
+      result = await this.door.run(async (unit) => {
+        const manager = unit.manager;
+        await this.lockOrCreatePackage(manager, name, input.gitSourceId);
+        await this.assertOwner(manager, name, input.gitSourceId);
+        const replaced = await manager.findOneBy(PackageVersion, { packageName: name, versionNormalized: input.versionNormalized });
+        if (replaced) await manager.delete(PackageVersion, { id: replaced.id });
+        const saved = await manager.save(
+          manager.create(PackageVersion, {
+            id,
+            packageName: name,
+            version: input.version,
+            versionNormalized: input.versionNormalized,
+            isDev: input.isDev,
+            composerJson,
+            shasum: createHash('sha1').update(input.archive).digest('hex'),
+            sizeBytes: input.archive.length,
+            storageKey,
+            releasedAt: input.releasedAt,
+            gitReference: input.reference,
+            defaultBranch: input.defaultBranch,
+          }),
+        );
+        await this.markContentsChanged(manager, name);
+        if (replaced) unit.emit({ type: 'package.version_deleted', packageName: name, data: versionEventData(replaced) });
+        unit.emit({ type: 'package.version_published', packageName: name, data: versionEventData(saved) });
+        if (replaced) unit.afterCommit(() => this.discardArchive(replaced.storageKey));
+        return { saved, replaced };
+      });
+    } catch (error) {
+      await this.discardArchive(storageKey);
+      throw error;
+    }
+    return result.saved;
+  }
+
+  /** Removes versions whose Git ref is gone, as deleting them by hand would. */
+  async removeGitVersions(packageName: string, gitSourceId: string, versionsNormalized: string[]): Promise<void> {
+    if (versionsNormalized.length === 0) return;
+    await this.door.run(async (unit) => {
+      const manager = unit.manager;
+      await this.lockPackageOrFail(manager, packageName);
+      await this.assertOwner(manager, packageName, gitSourceId);
+      const rows = await manager.find(PackageVersion, { where: { packageName, versionNormalized: In(versionsNormalized) } });
+      if (rows.length === 0) return;
+      await manager.delete(PackageVersion, { id: In(rows.map((row) => row.id)) });
+      await this.markContentsChanged(manager, packageName);
+      for (const row of rows) unit.emit({ type: 'package.version_deleted', packageName, data: versionEventData(row) });
+      unit.afterCommit(async () => {
+        for (const row of rows) await this.discardArchive(row.storageKey);
+      });
+    });
+  }
+
+  /** Deletes the package of a removed Git source, when that source owns it; anything else is left alone. */
+  async deleteGitPackage(packageName: string, gitSourceId: string): Promise<void> {
+    const pkg = await this.findPackage(packageName);
+    if (!pkg || pkg.gitSourceId !== gitSourceId) return;
+    await this.deletePackage(packageName);
   }
 
   async list(query: ListPackagesQueryDto): Promise<Page<PackageSummary>> {
@@ -218,14 +316,14 @@ export class PackagesService {
    * A concurrent first publish waits on the unique name; a concurrent delete of the package makes
    * the lock find nothing, and the insert is tried again. Returns whether the row was created.
    */
-  private async lockOrCreatePackage(manager: EntityManager, name: string): Promise<boolean> {
+  private async lockOrCreatePackage(manager: EntityManager, name: string, gitSourceId: string | null): Promise<boolean> {
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const inserted = await manager
         .createQueryBuilder()
         .insert()
         .into(Package)
         // Set properly by markContentsChanged right after: the clock is always locked last.
-        .values({ name, contentsChangedAt: () => 'now()' })
+        .values({ name, contentsChangedAt: () => 'now()', gitSourceId })
         .orIgnore()
         .returning(['name'])
         .execute();
@@ -234,6 +332,12 @@ export class PackagesService {
       if (locked) return false;
     }
     throw new Error(`Could not lock or create package "${name}"`);
+  }
+
+  /** A package has one source: uploads (null) or one Git repository. Call with the package locked. */
+  private async assertOwner(manager: EntityManager, name: string, gitSourceId: string | null): Promise<void> {
+    const pkg = await manager.findOneByOrFail(Package, { name });
+    if (pkg.gitSourceId !== gitSourceId) throw new PackageOwnedBySourceError(name, pkg.gitSourceId);
   }
 
   private async lockPackageOrFail(manager: EntityManager, name: string): Promise<Package> {

@@ -32,6 +32,12 @@ export class PublishedVersionDto {
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Commit of a version synced from Git (its dist.reference); null for an upload' })
+  git_reference: string | null;
+
+  @ApiProperty({ example: false, description: "The Git repository's default branch (default-branch in the metadata)" })
+  default_branch: boolean;
+
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -51,6 +57,8 @@ export class PublishedVersionDto {
       size_bytes: version.sizeBytes,
       released_at: version.releasedAt.toISOString(),
       created_at: version.createdAt.toISOString(),
+      git_reference: version.gitReference,
+      default_branch: version.defaultBranch,
       composer_json: version.composerJson,
     };
   }
@@ -69,12 +77,16 @@ export class PackageSummaryDto {
   @ApiProperty({ format: 'date-time', description: 'Last publish or delete of a version (Last-Modified of its metadata)' })
   contents_changed_at: string;
 
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'The Git repository it is published from; null: published by upload' })
+  repository_id: string | null;
+
   static from(pkg: Package, versionCount: number): PackageSummaryDto {
     return {
       name: pkg.name,
       version_count: versionCount,
       created_at: pkg.createdAt.toISOString(),
       contents_changed_at: pkg.contentsChangedAt.toISOString(),
+      repository_id: pkg.gitSourceId,
     };
   }
 }
