@@ -1,5 +1,4 @@
 import { nextChangeStamp } from '../common/change-clock';
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
@@ -18,7 +17,8 @@ import { Package } from './package.entity';
 import { resolvePublishedVersion } from './published-version';
 
 export interface PublishInput {
-  archive: Buffer;
+  /** A local file holding the zip (the spooled upload), with its size and SHA-1 computed while it was written. */
+  archive: { path: string; size: number; sha1: string };
   /** Overrides (and must agree with) composer.json's version. */
   version?: string;
   releasedAt?: Date;
@@ -53,12 +53,13 @@ export class PackagesService {
 
   /**
    * Publishes one version from its zip. The archive is stored before the row is written and
-   * removed again when the transaction fails, so a refused upload leaves neither behind.
+   * removed again when the transaction fails, so a refused upload leaves neither behind (a crash
+   * in between leaves an archive no row references: ArchiveSweeper removes it).
    */
   async publish(input: PublishInput): Promise<PackageVersion> {
     const maxBytes = this.config.maxArchiveBytes;
-    if (input.archive.length > maxBytes) throw new ArchiveTooLargeError(maxBytes);
-    const { composerJson, name } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
+    if (input.archive.size > maxBytes) throw new ArchiveTooLargeError(maxBytes);
+    const { composerJson, name } = await inspectArchive(input.archive.path, archiveLimitsFor(maxBytes));
     const resolved = resolvePublishedVersion(name, input.version, composerJson);
 
     const published = await this.findVersion(name, resolved.versionNormalized);
@@ -66,7 +67,7 @@ export class PackagesService {
 
     const id = newId('ver');
     const storageKey = `${name}/${id}.zip`;
-    await this.storage.put(storageKey, input.archive);
+    await this.storage.put(storageKey, input.archive.path);
     let version: PackageVersion;
     try {
       version = await this.dataSource.transaction(async (manager) => {
@@ -80,8 +81,8 @@ export class PackagesService {
           versionNormalized: resolved.versionNormalized,
           isDev: resolved.isDev,
           composerJson,
-          shasum: createHash('sha1').update(input.archive).digest('hex'),
-          sizeBytes: input.archive.length,
+          shasum: input.archive.sha1,
+          sizeBytes: input.archive.size,
           storageKey,
           releasedAt: input.releasedAt ?? new Date(),
         });
