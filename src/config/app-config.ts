@@ -25,6 +25,20 @@ export interface AppConfig {
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
   paddleWebhookSecret: string | undefined;
+  /** Where archives live: `$DATA_DIR/archives` (default) or an S3-compatible bucket. */
+  archiveStorage: { kind: 'filesystem' } | ({ kind: 's3' } & S3Config);
+}
+
+export interface S3Config {
+  bucket: string;
+  /** Unset: AWS S3 itself. */
+  endpoint: string | undefined;
+  region: string;
+  /** Unset: the AWS SDK's default credential chain (environment, instance role, …). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle: boolean;
+  /** How long a presigned download URL stays valid. */
+  downloadUrlSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -59,6 +73,40 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   }
   return raw;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/** S3 bucket names: 3–63 lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function readArchiveStorage(env: Env): AppConfig['archiveStorage'] {
+  const kind = env.ARCHIVE_STORAGE || 'filesystem';
+  if (kind === 'filesystem') return { kind };
+  if (kind !== 's3') throw new ConfigError('ARCHIVE_STORAGE', `must be "filesystem" or "s3", got "${kind}"`);
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError('S3_BUCKET', 'is required when ARCHIVE_STORAGE=s3');
+  if (!BUCKET_NAME.test(bucket)) throw new ConfigError('S3_BUCKET', `is not a valid bucket name: "${bucket}"`);
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError(accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'must be set together with the other S3 key variable');
+  }
+  return {
+    kind,
+    bucket,
+    endpoint: readUrl(env, 'S3_ENDPOINT', ['http:', 'https:']),
+    region: env.S3_REGION || 'us-east-1',
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: readBoolean(env, 'S3_FORCE_PATH_STYLE', false),
+    downloadUrlSeconds: readInteger(env, 'S3_DOWNLOAD_URL_SECONDS', 300, 10, 86400),
+  };
 }
 
 const ADMIN_TOKEN_FILE = 'admin-token';
@@ -110,5 +158,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expirySweepSeconds,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
+    archiveStorage: readArchiveStorage(env),
   };
 }

@@ -7,7 +7,7 @@ import { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { catchError, finalize, Observable, throwError } from 'rxjs';
+import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ArchiveTooLargeError } from './package-errors';
 
@@ -101,14 +101,18 @@ export class ArchiveUploadInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<{ file?: Partial<UploadedArchive> }>();
+    // Removed before the response is written, so a client that got its answer finds nothing left behind.
+    const removeSpooled = async () => {
+      const path = request.file?.path;
+      if (path) await rm(path, { force: true }).catch((error: Error) => this.logger.warn(`Could not remove ${path}: ${error.message}`));
+    };
     return next.handle().pipe(
       catchError((error: unknown) =>
-        throwError(() => (error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error)),
+        from(removeSpooled()).pipe(
+          mergeMap(() => throwError(() => (error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error))),
+        ),
       ),
-      finalize(() => {
-        const path = request.file?.path;
-        if (path) rm(path, { force: true }).catch((error: Error) => this.logger.warn(`Could not remove ${path}: ${error.message}`));
-      }),
+      mergeMap((value) => from(removeSpooled()).pipe(map(() => value))),
     );
   }
 }

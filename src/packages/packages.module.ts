@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ARCHIVE_STORAGE, archivesRoot, FilesystemArchiveStorage } from './archive-storage';
 import { archiveUploadOptions } from './archive-upload';
+import { S3ArchiveStorage } from './s3-archive-storage';
 import { PackageVersion } from './package-version.entity';
 import { Package } from './package.entity';
 import { PackagesController } from './packages.controller';
@@ -19,7 +20,8 @@ import { PackagesService } from './packages.service';
     PackagesService,
     {
       provide: ARCHIVE_STORAGE,
-      useFactory: (config: AppConfig) => new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
+      useFactory: (config: AppConfig) =>
+        config.archiveStorage.kind === 's3' ? new S3ArchiveStorage(config.archiveStorage) : new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
       inject: [APP_CONFIG],
     },
   ],

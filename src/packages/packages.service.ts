@@ -10,7 +10,7 @@ import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { archiveLimitsFor, inspectArchive } from './archive-inspector';
 import { ARCHIVE_STORAGE, ArchiveStorage } from './archive-storage';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
-import { ArchiveTooLargeError, PackageNotFoundError, VersionExistsError, VersionNotFoundError } from './package-errors';
+import { ArchiveStorageUnavailableError, ArchiveTooLargeError, PackageNotFoundError, VersionExistsError, VersionNotFoundError } from './package-errors';
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';
 import { Package } from './package.entity';
@@ -67,7 +67,13 @@ export class PackagesService {
 
     const id = newId('ver');
     const storageKey = `${name}/${id}.zip`;
-    await this.storage.put(storageKey, input.archive.path);
+    try {
+      await this.storage.put(storageKey, input.archive.path);
+    } catch (error) {
+      this.logger.error(`Storing archive "${storageKey}" failed: ${(error as Error).message}`);
+      await this.discardArchive(storageKey);
+      throw new ArchiveStorageUnavailableError((error as Error).name);
+    }
     let version: PackageVersion;
     try {
       version = await this.dataSource.transaction(async (manager) => {
