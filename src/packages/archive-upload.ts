@@ -1,13 +1,13 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
 import { MulterModuleOptions } from '@nestjs/platform-express';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
+import { temporaryUploadPath, uploadsDir } from '../common/upload-spool';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ArchiveTooLargeError } from './package-errors';
 
@@ -19,16 +19,6 @@ export interface UploadedArchive {
   /** SHA-1 of the bytes (the dist shasum), computed while they were written. */
   sha1: string;
   originalname: string;
-}
-
-/** Where uploads are spooled before they are inspected and stored: `$DATA_DIR/uploads`. */
-export function uploadsDir(dataDir: string): string {
-  return join(dataDir, 'uploads');
-}
-
-/** A fresh, unguessable file name in the uploads folder; the prefix tells the sweep what it is. */
-export function temporaryUploadPath(dataDir: string, prefix: 'archive' | 'body'): string {
-  return join(uploadsDir(dataDir), `${prefix}-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
 }
 
 interface MulterFile {
