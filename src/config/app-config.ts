@@ -25,6 +25,8 @@ export interface AppConfig {
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
   paddleWebhookSecret: string | undefined;
+  /** How often archives and upload files no version references are looked for; 0 disables the timer. */
+  archiveSweepMinutes: number;
   /** Where archives live: `$DATA_DIR/archives` (default) or an S3-compatible bucket. */
   archiveStorage: { kind: 'filesystem' } | ({ kind: 's3' } & S3Config);
 }
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expirySweepSeconds,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
+    archiveSweepMinutes: readInteger(env, 'ARCHIVE_SWEEP_MINUTES', 60, 0, 10080),
     archiveStorage: readArchiveStorage(env),
   };
 }

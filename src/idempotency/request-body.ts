@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Request } from 'express';
 import { IdempotentBodyTooLargeError, RequestAbortedError } from './idempotency-errors';
@@ -10,8 +10,7 @@ import { IdempotentBodyTooLargeError, RequestAbortedError } from './idempotency-
  * `consume` on the way (the fingerprint is computed while streaming), and arms the request to hand
  * the same bytes to the next reader from that file. Multer feeds busboy with `request.pipe(busboy)`,
  * so `pipe` is what replays the body. Memory stays at a few chunks whatever the body's size. Over
- * `limitBytes` the rest is discarded and the request is refused with a 413. The file is removed
- * when the response ends (or at once when the body is refused).
+ * `limitBytes` the rest is discarded and the request is refused with a 413 (the file removed).
  */
 export async function spoolBodyForReplay(
   request: Request,
@@ -21,8 +20,7 @@ export async function spoolBodyForReplay(
 ): Promise<void> {
   await mkdir(dirname(spoolPath), { recursive: true });
   const file = createWriteStream(spoolPath, { flags: 'wx', mode: 0o600 });
-  const removeFile = () => void rm(spoolPath, { force: true });
-  request.res?.once('close', removeFile);
+  const removeFile = () => rm(spoolPath, { force: true });
   try {
     await new Promise<void>((resolve, reject) => {
       let size = 0;
@@ -70,9 +68,14 @@ export async function spoolBodyForReplay(
       file.on('error', onFileError);
     });
   } catch (error) {
-    removeFile();
+    await removeFile();
     throw error;
   }
+  // Opened, then unlinked: the bytes stay readable through the handle, and nothing is left on disk
+  // for the route to clean up, whatever happens to the request from here on.
+  const handle = await open(spoolPath, 'r');
+  await removeFile();
+  request.res?.once('close', () => void handle.close().catch(() => undefined));
   request.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T =>
-    createReadStream(spoolPath).pipe(destination, options);
+    handle.createReadStream({ start: 0, autoClose: false }).pipe(destination, options);
 }

@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ARCHIVE_STORAGE, archivesRoot, FilesystemArchiveStorage } from './archive-storage';
+import { ArchiveSweeper } from './archive-sweeper.service';
 import { archiveUploadOptions } from './archive-upload';
 import { S3ArchiveStorage } from './s3-archive-storage';
 import { PackageVersion } from './package-version.entity';
@@ -18,6 +19,7 @@ import { PackagesService } from './packages.service';
   controllers: [PackagesController],
   providers: [
     PackagesService,
+    ArchiveSweeper,
     {
       provide: ARCHIVE_STORAGE,
       useFactory: (config: AppConfig) =>
@@ -25,6 +27,6 @@ import { PackagesService } from './packages.service';
       inject: [APP_CONFIG],
     },
   ],
-  exports: [PackagesService, ARCHIVE_STORAGE],
+  exports: [PackagesService, ARCHIVE_STORAGE, ArchiveSweeper],
 })
 export class PackagesModule {}

@@ -160,6 +160,13 @@ export class PackagesService {
     return this.dataSource.manager.findOneBy(PackageVersion, { packageName, versionNormalized });
   }
 
+  /** Which of these storage keys a version row references (the archive sweep keeps those). */
+  async referencedStorageKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.dataSource.manager.find(PackageVersion, { select: { id: true, storageKey: true }, where: { storageKey: In(keys) } });
+    return new Set(rows.map((row) => row.storageKey));
+  }
+
   /** `version` may be given as published ("v1.0.0") or normalized ("1.0.0.0"). */
   async deleteVersion(packageName: string, version: string): Promise<void> {
     const removed = await this.dataSource.transaction(async (manager) => {
