@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { get } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DownloadRecorder } from '../src/composer-repository/download-recorder.service';
@@ -131,5 +132,38 @@ describe('Object storage that refuses Packyard', () => {
     expect(s3.requests.some((r) => r.status === 403)).toBe(true);
     await t.admin.get('/api/v1/packages/acme/widget').expect(404);
     expect(readdirSync(join(t.config.dataDir, 'uploads'))).toEqual([]);
+  });
+});
+
+describe('Object storage reached at another address by customers (S3_PUBLIC_ENDPOINT)', () => {
+  let s3: S3Server;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    const port = new URL(s3.endpoint).port;
+    t = await createTestApp({ ...s3.env, S3_PUBLIC_ENDPOINT: `http://objects.packyard.test:${port}`, S3_DOWNLOAD_URL_SECONDS: '60' });
+    await publish(t, 'acme/widget', '1.0.0');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await s3?.close();
+  });
+
+  it('signs download URLs for the public address, which the store accepts under that name', async () => {
+    const { token } = await createCustomer(t, { 'acme/widget': '*' });
+    const meta = await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
+    const res = await t.http().get(new URL(meta.body.packages['acme/widget'][0].dist.url).pathname).set('Authorization', basicAuth(token)).expect(302);
+    const location = new URL(res.headers.location);
+    expect(location.hostname).toBe('objects.packyard.test');
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('60');
+    // As a customer's machine would send it: to the store's address, with the public name as Host.
+    const status = await new Promise<number>((resolve, reject) => {
+      get(`${s3.endpoint}${location.pathname}${location.search}`, { headers: { host: location.host } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(status).toBe(200);
   });
 });

@@ -35,6 +35,8 @@ export interface S3Config {
   bucket: string;
   /** Unset: AWS S3 itself. */
   endpoint: string | undefined;
+  /** The endpoint customers reach the store at, for presigned URLs; unset: `endpoint`. */
+  publicEndpoint: string | undefined;
   region: string;
   /** Unset: the AWS SDK's default credential chain (environment, instance role, …). */
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
@@ -104,6 +106,7 @@ function readArchiveStorage(env: Env): AppConfig['archiveStorage'] {
     kind,
     bucket,
     endpoint: readUrl(env, 'S3_ENDPOINT', ['http:', 'https:']),
+    publicEndpoint: readUrl(env, 'S3_PUBLIC_ENDPOINT', ['http:', 'https:']),
     region: env.S3_REGION || 'us-east-1',
     credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
     forcePathStyle: readBoolean(env, 'S3_FORCE_PATH_STYLE', false),

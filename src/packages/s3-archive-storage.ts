@@ -24,11 +24,18 @@ const PARTS_IN_FLIGHT = 2;
  */
 export class S3ArchiveStorage implements ArchiveStorage {
   private readonly client: S3Client;
+  /** Signs download URLs for the address customers reach the store at (signing needs no network). */
+  private readonly presigner: S3Client;
 
   constructor(private readonly config: S3Config) {
-    this.client = new S3Client({
+    this.client = S3ArchiveStorage.clientFor(config, config.endpoint);
+    this.presigner = config.publicEndpoint ? S3ArchiveStorage.clientFor(config, config.publicEndpoint) : this.client;
+  }
+
+  private static clientFor(config: S3Config, endpoint: string | undefined): S3Client {
+    return new S3Client({
       region: config.region,
-      endpoint: config.endpoint,
+      endpoint,
       forcePathStyle: config.forcePathStyle,
       credentials: config.credentials,
       // Checksums only where S3 requires them: several S3-compatible stores do not accept the
@@ -78,11 +85,12 @@ export class S3ArchiveStorage implements ArchiveStorage {
       ResponseContentType: 'application/zip',
       ResponseContentDisposition: `attachment; filename="${fileName}"`,
     });
-    return getSignedUrl(this.client, command, { expiresIn: this.config.downloadUrlSeconds });
+    return getSignedUrl(this.presigner, command, { expiresIn: this.config.downloadUrlSeconds });
   }
 
-  destroy(): void {
+  onApplicationShutdown(): void {
     this.client.destroy();
+    this.presigner.destroy();
   }
 }
 

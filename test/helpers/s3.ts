@@ -36,6 +36,8 @@ export async function startS3Server(bucket = 'packyard-test'): Promise<S3Server>
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
     allowMismatchedSignatures: false,
+    // Path-style only: a Host that is not an IP address must not be taken for a bucket name.
+    vhostBuckets: false,
   });
   const address = (await s3rver.run()) as { port: number };
   const server = (s3rver as unknown as { httpServer: Server }).httpServer;

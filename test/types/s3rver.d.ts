@@ -7,6 +7,7 @@ declare module 's3rver' {
     directory: string;
     configureBuckets?: Array<{ name: string; configs: Array<string | Buffer> }>;
     allowMismatchedSignatures?: boolean;
+    vhostBuckets?: boolean;
   }
   export default class S3rver {
     constructor(options: S3rverOptions);
