@@ -84,7 +84,6 @@ describe('Uploads', () => {
 
     it('stays far below the archive size with an Idempotency-Key too, and the retry is replayed', async () => {
       const grown = await publishMeasuringRss('2.0.0', { 'Idempotency-Key': 'large-upload-1' });
-      // Held in memory, the archive alone would add its whole size (twice with the key, as before); RSS is noisy, so half.
       expect(grown).toBeLessThan(size / 2);
       const retry = await t.admin.post('/api/v1/packages').attach('archive', zipPath).field('version', '2.0.0').set('Idempotency-Key', 'large-upload-1');
       expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
