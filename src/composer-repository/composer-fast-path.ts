@@ -22,21 +22,20 @@ function targetOf(url: string): Target | undefined {
   if (metadata) return { kind: 'metadata', file: parseMetadataFile(metadata[1], metadata[2]) };
   const dist = DIST_PATH.exec(url);
   if (!dist) return undefined;
-  let versionNormalized: string;
+  // Decoded as Express decodes route parameters; a malformed escape is left to Express to refuse.
   try {
-    versionNormalized = decodeURIComponent(dist[3]);
+    return { kind: 'dist', dist: { packageName: `${dist[1]}/${dist[2]}`, versionNormalized: decodeURIComponent(dist[3]), file: decodeURIComponent(dist[4]) } };
   } catch {
     return undefined;
   }
-  return { kind: 'dist', dist: { packageName: `${dist[1]}/${dist[2]}`, versionNormalized, file: dist[4] } };
 }
 
 /**
  * Composer asks for packages.json, p2 files and dist archives on every install; most of those
  * requests are for a view already in memory. This answers exactly those before Express and Nest
  * route the request, from the same caches and with the same response writers as the controller
- * (a dist download is recorded in DownloadRecorder's buffer, so it touches no database either). Anything
- * it cannot answer from memory alone (cold caches, unknown or admin credentials, other URLs)
+ * (a dist download is recorded in DownloadRecorder's buffer, so it touches no database either).
+ * Anything it cannot answer from memory alone (cold caches, unknown or admin credentials, other URLs)
  * goes the normal way, which is also what fills the caches.
  */
 @Injectable()
