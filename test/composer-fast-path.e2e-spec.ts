@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { DataSource } from 'typeorm';
 import { AccessVersion } from '../src/common/access-version.service';
 import { DownloadRecorder } from '../src/composer-repository/download-recorder.service';
@@ -186,28 +182,32 @@ describe('Composer fast path for dist downloads', () => {
   });
 
   it('answers a missing archive with the same 404 on both paths', async () => {
+    await publish(t, 'acme/widget', '1.1.0');
+    const { token } = await createCustomer(t, { 'acme/widget': '^1.0' });
+    const path = await distPath(token, 'acme/widget', '1.1.0');
+    const storage = t.app.get<ArchiveStorage>(ARCHIVE_STORAGE);
+    const { versions } = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body as { versions: Array<{ id: string; version: string }> };
+    const id = versions.find((v) => v.version === '1.1.0')!.id;
+    await storage.delete(`acme/widget/${id}.zip`);
+    const res = await coldThenWarm(path, token);
+    expect(res.status).toBe(404);
+    expect(JSON.parse((res.body as Buffer).toString())).toMatchObject({ statusCode: 404, error: 'archive_not_stored' });
+    await t.admin.delete('/api/v1/packages/acme/widget/versions/1.1.0').expect(204);
+  });
+
+  it('serves a small archive from memory after the first download, byte for byte', async () => {
     const { token } = await createCustomer(t, { 'acme/widget': '^1.0' });
     const path = await distPath(token, 'acme/widget', '1.0.0');
-    const { versions } = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body as { versions: Array<{ version: string }> };
-    expect(versions.length).toBe(2);
+    const first = await get(path, token).expect(200);
     const storage = t.app.get<ArchiveStorage>(ARCHIVE_STORAGE);
-    const keys: string[] = [];
-    for await (const archive of storage.list()) if (archive.key.startsWith('acme/widget/')) keys.push(archive.key);
-    const copies = new Map<string, Buffer>();
-    for (const key of keys) copies.set(key, await buffer(await storage.open(key)));
+    const opened = jest.spyOn(storage, 'open');
     try {
-      for (const key of keys) await storage.delete(key);
-      const res = await coldThenWarm(path, token);
-      expect(res.status).toBe(404);
-      expect(JSON.parse((res.body as Buffer).toString())).toMatchObject({ statusCode: 404, error: 'archive_not_stored' });
+      const again = await get(path, token).expect(200);
+      expect(opened).not.toHaveBeenCalled();
+      expect(Buffer.compare(again.body as Buffer, first.body as Buffer)).toBe(0);
+      expect(again.headers['content-length']).toBe(first.headers['content-length']);
     } finally {
-      const dir = mkdtempSync(join(tmpdir(), 'packyard-restore-'));
-      for (const [key, bytes] of copies) {
-        const file = join(dir, 'copy.zip');
-        writeFileSync(file, bytes);
-        await storage.put(key, file);
-      }
-      rmSync(dir, { recursive: true, force: true });
+      opened.mockRestore();
     }
   });
 

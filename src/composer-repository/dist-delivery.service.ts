@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../common/domain-error';
 import { ARCHIVE_STORAGE, ArchiveStorage } from '../packages/archive-storage';
 import { PackageVersion } from '../packages/package-version.entity';
+import { ArchiveBytesCache } from './archive-bytes-cache';
 import { DownloadRecorder } from './download-recorder.service';
 
 /** Who is downloading: a customer's download is recorded, an admin's is not. */
@@ -14,15 +15,33 @@ function attachmentName(version: PackageVersion): string {
 }
 
 /**
- * Sends one dist archive once access has been decided: streamed from the filesystem, or a 302 to
+ * Sends one dist archive once access has been decided: streamed from the filesystem (small ones
+ * from memory after the first time), or a 302 to
  * a short-lived URL of the object store (Composer follows it without sending the customer's
  * credentials to the other host). The download is recorded (buffered, see DownloadRecorder) once
  * the archive is known to be there, before a byte leaves. Both the Nest route and the fast path
  * answer through here, so they answer alike, errors included.
  */
+/** Most package archives are small; these are served from memory once read (CI installs fetch them again and again). */
+const SMALL_ARCHIVE_BYTES = 1024 * 1024;
+const SMALL_ARCHIVES_TOTAL_BYTES = 64 * 1024 * 1024;
+
+/** Keeps the chunks of a stream, and caches them once they add up to the archive's size. */
+function collect(key: string, size: number, cache: ArchiveBytesCache): (chunk: Buffer) => void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  return (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+    // Not on 'end': that needs one more read, and the client may ask again before it.
+    if (received === size) cache.set(key, Buffer.concat(chunks, size));
+  };
+}
+
 @Injectable()
 export class DistDelivery {
   private readonly logger = new Logger(DistDelivery.name);
+  private readonly smallArchives = new ArchiveBytesCache(SMALL_ARCHIVE_BYTES, SMALL_ARCHIVES_TOTAL_BYTES);
 
   constructor(
     @Inject(ARCHIVE_STORAGE) private readonly storage: ArchiveStorage,
@@ -38,13 +57,22 @@ export class DistDelivery {
         response.end();
         return;
       }
-      const stream = await this.storage.open(version.storageKey);
-      this.record(downloader, version);
-      response.writeHead(200, {
+      const headers = {
         'Content-Type': 'application/zip',
         'Content-Length': version.sizeBytes,
         'Content-Disposition': `attachment; filename="${attachmentName(version)}"`,
-      });
+      };
+      const cached = this.smallArchives.get(version.storageKey);
+      if (cached) {
+        this.record(downloader, version);
+        response.writeHead(200, headers);
+        response.end(cached);
+        return;
+      }
+      const stream = await this.storage.open(version.storageKey);
+      this.record(downloader, version);
+      response.writeHead(200, headers);
+      if (version.sizeBytes <= this.smallArchives.maxEntryBytes) stream.on('data', collect(version.storageKey, version.sizeBytes, this.smallArchives));
       // pipeline closes the file when the client goes away mid-download.
       await pipeline(stream, response).catch(() => response.destroy());
     } catch (error) {
