@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,6 +101,20 @@ describe('Archives in S3-compatible object storage', () => {
     } finally {
       project.remove();
     }
+  });
+
+  it('uploads an archive larger than one part in several parts, and serves it whole', async () => {
+    const zip = await packageZip({ name: 'acme/large', version: '1.0.0' }, { files: { 'data/blob.bin': randomBytes(20 * 1024 * 1024) } });
+    const published = await t.admin.post('/api/v1/packages').attach('archive', zip, 'large.zip').expect(201);
+    expect(s3.requests.some((r) => r.method === 'POST' && r.url.includes('uploads'))).toBe(true);
+    const { id, token } = await createCustomer(t, { 'acme/large': '*' });
+    const { path } = await distUrl(token, 'acme/large');
+    const res = await t.http().get(path).set('Authorization', basicAuth(token)).expect(302);
+    const archive = Buffer.from(await (await fetch(res.headers.location)).arrayBuffer());
+    expect(archive.length).toBe(zip.length);
+    expect(createHash('sha1').update(archive).digest('hex')).toBe(published.body.shasum);
+    await t.admin.delete('/api/v1/packages/acme/large').expect(204);
+    expect((await t.admin.get(`/api/v1/customers/${id}/downloads`)).body.total).toBe(1);
   });
 
   it('removes the object when its version is deleted', async () => {
