@@ -46,6 +46,8 @@ export const DEFAULT_DOWNLOAD_RECORDER_LIMITS: DownloadRecorderLimits = {
 export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DownloadRecorder.name);
   private buffer: DownloadRecord[] = [];
+  /** The batch an INSERT is writing; back to the front of the buffer if it fails. */
+  private writing: DownloadRecord[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private failingSince?: number;
@@ -59,7 +61,7 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
 
   /** Downloads served but not yet written to the database (for a metrics gauge). */
   get depth(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.writing.length;
   }
 
   onApplicationBootstrap(): void {
@@ -73,19 +75,19 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
     const deadline = Date.now() + this.limits.shutdownRetryMs;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
       await this.flush();
-      if (this.buffer.length === 0) return;
+      if (this.depth === 0) return;
       if (Date.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
     this.logger.error(
-      `Shutting down with ${this.buffer.length} download(s) not recorded: the database did not accept them within ${this.limits.shutdownRetryMs} ms`,
+      `Shutting down with ${this.depth} download(s) not recorded: the database did not accept them within ${this.limits.shutdownRetryMs} ms`,
     );
   }
 
   record(download: Omit<DownloadRecord, 'downloadedAt'>): void {
     this.buffer.push({ ...download, downloadedAt: this.clock.now() });
-    if (this.buffer.length > this.limits.maxBufferedRows) this.dropOldest();
-    if (this.buffer.length >= this.limits.flushAtRows && !this.flushing) void this.flush();
+    if (this.depth > this.limits.maxBufferedRows) this.dropOldest();
+    if (this.depth >= this.limits.flushAtRows && !this.flushing) void this.flush();
   }
 
   /**
@@ -101,15 +103,17 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
 
   private async writeBuffered(): Promise<void> {
     while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, this.limits.rowsPerStatement);
+      this.writing = this.buffer.splice(0, this.limits.rowsPerStatement);
       try {
-        await this.insert(batch);
+        await this.insert(this.writing);
       } catch (error) {
+        this.buffer = this.writing.concat(this.buffer);
+        this.writing = [];
+        if (this.depth > this.limits.maxBufferedRows) this.dropOldest();
         this.noteFailure(error);
         return;
       }
-      // Rows recorded during the INSERT were appended behind the batch; dropOldest only ever trims the front.
-      this.buffer.splice(0, Math.min(batch.length, this.buffer.length));
+      this.writing = [];
       this.noteSuccess();
     }
   }
@@ -133,10 +137,10 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
+  /** Rows an INSERT is writing are not dropped: that INSERT may still succeed. */
   private dropOldest(): void {
-    const excess = this.buffer.length - this.limits.maxBufferedRows;
-    // Never trim rows an INSERT in flight is writing: they would be spliced away twice.
-    if (this.flushing) return;
+    const excess = Math.min(this.depth - this.limits.maxBufferedRows, this.buffer.length);
+    if (excess <= 0) return;
     this.buffer.splice(0, excess);
     if (this.droppedSinceLastLog === 0) {
       this.logger.error(
@@ -149,7 +153,7 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
   private noteFailure(error: unknown): void {
     if (this.failingSince !== undefined) return;
     this.failingSince = Date.now();
-    this.logger.warn(`Recording downloads failed, keeping ${this.buffer.length} in memory and retrying: ${(error as Error).message}`);
+    this.logger.warn(`Recording downloads failed, keeping ${this.depth} in memory and retrying: ${(error as Error).message}`);
   }
 
   private noteSuccess(): void {
