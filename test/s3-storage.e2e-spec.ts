@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { get } from 'node:http';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DownloadRecorder } from '../src/composer-repository/download-recorder.service';
+import { ArchiveSweeper } from '../src/packages/archive-sweeper.service';
 import { ARCHIVE_STORAGE, ArchiveStorage } from '../src/packages/archive-storage';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
@@ -115,6 +116,18 @@ describe('Archives in S3-compatible object storage', () => {
     expect(createHash('sha1').update(archive).digest('hex')).toBe(published.body.shasum);
     await t.admin.delete('/api/v1/packages/acme/large').expect(204);
     expect((await t.admin.get(`/api/v1/customers/${id}/downloads`)).body.total).toBe(1);
+  });
+
+  it('sweeps objects no version references out of the bucket, and keeps the others', async () => {
+    const kept = await storedKeys(t);
+    const source = join(t.config.dataDir, 'orphan.zip');
+    writeFileSync(source, 'stored by a process that died before its version row committed');
+    await t.app.get<ArchiveStorage>(ARCHIVE_STORAGE).put('acme/widget/ver_orphan.zip', source);
+    expect(await storedKeys(t)).toContain('acme/widget/ver_orphan.zip');
+    // As if the grace period had passed for everything in the bucket.
+    const swept = await t.app.get(ArchiveSweeper).sweep(new Date(Date.now() + 60_000));
+    expect(swept.orphanArchives).toBe(1);
+    expect(await storedKeys(t)).toEqual(kept);
   });
 
   it('removes the object when its version is deleted', async () => {
