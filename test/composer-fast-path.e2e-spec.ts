@@ -1,5 +1,8 @@
+import { DataSource } from 'typeorm';
 import { ChangeBus } from '../src/changes/change-bus.service';
 import { FLUSH_ALL } from '../src/changes/change-keys';
+import { DownloadRecorder } from '../src/composer-repository/download-recorder.service';
+import { ARCHIVE_STORAGE, ArchiveStorage } from '../src/packages/archive-storage';
 import { ComposerFastPath } from '../src/composer-repository/composer-fast-path';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -95,5 +98,145 @@ describe('Composer fast path', () => {
     const res = await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
     expect(res.body.packages['acme/widget']).toHaveLength(2);
     await t.http().get('/health').expect(200);
+  });
+});
+
+describe('Composer fast path for dist downloads', () => {
+  let t: TestApp;
+  let served: boolean[];
+
+  beforeAll(async () => {
+    t = await createTestApp({ ACCESS_DENIED_CONTACT: 'Write to billing@vendor.test.' });
+    await publish(t, 'acme/widget', '1.0.0');
+    await publish(t, 'acme/widget', '2.0.0-beta1');
+    await publish(t, 'acme/secret', '1.0.0');
+    const fastPath = t.app.get(ComposerFastPath);
+    const original = fastPath.tryServe.bind(fastPath);
+    jest.spyOn(fastPath, 'tryServe').mockImplementation((request, response) => {
+      const answered = original(request, response);
+      served.push(answered);
+      return answered;
+    });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => {
+    served = [];
+  });
+
+  const compared = ['content-type', 'content-length', 'content-disposition', 'location', 'cache-control', 'retry-after'];
+
+  function get(path: string, token: string) {
+    return t
+      .http()
+      .get(path)
+      .set('Authorization', basicAuth(token))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+  }
+
+  async function coldThenWarm(path: string, token: string) {
+    t.app.get(ChangeBus).apply(FLUSH_ALL);
+    served = [];
+    const cold = await get(path, token);
+    const warm = await get(path, token);
+    expect(served).toEqual([false, true]);
+    expect(warm.status).toBe(cold.status);
+    for (const name of compared) expect([name, warm.headers[name]]).toEqual([name, cold.headers[name]]);
+    expect(Buffer.compare(warm.body as Buffer, cold.body as Buffer)).toBe(0);
+    return warm;
+  }
+
+  async function distPath(token: string, name: string, version: string): Promise<string> {
+    const meta = await t.http().get(`/p2/${name}.json`).set('Authorization', basicAuth(token)).expect(200);
+    const entry = (meta.body.packages[name] as Array<{ version: string; dist: { url: string } }>).find((e) => e.version === version);
+    return new URL(entry!.dist.url).pathname;
+  }
+
+  it('streams the archive exactly as the controller does, and records both downloads', async () => {
+    const { id, token } = await createCustomer(t, { 'acme/widget': '*' });
+    const path = await distPath(token, 'acme/widget', '2.0.0-beta1');
+    const res = await coldThenWarm(path, token);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="acme-widget-2.0.0-beta1.zip"');
+    expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    const downloads = await t.admin.get(`/api/v1/customers/${id}/downloads`).expect(200);
+    expect(downloads.body.total).toBe(2);
+  });
+
+  it('refuses exactly as the controller does: another archive, a wrong shasum, a suspended customer', async () => {
+    const owner = await createCustomer(t, { 'acme/secret': '*' });
+    const secret = await distPath(owner.token, 'acme/secret', '1.0.0');
+    const { id, token } = await createCustomer(t, { 'acme/widget': '^1.0' });
+    const widget = await distPath(token, 'acme/widget', '1.0.0');
+    expect((await coldThenWarm(secret, token)).status).toBe(404);
+    expect((await coldThenWarm(widget.replace(/[0-9a-f]{40}\.zip$/, `${'0'.repeat(40)}.zip`), token)).status).toBe(404);
+    expect((await coldThenWarm(widget.replace('/1.0.0.0/', '/2.0.0.0-beta1/'), token)).status).toBe(404);
+    await t.admin.post(`/api/v1/customers/${id}/suspend`).expect(200);
+    const refused = await coldThenWarm(widget, token);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse((refused.body as Buffer).toString()).warning).toContain('Write to billing@vendor.test.');
+    expect((await t.admin.get(`/api/v1/customers/${id}/downloads`)).body.total).toBe(0);
+  });
+
+  it('answers a missing archive with the same 404 on both paths', async () => {
+    await publish(t, 'acme/widget', '1.1.0');
+    const { token } = await createCustomer(t, { 'acme/widget': '^1.0' });
+    const path = await distPath(token, 'acme/widget', '1.1.0');
+    const storage = t.app.get<ArchiveStorage>(ARCHIVE_STORAGE);
+    const { versions } = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body as { versions: Array<{ id: string; version: string }> };
+    const id = versions.find((v) => v.version === '1.1.0')!.id;
+    await storage.delete(`acme/widget/${id}.zip`);
+    const res = await coldThenWarm(path, token);
+    expect(res.status).toBe(404);
+    expect(JSON.parse((res.body as Buffer).toString())).toMatchObject({ statusCode: 404, error: 'archive_not_stored' });
+    await t.admin.delete('/api/v1/packages/acme/widget/versions/1.1.0').expect(204);
+  });
+
+  it('serves a small archive from memory after the first download, byte for byte', async () => {
+    const { token } = await createCustomer(t, { 'acme/widget': '^1.0' });
+    const path = await distPath(token, 'acme/widget', '1.0.0');
+    const first = await get(path, token).expect(200);
+    const storage = t.app.get<ArchiveStorage>(ARCHIVE_STORAGE);
+    const opened = jest.spyOn(storage, 'open');
+    try {
+      const again = await get(path, token).expect(200);
+      expect(opened).not.toHaveBeenCalled();
+      expect(Buffer.compare(again.body as Buffer, first.body as Buffer)).toBe(0);
+      expect(again.headers['content-length']).toBe(first.headers['content-length']);
+    } finally {
+      opened.mockRestore();
+    }
+  });
+
+  it('serves warm downloads without a single database query', async () => {
+    const { token } = await createCustomer(t, { 'acme/widget': '*' });
+    const path = await distPath(token, 'acme/widget', '1.0.0');
+    await get(path, token).expect(200);
+    const recorder = t.app.get(DownloadRecorder);
+    const pool = (t.app.get(DataSource).driver as unknown as { master: { connect: (...args: unknown[]) => unknown } }).master;
+    // Hold the buffer for the length of the measurement: its timer would write the downloads meanwhile.
+    const held = jest.spyOn(recorder, 'flush').mockResolvedValue(undefined);
+    const connects = jest.spyOn(pool, 'connect');
+    try {
+      // The spy sees the queries of a cold request (the view is rebuilt from the database)...
+      t.app.get(ChangeBus).apply(FLUSH_ALL);
+      await get(path, token).expect(200);
+      expect(connects).toHaveBeenCalled();
+      connects.mockClear();
+      // ...and none of the warm ones.
+      const depth = recorder.depth;
+      for (let i = 0; i < 25; i += 1) await get(path, token).expect(200);
+      expect(connects).not.toHaveBeenCalled();
+      expect(recorder.depth).toBe(depth + 25);
+    } finally {
+      connects.mockRestore();
+      held.mockRestore();
+    }
+    await recorder.flush();
+    expect(recorder.depth).toBe(0);
   });
 });

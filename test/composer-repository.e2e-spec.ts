@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { DownloadRecorder } from '../src/composer-repository/download-recorder.service';
 import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/test-app';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 
@@ -124,6 +125,8 @@ describe('Composer repository over HTTP', () => {
     expect(res.headers['content-type']).toBe('application/zip');
     expect(createHash('sha1').update(res.body as Buffer).digest('hex')).toBe(dist.shasum);
 
+    // Recorded off the request path: written with the next batch.
+    await t.app.get(DownloadRecorder).flush();
     const rows = await t.app.get(DataSource).query('SELECT customer_id, package_name, version FROM downloads WHERE customer_id = $1', [id]);
     expect(rows).toEqual([{ customer_id: id, package_name: 'acme/widget', version: '2.1.0' }]);
   });

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiExcludeEndpoint, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { CurrentPrincipal, CustomerAuth, Principal } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { answerMetadata, answerRoot, parseMetadataFile, sendDenied, sendNotFound } from './composer-responses';
+import { answerMetadata, answerRoot, parseMetadataFile, resolveDist } from './composer-responses';
 import { ComposerRepositoryService } from './composer-repository.service';
+import { DistDelivery } from './dist-delivery.service';
 
 @ApiTags('composer repository')
 @ApiBasicAuth('customer')
@@ -18,6 +18,7 @@ import { ComposerRepositoryService } from './composer-repository.service';
 export class ComposerRepositoryController {
   constructor(
     private readonly repository: ComposerRepositoryService,
+    private readonly dists: DistDelivery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,16 +57,7 @@ export class ComposerRepositoryController {
     @Res() response: Response,
   ): Promise<void> {
     const view = await this.repository.view(principal);
-    if (view.kind === 'denied') return sendDenied(response, view.status, this.config.accessDeniedContact);
-    const version = view.packages.get(`${vendor}/${name}`)?.versions.find((v) => v.versionNormalized === versionNormalized);
-    if (!version || file !== `${version.shasum}.zip`) return sendNotFound(response);
-    const stream = await this.repository.download(principal, version);
-    response.writeHead(200, {
-      'Content-Type': 'application/zip',
-      'Content-Length': version.sizeBytes,
-      'Content-Disposition': `attachment; filename="${vendor}-${name}-${version.version.replace(/[^\w.-]/g, '_')}.zip"`,
-    });
-    // pipeline closes the file when the client goes away mid-download.
-    pipeline(stream, response).catch(() => response.destroy());
+    const version = resolveDist(response, view, this.config.accessDeniedContact, { packageName: `${vendor}/${name}`, versionNormalized, file });
+    if (version) await this.dists.deliver(principal, version, response);
   }
 }

@@ -5,6 +5,8 @@ import { TokensModule } from '../tokens/tokens.module';
 import { ComposerFastPath } from './composer-fast-path';
 import { ComposerRepositoryController } from './composer-repository.controller';
 import { ComposerRepositoryService } from './composer-repository.service';
+import { DistDelivery } from './dist-delivery.service';
+import { DownloadRecorder } from './download-recorder.service';
 import { Download } from './download.entity';
 import { DownloadsController } from './downloads.controller';
 import { DownloadsService } from './downloads.service';
@@ -13,7 +15,7 @@ import { RepositoryViews } from './repository-views.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
   controllers: [ComposerRepositoryController, DownloadsController],
-  providers: [ComposerRepositoryService, RepositoryViews, DownloadsService, ComposerFastPath],
-  exports: [ComposerFastPath, ComposerRepositoryService, DownloadsService],
+  providers: [ComposerRepositoryService, RepositoryViews, DownloadsService, ComposerFastPath, DistDelivery, DownloadRecorder],
+  exports: [ComposerFastPath, ComposerRepositoryService, DownloadsService, DownloadRecorder],
 })
 export class ComposerRepositoryModule {}

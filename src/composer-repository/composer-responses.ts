@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { accessDeniedResponse } from './access-denied';
+import { PackageVersion } from '../packages/package-version.entity';
 import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-views.service';
 
 /**
@@ -75,4 +76,22 @@ export function answerMetadata(
     return;
   }
   sendDocument(request, response, document, visible.lastModified);
+}
+
+/** A dist URL's parts: `/dists/<vendor>/<name>/<version_normalized>/<shasum>.zip`. */
+export interface DistFile {
+  packageName: string;
+  versionNormalized: string;
+  file: string;
+}
+
+/**
+ * Decides a dist request for a view: sends the 403 or 404 itself and returns undefined, or returns
+ * the version to deliver. The shasum in the file name pins the exact archive a client expects.
+ */
+export function resolveDist(response: ServerResponse, view: RepositoryView, contact: string, dist: DistFile): PackageVersion | undefined {
+  if (view.kind === 'denied') return void sendDenied(response, view.status, contact);
+  const version = view.packages.get(dist.packageName)?.versions.find((v) => v.versionNormalized === dist.versionNormalized);
+  if (!version || dist.file !== `${version.shasum}.zip`) return void sendNotFound(response);
+  return version;
 }

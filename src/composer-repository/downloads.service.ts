@@ -3,14 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Page } from '../common/pagination.dto';
 import { findCustomerOrFail } from '../customers/customer-lookup';
+import { DownloadRecorder } from './download-recorder.service';
 import { Download } from './download.entity';
 import { DownloadCountDto, DownloadCountsQueryDto } from './dto/download.dto';
 
 @Injectable()
 export class DownloadsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly recorder: DownloadRecorder,
+  ) {}
 
+  /** Downloads this instance served are written first, so an admin sees every one of them. */
   async forCustomer(customerId: string, limit: number, offset: number): Promise<Page<Download>> {
+    await this.recorder.flush();
     await findCustomerOrFail(this.dataSource.manager, customerId);
     const [data, total] = await this.dataSource.manager.findAndCount(Download, {
       where: { customerId },
@@ -23,6 +29,7 @@ export class DownloadsService {
 
   /** Per package, or per version of one package; most downloaded first. */
   async counts(query: DownloadCountsQueryDto): Promise<DownloadCountDto[]> {
+    await this.recorder.flush();
     const perVersion = query.package !== undefined;
     const builder = this.dataSource.manager
       .createQueryBuilder(Download, 'd')

@@ -56,6 +56,24 @@ export interface AppConfig {
   repositoryMaxBytes: number;
   /** Limit on every Git command (ls-remote, fetch, archive, …). */
   gitTimeoutSeconds: number;
+  /** How often archives and upload files no version references are looked for; 0 disables the timer. */
+  archiveSweepMinutes: number;
+  /** Where archives live: `$DATA_DIR/archives` (default) or an S3-compatible bucket. */
+  archiveStorage: { kind: 'filesystem' } | ({ kind: 's3' } & S3Config);
+}
+
+export interface S3Config {
+  bucket: string;
+  /** Unset: AWS S3 itself. */
+  endpoint: string | undefined;
+  /** The endpoint customers reach the store at, for presigned URLs; unset: `endpoint`. */
+  publicEndpoint: string | undefined;
+  region: string;
+  /** Unset: the AWS SDK's default credential chain (environment, instance role, …). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle: boolean;
+  /** How long a presigned download URL stays valid. */
+  downloadUrlSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -128,6 +146,33 @@ function portalSessionKey(env: Env, adminToken: string): Buffer {
     throw new ConfigError('PORTAL_SESSION_SECRET', 'must be at least 32 characters long');
   }
   return createHash('sha256').update(`packyard portal session v1\0${secret || adminToken}`, 'utf8').digest();
+}
+
+/** S3 bucket names: 3–63 lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function readArchiveStorage(env: Env): AppConfig['archiveStorage'] {
+  const kind = env.ARCHIVE_STORAGE || 'filesystem';
+  if (kind === 'filesystem') return { kind };
+  if (kind !== 's3') throw new ConfigError('ARCHIVE_STORAGE', `must be "filesystem" or "s3", got "${kind}"`);
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError('S3_BUCKET', 'is required when ARCHIVE_STORAGE=s3');
+  if (!BUCKET_NAME.test(bucket)) throw new ConfigError('S3_BUCKET', `is not a valid bucket name: "${bucket}"`);
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError(accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'must be set together with the other S3 key variable');
+  }
+  return {
+    kind,
+    bucket,
+    endpoint: readUrl(env, 'S3_ENDPOINT', ['http:', 'https:']),
+    publicEndpoint: readUrl(env, 'S3_PUBLIC_ENDPOINT', ['http:', 'https:']),
+    region: env.S3_REGION || 'us-east-1',
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: readBoolean(env, 'S3_FORCE_PATH_STYLE', false),
+    downloadUrlSeconds: readInteger(env, 'S3_DOWNLOAD_URL_SECONDS', 300, 10, 86400),
+  };
 }
 
 const ADMIN_TOKEN_FILE = 'admin-token';
@@ -208,5 +253,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     repositorySyncMinutes: readInteger(env, 'REPOSITORY_SYNC_MINUTES', 60, 0, 10080),
     repositoryMaxBytes: readInteger(env, 'REPOSITORY_MAX_MB', 1024, 1, 1048576) * 1024 * 1024,
     gitTimeoutSeconds: readInteger(env, 'GIT_TIMEOUT_SECONDS', 300, 1, 86400),
+    archiveSweepMinutes: readInteger(env, 'ARCHIVE_SWEEP_MINUTES', 60, 0, 10080),
+    archiveStorage: readArchiveStorage(env),
   };
 }

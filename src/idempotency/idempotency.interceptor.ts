@@ -6,8 +6,9 @@ import { AuthenticatedRequest } from '../auth/auth.decorators';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ReplayedError } from './idempotency-errors';
 import { Claim, IdempotencyService } from './idempotency.service';
-import { readBodyForReplay } from './request-body';
-import { IDEMPOTENCY_KEY_HEADER, multipartBoundary, parseIdempotencyKey, RequestBody, requestFingerprint } from './request-fingerprint';
+import { temporaryUploadPath } from '../common/upload-spool';
+import { spoolBodyForReplay } from './request-body';
+import { IDEMPOTENCY_KEY_HEADER, MultipartFingerprint, multipartBoundary, parseIdempotencyKey, requestFingerprint } from './request-fingerprint';
 import { RecordedResponse, recordResponse } from './response-recorder';
 
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -46,7 +47,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!applies) return next.handle();
 
     const key = parseIdempotencyKey(header);
-    const fingerprint = requestFingerprint(request.method, request.originalUrl, await this.readBody(request));
+    const fingerprint = await this.fingerprint(request);
     const outcome = await this.idempotency.claim(key, `${request.method} ${pathOf(request.originalUrl)}`, fingerprint);
     const response = context.switchToHttp().getResponse<Response>();
     if (outcome.kind === 'replay') return this.replay(outcome.response, response);
@@ -68,14 +69,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async readBody(request: AuthenticatedRequest): Promise<RequestBody> {
-    // Multipart bodies are read by the route's own interceptor, later than this one; every other
-    // body the app accepts (JSON) has been parsed before the guards ran.
+  private async fingerprint(request: AuthenticatedRequest): Promise<string> {
+    // Multipart bodies are read by the route's own interceptor, later than this one: they are
+    // spooled to a file (hashed on the way) and replayed from there. Every other body the app
+    // accepts (JSON) has been parsed before the guards ran.
     if (request.is('multipart/*') && !request.readableDidRead) {
-      const raw = await readBodyForReplay(request, this.config.maxArchiveBytes + MULTIPART_OVERHEAD_BYTES);
-      return { kind: 'multipart', boundary: multipartBoundary(request.headers['content-type']), raw };
+      const fingerprint = new MultipartFingerprint(request.method, request.originalUrl, multipartBoundary(request.headers['content-type']));
+      const spool = temporaryUploadPath(this.config.dataDir, 'body');
+      await spoolBodyForReplay(request, this.config.maxArchiveBytes + MULTIPART_OVERHEAD_BYTES, spool, (chunk) => fingerprint.update(chunk));
+      return fingerprint.digest();
     }
-    return { kind: 'parsed', value: request.body as unknown };
+    return requestFingerprint(request.method, request.originalUrl, { kind: 'parsed', value: request.body as unknown });
   }
 
   /** Sends the stored answer again: its status, body and Location, marked as a replay. */

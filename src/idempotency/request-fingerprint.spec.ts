@@ -1,4 +1,5 @@
-import { canonicalJson, multipartBoundary, parseIdempotencyKey, requestFingerprint } from './request-fingerprint';
+import { createHash } from 'node:crypto';
+import { canonicalJson, MultipartFingerprint, multipartBoundary, parseIdempotencyKey, requestFingerprint } from './request-fingerprint';
 
 describe('parseIdempotencyKey', () => {
   it.each([
@@ -86,5 +87,22 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint('POST', '/api/v1/packages', multipart('----111', 'PK zip bytes'))).not.toBe(
       requestFingerprint('POST', '/api/v1/packages', multipart('----111', 'PK other bytes')),
     );
+  });
+
+  it.each([1, 2, 3, 7, 10, 11, 64, 1000])('is the same when the body streams in chunks of %i bytes (delimiters split across chunks)', (size) => {
+    const body = multipart('----boundary-0123', 'PK --not-a-boundary- ----boundary-012 bytes');
+    const streamed = new MultipartFingerprint('POST', '/api/v1/packages', body.boundary);
+    for (let at = 0; at < body.raw.length; at += size) streamed.update(body.raw.subarray(at, at + size));
+    expect(streamed.digest()).toBe(requestFingerprint('POST', '/api/v1/packages', body));
+  });
+
+  it('gives the same digest as before streaming existed, so stored keys keep matching', () => {
+    const raw = form('----111', 'PK zip bytes');
+    const expected = createHash('sha256')
+      .update('POST /api/v1/packages\n')
+      .update('multipart\n')
+      .update(raw.toString('latin1').split('--' + '----111').join('--\0boundary\0'), 'latin1')
+      .digest('hex');
+    expect(requestFingerprint('POST', '/api/v1/packages', multipart('----111', 'PK zip bytes'))).toBe(expected);
   });
 });

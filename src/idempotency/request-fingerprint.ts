@@ -40,29 +40,54 @@ export function multipartBoundary(contentType: string | undefined): string | und
   return match ? (match[1] ?? match[2]) : undefined;
 }
 
-/** Hashes the body with every `--boundary` delimiter replaced by one fixed marker. */
-function updateWithMultipart(hash: Hash, raw: Buffer, boundary: string | undefined): void {
-  if (!boundary) {
-    hash.update(raw);
-    return;
+/**
+ * The fingerprint of a multipart request, fed the body chunk by chunk as it streams in: every
+ * `--boundary` delimiter is hashed as one fixed marker, also when it spans two chunks.
+ */
+export class MultipartFingerprint {
+  private readonly hash: Hash;
+  private readonly delimiter: Buffer | undefined;
+  /** The tail of the last chunk that may be the start of a delimiter. */
+  private carry = Buffer.alloc(0);
+
+  constructor(method: string, url: string, boundary: string | undefined) {
+    this.hash = createHash('sha256').update(`${method.toUpperCase()} ${url}\n`).update('multipart\n');
+    this.delimiter = boundary ? Buffer.from(`--${boundary}`, 'latin1') : undefined;
   }
-  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
-  let from = 0;
-  for (let at = raw.indexOf(delimiter, from); at !== -1; at = raw.indexOf(delimiter, from)) {
-    hash.update(raw.subarray(from, at)).update('--\0boundary\0');
-    from = at + delimiter.length;
+
+  update(chunk: Buffer): void {
+    const delimiter = this.delimiter;
+    if (!delimiter) {
+      this.hash.update(chunk);
+      return;
+    }
+    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    let from = 0;
+    for (let at = data.indexOf(delimiter, from); at !== -1; at = data.indexOf(delimiter, from)) {
+      this.hash.update(data.subarray(from, at)).update('--\0boundary\0');
+      from = at + delimiter.length;
+    }
+    // A delimiter starting before `keep` would have been found whole; what follows may begin one.
+    const keep = Math.max(from, data.length - (delimiter.length - 1));
+    this.hash.update(data.subarray(from, keep));
+    this.carry = Buffer.from(data.subarray(keep));
   }
-  hash.update(raw.subarray(from));
+
+  digest(): string {
+    this.hash.update(this.carry);
+    this.carry = Buffer.alloc(0);
+    return this.hash.digest('hex');
+  }
 }
 
 /** SHA-256 (hex) over method, URL (path and query) and body: equal exactly for retries of one request. */
 export function requestFingerprint(method: string, url: string, body: RequestBody): string {
-  const hash = createHash('sha256').update(`${method.toUpperCase()} ${url}\n`);
-  if (body.kind === 'parsed') {
-    hash.update(body.value === undefined ? 'no body' : `json\n${canonicalJson(body.value)}`);
-  } else {
-    hash.update('multipart\n');
-    updateWithMultipart(hash, body.raw, body.boundary);
+  if (body.kind === 'multipart') {
+    const fingerprint = new MultipartFingerprint(method, url, body.boundary);
+    fingerprint.update(body.raw);
+    return fingerprint.digest();
   }
+  const hash = createHash('sha256').update(`${method.toUpperCase()} ${url}\n`);
+  hash.update(body.value === undefined ? 'no body' : `json\n${canonicalJson(body.value)}`);
   return hash.digest('hex');
 }

@@ -95,7 +95,8 @@ export interface ArchiveInspection {
  * unsafe entry paths, archives that expand absurdly, and a missing or invalid composer.json.
  * Nothing is extracted; only composer.json is read, with a byte budget that ignores declared sizes.
  */
-export async function inspectArchive(archive: Buffer, limits: ArchiveLimits): Promise<ArchiveInspection> {
+/** `archive`: the zip's bytes, or the path of a file holding them (read piecewise, never loaded whole). */
+export async function inspectArchive(archive: Buffer | string, limits: ArchiveLimits): Promise<ArchiveInspection> {
   const zip = await openZip(archive);
   try {
     if (zip.entryCount > limits.maxEntries) throw tooManyEntries(zip.entryCount, limits);
@@ -126,10 +127,14 @@ interface NamedEntry {
   entry: yauzl.Entry;
 }
 
-async function openZip(archive: Buffer): Promise<yauzl.ZipFile> {
+async function openZip(archive: Buffer | string): Promise<yauzl.ZipFile> {
   try {
     // decodeStrings: false so that entry names reach our own path checks instead of yauzl's untyped errors.
-    return await yauzl.fromBufferPromise(archive, { decodeStrings: false, validateEntrySizes: true });
+    const options = { decodeStrings: false, validateEntrySizes: true };
+    // autoClose: false keeps the file open after the central directory is read, until inspectArchive closes it.
+    return typeof archive === 'string'
+      ? await yauzl.openPromise(archive, { ...options, autoClose: false })
+      : await yauzl.fromBufferPromise(archive, options);
   } catch (error) {
     throw new ArchiveNotZipError((error as Error).message);
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
+import { constants, Dirent } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../common/domain-error';
@@ -12,12 +13,24 @@ export const ARCHIVE_STORAGE = Symbol('ARCHIVE_STORAGE');
  * `vendor/package/ver_abc.zip`; an implementation never lets one reach outside its own space.
  */
 export interface ArchiveStorage {
-  /** Stores the bytes under `key`; readers never see a partly written archive. */
-  put(key: string, data: Buffer): Promise<void>;
+  /** Stores a copy of the local file `path` under `key`; readers never see a partly written archive. */
+  put(key: string, path: string): Promise<void>;
   /** A stream of the archive. Rejects with ArchiveNotStoredError when there is none. */
   open(key: string): Promise<Readable>;
   /** Removes the archive; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /** Every stored archive with its last change, for the sweep of archives no version references. */
+  list(): AsyncIterable<StoredArchive>;
+  /**
+   * Where a client may fetch the archive itself for a short while (object storage). Storages
+   * without it stream the archive through Packyard.
+   */
+  downloadUrl?(key: string, fileName: string): Promise<string>;
+}
+
+export interface StoredArchive {
+  key: string;
+  modifiedAt: Date;
 }
 
 export class ArchiveNotStoredError extends NotFoundError {
@@ -51,13 +64,13 @@ export class FilesystemArchiveStorage implements ArchiveStorage {
     this.root = resolve(root);
   }
 
-  async put(key: string, data: Buffer): Promise<void> {
+  async put(key: string, path: string): Promise<void> {
     const target = this.pathOf(key);
     // A concurrent delete may prune the (then empty) folder between mkdir and the write; try again.
     for (let attempt = 1; ; attempt += 1) {
       try {
         await mkdir(dirname(target), { recursive: true });
-        await this.writeAtomically(target, data);
+        await this.copyAtomically(path, target);
         return;
       } catch (error) {
         if (!isMissing(error) || attempt === 3) throw error;
@@ -89,18 +102,41 @@ export class FilesystemArchiveStorage implements ArchiveStorage {
     return path;
   }
 
-  private async writeAtomically(target: string, data: Buffer): Promise<void> {
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.partial`;
-    const handle = await open(temporary, 'wx', 0o640);
+  async *list(): AsyncIterable<StoredArchive> {
+    let entries: Dirent[];
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
     } catch (error) {
-      await handle.close();
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const key = relative(this.root, path).split(sep).join('/');
+      // `.partial` leftovers of a copy the process did not live to finish are listed too: no version references them.
+      try {
+        yield { key, modifiedAt: (await stat(path)).mtime };
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+  }
+
+  private async copyAtomically(source: string, target: string): Promise<void> {
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    try {
+      await copyFile(source, temporary, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+      const handle = await open(temporary, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
       await rm(temporary, { force: true });
       throw error;
     }
-    await handle.close();
     try {
       await rename(temporary, target);
     } catch (error) {

@@ -1,19 +1,69 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
 import { MulterModuleOptions } from '@nestjs/platform-express';
-import { catchError, Observable, throwError } from 'rxjs';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { IncomingMessage } from 'node:http';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
+import { temporaryUploadPath, uploadsDir } from '../common/upload-spool';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ArchiveTooLargeError } from './package-errors';
 
-/** What multer's memory storage hands the route for the `archive` field. */
+/** An uploaded archive as the route receives it: spooled to a temporary file, hashed on the way. */
 export interface UploadedArchive {
-  buffer: Buffer;
+  /** The temporary file; removed when the request ends, whatever its outcome. */
+  path: string;
   size: number;
+  /** SHA-1 of the bytes (the dist shasum), computed while they were written. */
+  sha1: string;
   originalname: string;
+}
+
+interface MulterFile {
+  stream: Readable;
+  originalname: string;
+}
+
+/**
+ * A multer storage engine that writes the archive part to a temporary file and hashes it while
+ * doing so, so an upload costs a few buffers of memory whatever its size. Multer removes the file
+ * itself when it refuses the request (size limit, a second file); ArchiveUploadCleanup removes it
+ * once the route is done.
+ */
+export class SpooledArchiveStorage {
+  constructor(private readonly dataDir: string) {}
+
+  _handleFile(_request: IncomingMessage, file: MulterFile, callback: (error: Error | null, info?: Partial<UploadedArchive>) => void): void {
+    const path = temporaryUploadPath(this.dataDir, 'archive');
+    const sha1 = createHash('sha1');
+    let size = 0;
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        sha1.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    mkdir(uploadsDir(this.dataDir), { recursive: true })
+      .then(() => pipeline(file.stream, hashing, createWriteStream(path, { flags: 'wx', mode: 0o640 })))
+      .then(
+        () => callback(null, { path, size, sha1: sha1.digest('hex') }),
+        (error: Error) => void rm(path, { force: true }).finally(() => callback(error)),
+      );
+  }
+
+  _removeFile(_request: IncomingMessage, file: Partial<UploadedArchive>, callback: (error: Error | null) => void): void {
+    if (!file.path) return callback(null);
+    rm(file.path, { force: true }).then(() => callback(null), callback);
+  }
 }
 
 /** Multer limits for the upload route: one file up to MAX_ARCHIVE_MB and a few short text fields. */
 export function archiveUploadOptions(config: AppConfig): MulterModuleOptions {
   return {
+    storage: new SpooledArchiveStorage(config.dataDir),
     limits: {
       fileSize: config.maxArchiveBytes,
       files: 1,
@@ -28,18 +78,31 @@ export function archiveUploadOptions(config: AppConfig): MulterModuleOptions {
 }
 
 /**
- * FileInterceptor turns multer's size limit into a bare PayloadTooLargeException before any filter
- * sees it; this gives it the archive_too_large code and names the limit. Bind it before FileInterceptor.
+ * Bind before FileInterceptor. Removes the spooled archive once the route is done (published, or
+ * refused by validation or inspection: the stored copy is the only one that stays), and gives
+ * multer's size limit, which FileInterceptor turns into a bare PayloadTooLargeException, the
+ * archive_too_large code naming the limit.
  */
 @Injectable()
-export class ArchiveTooLargeInterceptor implements NestInterceptor {
+export class ArchiveUploadInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('ArchiveUpload');
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<{ file?: Partial<UploadedArchive> }>();
+    // Removed before the response is written, so a client that got its answer finds nothing left behind.
+    const removeSpooled = async () => {
+      const path = request.file?.path;
+      if (path) await rm(path, { force: true }).catch((error: Error) => this.logger.warn(`Could not remove ${path}: ${error.message}`));
+    };
     return next.handle().pipe(
       catchError((error: unknown) =>
-        throwError(() => (error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error)),
+        from(removeSpooled()).pipe(
+          mergeMap(() => throwError(() => (error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error))),
+        ),
       ),
+      mergeMap((value) => from(removeSpooled()).pipe(map(() => value))),
     );
   }
 }

@@ -76,3 +76,10 @@ export class PackageNameMismatchError extends UnprocessableError {
     super('package_name_mismatch', `composer.json names the package "${found}", not "${expected}"`, { expected, found });
   }
 }
+
+/** The archive store (disk or bucket) refused or did not answer; nothing was published. */
+export class ArchiveStorageUnavailableError extends DomainError {
+  constructor(reason: string) {
+    super(503, 'archive_storage_unavailable', `The archive could not be stored: ${reason}; try again shortly`, undefined, { 'Retry-After': '5' });
+  }
+}

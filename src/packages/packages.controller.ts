@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { ArchiveTooLargeInterceptor, UploadedArchive } from './archive-upload';
+import { ArchiveUploadInterceptor, UploadedArchive } from './archive-upload';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
 import { PackageDetailDto, PackagePageDto, PackageSummaryDto, PublishedVersionDto } from './dto/package-response.dto';
 import { PublishVersionDto, releasedAtOf } from './dto/publish-version.dto';
@@ -34,7 +34,7 @@ export class PackagesController {
   constructor(private readonly packages: PackagesService) {}
 
   @Post()
-  @UseInterceptors(ArchiveTooLargeInterceptor, FileInterceptor('archive'))
+  @UseInterceptors(ArchiveUploadInterceptor, FileInterceptor('archive'))
   @ApiOperation({
     summary: 'Publish a version from a zip',
     description:
@@ -64,7 +64,11 @@ export class PackagesController {
   })
   async publish(@UploadedFile() archive: UploadedArchive | undefined, @Body() body: PublishVersionDto): Promise<PublishedVersionDto> {
     if (!archive) throw new ArchiveMissingError();
-    const version = await this.packages.publish({ archive: archive.buffer, version: body.version, releasedAt: releasedAtOf(body) });
+    const version = await this.packages.publish({
+      archive: { path: archive.path, size: archive.size, sha1: archive.sha1 },
+      version: body.version,
+      releasedAt: releasedAtOf(body),
+    });
     return PublishedVersionDto.from(version);
   }
 

@@ -3,7 +3,9 @@ import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ARCHIVE_STORAGE, archivesRoot, FilesystemArchiveStorage } from './archive-storage';
+import { ArchiveSweeper } from './archive-sweeper.service';
 import { archiveUploadOptions } from './archive-upload';
+import { S3ArchiveStorage } from './s3-archive-storage';
 import { PackageVersion } from './package-version.entity';
 import { Package } from './package.entity';
 import { PackagesController } from './packages.controller';
@@ -17,12 +19,14 @@ import { PackagesService } from './packages.service';
   controllers: [PackagesController],
   providers: [
     PackagesService,
+    ArchiveSweeper,
     {
       provide: ARCHIVE_STORAGE,
-      useFactory: (config: AppConfig) => new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
+      useFactory: (config: AppConfig) =>
+        config.archiveStorage.kind === 's3' ? new S3ArchiveStorage(config.archiveStorage) : new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
       inject: [APP_CONFIG],
     },
   ],
-  exports: [PackagesService, ARCHIVE_STORAGE],
+  exports: [PackagesService, ARCHIVE_STORAGE, ArchiveSweeper],
 })
 export class PackagesModule {}

@@ -1,5 +1,8 @@
-import { nextChangeStamp } from '../common/change-clock';
 import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { temporaryUploadPath } from '../common/upload-spool';
+import { nextChangeStamp } from '../common/change-clock';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
@@ -12,6 +15,7 @@ import { archiveLimitsFor, inspectArchive } from './archive-inspector';
 import { ARCHIVE_STORAGE, ArchiveStorage } from './archive-storage';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
 import {
+  ArchiveStorageUnavailableError,
   ArchiveTooLargeError,
   PackageNameMismatchError,
   PackageNotFoundError,
@@ -25,7 +29,8 @@ import { Package } from './package.entity';
 import { resolvePublishedVersion } from './published-version';
 
 export interface PublishInput {
-  archive: Buffer;
+  /** A local file holding the zip (the spooled upload), with its size and SHA-1 computed while it was written. */
+  archive: { path: string; size: number; sha1: string };
   /** Overrides (and must agree with) composer.json's version. */
   version?: string;
   releasedAt?: Date;
@@ -84,12 +89,13 @@ export class PackagesService {
 
   /**
    * Publishes one version from its zip. The archive is stored before the row is written and
-   * removed again when the transaction fails, so a refused upload leaves neither behind.
+   * removed again when the transaction fails, so a refused upload leaves neither behind (a crash
+   * in between leaves an archive no row references: ArchiveSweeper removes it).
    */
   async publish(input: PublishInput): Promise<PackageVersion> {
     const maxBytes = this.config.maxArchiveBytes;
-    if (input.archive.length > maxBytes) throw new ArchiveTooLargeError(maxBytes);
-    const { composerJson, name, readme } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
+    if (input.archive.size > maxBytes) throw new ArchiveTooLargeError(maxBytes);
+    const { composerJson, name, readme } = await inspectArchive(input.archive.path, archiveLimitsFor(maxBytes));
     const resolved = resolvePublishedVersion(name, input.version, composerJson);
 
     const published = await this.findVersion(name, resolved.versionNormalized);
@@ -97,7 +103,13 @@ export class PackagesService {
 
     const id = newId('ver');
     const storageKey = `${name}/${id}.zip`;
-    await this.storage.put(storageKey, input.archive);
+    try {
+      await this.storage.put(storageKey, input.archive.path);
+    } catch (error) {
+      this.logger.error(`Storing archive "${storageKey}" failed: ${(error as Error).message}`);
+      await this.discardArchive(storageKey);
+      throw new ArchiveStorageUnavailableError((error as Error).name);
+    }
     let version: PackageVersion;
     try {
       version = await this.door.run(async (unit) => {
@@ -113,8 +125,8 @@ export class PackagesService {
           versionNormalized: resolved.versionNormalized,
           isDev: resolved.isDev,
           composerJson,
-          shasum: createHash('sha1').update(input.archive).digest('hex'),
-          sizeBytes: input.archive.length,
+          shasum: input.archive.sha1,
+          sizeBytes: input.archive.size,
           storageKey,
           readme,
           releasedAt: input.releasedAt ?? new Date(),
@@ -140,12 +152,30 @@ export class PackagesService {
   async putGitVersion(input: GitVersionInput): Promise<PackageVersion> {
     const maxBytes = this.config.maxArchiveBytes;
     if (input.archive.length > maxBytes) throw new ArchiveTooLargeError(maxBytes);
-    const { composerJson, name } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
+    // Storage and the inspector read files: `git archive` output is spooled like an upload.
+    const spooled = temporaryUploadPath(this.config.dataDir, 'archive');
+    await mkdir(dirname(spooled), { recursive: true });
+    await writeFile(spooled, input.archive);
+    try {
+      return await this.putGitVersionFrom(spooled, input);
+    } finally {
+      await rm(spooled, { force: true });
+    }
+  }
+
+  private async putGitVersionFrom(path: string, input: GitVersionInput): Promise<PackageVersion> {
+    const maxBytes = this.config.maxArchiveBytes;
+    const { composerJson, name, readme } = await inspectArchive(path, archiveLimitsFor(maxBytes));
     if (name !== input.packageName) throw new PackageNameMismatchError(input.packageName, name);
 
     const id = newId('ver');
     const storageKey = `${name}/${id}.zip`;
-    await this.storage.put(storageKey, input.archive);
+    try {
+      await this.storage.put(storageKey, path);
+    } catch (error) {
+      await this.discardArchive(storageKey);
+      throw new ArchiveStorageUnavailableError((error as Error).name);
+    }
     let result: { saved: PackageVersion; replaced: PackageVersion | null };
     try {
       result = await this.door.run(async (unit) => {
@@ -166,6 +196,7 @@ export class PackagesService {
             sizeBytes: input.archive.length,
             storageKey,
             releasedAt: input.releasedAt,
+            readme,
             gitReference: input.reference,
             defaultBranch: input.defaultBranch,
           }),
@@ -267,6 +298,13 @@ export class PackagesService {
   async readmeOf(versionId: string): Promise<string | null> {
     const row = await this.dataSource.manager.findOne(PackageVersion, { select: { id: true, readme: true }, where: { id: versionId } });
     return row?.readme ?? null;
+  }
+
+  /** Which of these storage keys a version row references (the archive sweep keeps those). */
+  async referencedStorageKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.dataSource.manager.find(PackageVersion, { select: { id: true, storageKey: true }, where: { storageKey: In(keys) } });
+    return new Set(rows.map((row) => row.storageKey));
   }
 
   /** `version` may be given as published ("v1.0.0") or normalized ("1.0.0.0"). */
