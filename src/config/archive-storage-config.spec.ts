@@ -60,7 +60,7 @@ describe('archive storage configuration', () => {
     [{ ...s3, S3_PUBLIC_ENDPOINT: 'ftp://objects' }, 'S3_PUBLIC_ENDPOINT'],
     [{ ...s3, S3_ACCESS_KEY_ID: 'key' }, 'S3_SECRET_ACCESS_KEY'],
     [{ ...s3, S3_SECRET_ACCESS_KEY: 'secret' }, 'S3_ACCESS_KEY_ID'],
-    [{ ...s3, S3_FORCE_PATH_STYLE: 'yes' }, 'S3_FORCE_PATH_STYLE'],
+    [{ ...s3, S3_FORCE_PATH_STYLE: 'maybe' }, 'S3_FORCE_PATH_STYLE'],
     [{ ...s3, S3_DOWNLOAD_URL_SECONDS: '5' }, 'S3_DOWNLOAD_URL_SECONDS'],
     [{ ARCHIVE_SWEEP_MINUTES: 'hourly' }, 'ARCHIVE_SWEEP_MINUTES'],
   ])('refuses %p, naming %s', (env, variable) => {
