@@ -5,6 +5,7 @@ import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:h
 import { actorContextMiddleware } from './common/actor-context';
 import { ComposerFastPath } from './composer-repository/composer-fast-path';
 import { createValidationPipe } from './common/validation';
+import { INPUT_LIMITS, InputGuardPipe, inputGuardMiddleware } from './common/input-guard';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 
 /** Warm Composer metadata requests are answered before Express and Nest route them (see ComposerFastPath). */
@@ -32,9 +33,10 @@ export function configureApp(app: INestApplication): void {
   installComposerFastPath(app);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  express.useBodyParser('json', { limit: '1mb' });
+  express.useBodyParser('json', { limit: INPUT_LIMITS.maxJsonBodyBytes });
+  app.use(inputGuardMiddleware);
   app.use(actorContextMiddleware);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
 
   const document = SwaggerModule.createDocument(
     app,

@@ -14,16 +14,18 @@ import { AccessGrant } from './access-grant.entity';
 import { FrozenVersion } from './frozen-version.entity';
 import { PackageVersion } from '../packages/package-version.entity';
 import { versionsAllowedByGrants } from './visibility';
+import { FrozenCustomerDto, FrozenVersionDto, GrantDto } from './dto/access.dto';
+import { excerpt } from '../common/input-guard';
 
 export class InvalidConstraintProblem extends UnprocessableError {
   constructor(constraint: string, reason: string) {
-    super('invalid_constraint', `"${constraint}" is not a valid Composer version constraint: ${reason}`, { constraint });
+    super('invalid_constraint', `"${excerpt(constraint)}" is not a valid Composer version constraint: ${reason}`, { constraint });
   }
 }
 
 export class InvalidVersionProblem extends UnprocessableError {
   constructor(packageName: string, version: string, reason: string) {
-    super('invalid_version', `"${version}" of ${packageName} is not a valid Composer version: ${reason}`, {
+    super('invalid_version', `"${excerpt(version)}" of ${packageName} is not a valid Composer version: ${reason}`, {
       package: packageName,
       version,
     });
@@ -57,7 +59,7 @@ export class AccessService {
     private readonly clock: Clock,
   ) {}
 
-  async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: AccessGrant; created: boolean }> {
+  async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: GrantDto; created: boolean }> {
     const trimmed = constraint.trim();
     assertValidConstraint(trimmed);
     const result = await this.dataSource.transaction(async (manager) => {
@@ -78,19 +80,20 @@ export class AccessService {
       return { grant: await manager.findOneByOrFail(AccessGrant, { customerId, packageName }), created: true };
     });
     this.accessVersion.bump();
-    return result;
+    return { grant: GrantDto.from(result.grant), created: result.created };
   }
 
-  async list(customerId: string): Promise<AccessGrant[]> {
+  async list(customerId: string): Promise<GrantDto[]> {
     await findCustomerOrFail(this.dataSource.manager, customerId);
-    return this.dataSource.manager.find(AccessGrant, { where: { customerId }, order: { packageName: 'ASC' } });
+    const grants = await this.dataSource.manager.find(AccessGrant, { where: { customerId }, order: { packageName: 'ASC' } });
+    return grants.map((grant) => GrantDto.from(grant));
   }
 
   async revoke(customerId: string, packageName: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await findCustomerOrFail(manager, customerId, true);
       const grant = await manager.findOneBy(AccessGrant, { customerId, packageName });
-      if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${packageName}"`);
+      if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${excerpt(packageName)}"`);
       await manager.delete(AccessGrant, { customerId, packageName });
       await markAccessChanged(manager, customerId);
       await this.history.record(manager, { customerId, type: 'grant.revoked', before: { package: packageName, constraint: grant.constraint } });
@@ -102,7 +105,7 @@ export class AccessService {
    * Freezes the customer to exactly `pins`. Freezing an already frozen customer replaces the list,
    * so a vendor can correct it without reactivating first.
    */
-  async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
+  async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<FrozenCustomerDto> {
     const normalized = new Map<string, FrozenVersion>();
     for (const pin of pins) {
       let versionNormalized: string;
@@ -115,11 +118,12 @@ export class AccessService {
       const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
-    return this.inTransaction(async (manager) => {
+    const result = await this.inTransaction(async (manager) => {
       const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
       const frozen = await this.replacePins(manager, customerId, [...normalized.values()]);
       return { customer, frozen };
     });
+    return this.frozenDto(result);
   }
 
   /**
@@ -129,8 +133,8 @@ export class AccessService {
    * grants allow, since that is what they paid for before access was cut; one whose subscription
    * end has passed keeps only what was released before it.
    */
-  async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
-    return this.inTransaction(async (manager) => {
+  async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<FrozenCustomerDto> {
+    const result = await this.inTransaction(async (manager) => {
       const current = await findCustomerOrFail(manager, customerId, true);
       let frozen: FrozenVersion[] | undefined;
       if (current.status !== 'frozen') {
@@ -140,6 +144,11 @@ export class AccessService {
       const customer = await this.customers.changeStatusWith(manager, customerId, 'frozen', reason);
       return { customer, frozen: frozen ?? (await this.pinnedWith(manager, customerId)) };
     });
+    return this.frozenDto(result);
+  }
+
+  private frozenDto({ customer, frozen }: { customer: Customer; frozen: FrozenVersion[] }): FrozenCustomerDto {
+    return { ...this.customers.toDto(customer), frozen_versions: frozen.map((row) => FrozenVersionDto.from(row)) };
   }
 
   /**

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessVersion } from '../common/access-version.service';
 import { newId } from '../common/ids';
-import { Page } from '../common/pagination.dto';
 import { Clock } from '../common/clock';
-import { BadRequestError, ConflictError } from '../common/domain-error';
+import { ConflictError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
+import { isUniqueViolation } from '../database/database-errors';
 import { HistoryService } from '../history/history.service';
 import { TokensService } from '../tokens/tokens.service';
 import { customerSnapshot, snapshotDiff } from './customer-snapshot';
@@ -13,17 +14,14 @@ import { CustomerNotFoundError, findCustomerOrFail, markAccessChanged } from './
 import { CustomerStatus, effectiveStatus, planStatusChange } from './customer-status';
 import { Customer } from './customer.entity';
 import { CreateCustomerDto } from './dto/create-customer.dto';
+import { CreatedCustomerDto, CustomerDto, CustomerPageDto } from './dto/customer-response.dto';
 import { ListCustomersQueryDto } from './dto/list-customers.query';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
 export class DuplicateExternalIdError extends ConflictError {
   constructor(externalId: string) {
-    super('external_id_taken', `Another customer already has external_id "${externalId}"`, { external_id: externalId });
+    super('external_id_taken', `Another customer already has external_id "${excerpt(externalId)}"`, { external_id: externalId });
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
 
 @Injectable()
@@ -36,10 +34,10 @@ export class CustomersService {
     private readonly clock: Clock,
   ) {}
 
-  async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
+  async create(input: CreateCustomerDto): Promise<CreatedCustomerDto> {
     const externalId = input.external_id ?? null;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const { customer, token } = await this.dataSource.transaction(async (manager) => {
         const customer = manager.create(Customer, {
           id: newId('cust'),
           name: input.name,
@@ -48,7 +46,7 @@ export class CustomersService {
           status: 'active',
           statusReason: null,
           statusChangedAt: null,
-          expiresAt: parseExpiry(input.expires_at),
+          expiresAt: input.expires_at ?? null,
           onExpiry: input.on_expiry ?? 'freeze',
         });
         await manager.insert(Customer, customer);
@@ -57,13 +55,14 @@ export class CustomersService {
         const { secret } = await this.tokens.issueWith(manager, customer.id, 'default', null);
         return { customer: created, token: secret };
       });
+      return CreatedCustomerDto.fromCreated(customer, token, this.clock.now());
     } catch (error) {
       if (isUniqueViolation(error) && externalId) throw new DuplicateExternalIdError(externalId);
       throw error;
     }
   }
 
-  async list(query: ListCustomersQueryDto): Promise<Page<Customer>> {
+  async list(query: ListCustomersQueryDto): Promise<CustomerPageDto> {
     const builder = this.dataSource.manager
       .createQueryBuilder(Customer, 'c')
       .orderBy('c.created_at', 'ASC')
@@ -86,20 +85,25 @@ export class CustomersService {
       builder.andWhere('c.name ILIKE :pattern', { pattern });
     }
     const [data, total] = await builder.getManyAndCount();
-    return { data, total, limit: query.limit, offset: query.offset };
+    return { data: data.map((customer) => this.toDto(customer)), total, limit: query.limit, offset: query.offset };
   }
 
-  get(id: string): Promise<Customer> {
-    return findCustomerOrFail(this.dataSource.manager, id);
+  async get(id: string): Promise<CustomerDto> {
+    return this.toDto(await findCustomerOrFail(this.dataSource.manager, id));
   }
 
-  async getByExternalId(externalId: string): Promise<Customer> {
+  async getByExternalId(externalId: string): Promise<CustomerDto> {
     const customer = await this.dataSource.manager.findOneBy(Customer, { externalId });
-    if (!customer) throw new CustomerNotFoundError(`with external_id "${externalId}"`);
-    return customer;
+    if (!customer) throw new CustomerNotFoundError(`with external_id "${excerpt(externalId)}"`);
+    return this.toDto(customer);
   }
 
-  async update(id: string, input: UpdateCustomerDto): Promise<Customer> {
+  /** The response for a customer, with the status in force right now (a passed expires_at counts). */
+  toDto(customer: Customer): CustomerDto {
+    return CustomerDto.from(customer, this.clock.now());
+  }
+
+  async update(id: string, input: UpdateCustomerDto): Promise<CustomerDto> {
     try {
       const updated = await this.dataSource.transaction(async (manager) => {
         const customer = await findCustomerOrFail(manager, id, true);
@@ -107,7 +111,7 @@ export class CustomersService {
         if (input.name !== undefined) customer.name = input.name;
         if (input.email !== undefined) customer.email = input.email;
         if (input.external_id !== undefined) customer.externalId = input.external_id;
-        if (input.expires_at !== undefined) customer.expiresAt = parseExpiry(input.expires_at);
+        if (input.expires_at !== undefined) customer.expiresAt = input.expires_at;
         if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
         const diff = snapshotDiff(before, customerSnapshot(customer));
         if (!diff) return customer;
@@ -118,7 +122,7 @@ export class CustomersService {
       });
       // expires_at and on_expiry decide access; cached repository views must not outlive them.
       this.accessVersion.bump();
-      return updated;
+      return this.toDto(updated);
     } catch (error) {
       if (isUniqueViolation(error) && input.external_id) throw new DuplicateExternalIdError(input.external_id);
       throw error;
@@ -135,10 +139,10 @@ export class CustomersService {
     this.accessVersion.bump();
   }
 
-  async changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
+  async changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<CustomerDto> {
     const customer = await this.dataSource.transaction((manager) => this.changeStatusWith(manager, id, target, reason));
     this.accessVersion.bump();
-    return customer;
+    return this.toDto(customer);
   }
 
   /** For callers that change more than the status in the same transaction (freezing). */
@@ -163,11 +167,4 @@ export class CustomersService {
     await markAccessChanged(manager, id);
     return manager.findOneByOrFail(Customer, { id });
   }
-}
-
-function parseExpiry(value: string | null | undefined): Date | null {
-  if (value === undefined || value === null) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new BadRequestError('invalid_expires_at', `expires_at "${value}" is not a valid date`);
-  return date;
 }

@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { currentActor } from '../common/actor-context';
 import { Clock } from '../common/clock';
-import { Page } from '../common/pagination.dto';
 import { findCustomerOrFail } from '../customers/customer-lookup';
 import { CustomerEvent, CustomerEventType } from './customer-event.entity';
-import { ListEventsQueryDto } from './dto/event.dto';
+import { EventDto, EventPageDto, ListEventsQueryDto } from './dto/event.dto';
 
 export interface EventInput {
   customerId: string;
@@ -34,12 +33,12 @@ export class HistoryService {
     });
   }
 
-  async forCustomer(customerId: string, limit: number, offset: number): Promise<Page<CustomerEvent>> {
+  async forCustomer(customerId: string, limit: number, offset: number): Promise<EventPageDto> {
     await findCustomerOrFail(this.dataSource.manager, customerId);
     return this.search({ customer_id: customerId, limit, offset });
   }
 
-  async search(query: ListEventsQueryDto): Promise<Page<CustomerEvent>> {
+  async search(query: ListEventsQueryDto): Promise<EventPageDto> {
     const builder = this.dataSource.manager
       .createQueryBuilder(CustomerEvent, 'e')
       .orderBy('e.occurred_at', 'DESC')
@@ -48,9 +47,9 @@ export class HistoryService {
       .skip(query.offset);
     if (query.customer_id) builder.andWhere('e.customer_id = :customerId', { customerId: query.customer_id });
     if (query.type) builder.andWhere('e.type = :type', { type: query.type });
-    if (query.since) builder.andWhere('e.occurred_at >= :since', { since: new Date(query.since) });
-    if (query.until) builder.andWhere('e.occurred_at < :until', { until: new Date(query.until) });
+    if (query.since) builder.andWhere('e.occurred_at >= :since', { since: query.since });
+    if (query.until) builder.andWhere('e.occurred_at < :until', { until: query.until });
     const [data, total] = await builder.getManyAndCount();
-    return { data, total, limit: query.limit, offset: query.offset };
+    return { data: data.map((event) => EventDto.from(event)), total, limit: query.limit, offset: query.offset };
   }
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import { UnprocessableError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
 import { isValidPackageName, PACKAGE_NAME_RULE } from './package-name';
 
 export class ArchiveNotZipError extends UnprocessableError {
@@ -49,7 +50,7 @@ export class PackageNameMissingError extends UnprocessableError {
 
 export class PackageNameInvalidError extends UnprocessableError {
   constructor(path: string, name: unknown) {
-    super('package_name_invalid', `${path} has the invalid name ${JSON.stringify(name)}: ${PACKAGE_NAME_RULE}`, { path, name });
+    super('package_name_invalid', `${path} has the invalid name ${excerpt(JSON.stringify(name) ?? String(name))}: ${PACKAGE_NAME_RULE}`, { path, name: typeof name === 'string' ? excerpt(name) : null });
   }
 }
 

@@ -2,15 +2,16 @@ import { nextChangeStamp } from '../common/change-clock';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { isUniqueViolation } from '../database/database-errors';
 import { AccessVersion } from '../common/access-version.service';
 import { newId } from '../common/ids';
-import { Page } from '../common/pagination.dto';
 import { InvalidVersionError, normalizeVersion, sortVersionsDescending } from '../composer-semver';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { archiveLimitsFor, inspectArchive } from './archive-inspector';
 import { ARCHIVE_STORAGE, ArchiveStorage } from './archive-storage';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
+import { PackageDetailDto, PackagePageDto, PackageSummaryDto, PublishedVersionDto } from './dto/package-response.dto';
 import { ArchiveTooLargeError, PackageNotFoundError, VersionExistsError, VersionNotFoundError } from './package-errors';
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';
@@ -24,15 +25,6 @@ export interface PublishInput {
   releasedAt?: Date;
 }
 
-export interface PackageSummary {
-  package: Package;
-  versionCount: number;
-}
-
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
 
 /** Composer's order (Semver::rsort): highest first, default branches above numbered dev branches. */
 export function sortNewestFirst(versions: PackageVersion[]): PackageVersion[] {
@@ -55,7 +47,7 @@ export class PackagesService {
    * Publishes one version from its zip. The archive is stored before the row is written and
    * removed again when the transaction fails, so a refused upload leaves neither behind.
    */
-  async publish(input: PublishInput): Promise<PackageVersion> {
+  async publish(input: PublishInput): Promise<PublishedVersionDto> {
     const maxBytes = this.config.maxArchiveBytes;
     if (input.archive.length > maxBytes) throw new ArchiveTooLargeError(maxBytes);
     const { composerJson, name } = await inspectArchive(input.archive, archiveLimitsFor(maxBytes));
@@ -95,10 +87,10 @@ export class PackagesService {
       throw error;
     }
     this.accessVersion.bump();
-    return version;
+    return PublishedVersionDto.from(version);
   }
 
-  async list(query: ListPackagesQueryDto): Promise<Page<PackageSummary>> {
+  async list(query: ListPackagesQueryDto): Promise<PackagePageDto> {
     const builder = this.dataSource.manager
       .createQueryBuilder(Package, 'p')
       .orderBy('p.name', 'ASC')
@@ -121,17 +113,17 @@ export class PackagesService {
       for (const row of rows) counts.set(row.name, row.count);
     }
     return {
-      data: packages.map((pkg) => ({ package: pkg, versionCount: counts.get(pkg.name) ?? 0 })),
+      data: packages.map((pkg) => PackageSummaryDto.from(pkg, counts.get(pkg.name) ?? 0)),
       total,
       limit: query.limit,
       offset: query.offset,
     };
   }
 
-  async get(packageName: string): Promise<{ package: Package; versions: PackageVersion[] }> {
+  async get(packageName: string): Promise<PackageDetailDto> {
     const pkg = await this.findPackage(packageName);
     if (!pkg) throw new PackageNotFoundError(packageName);
-    return { package: pkg, versions: await this.listVersions(packageName) };
+    return PackageDetailDto.fromVersions(pkg, await this.listVersions(packageName));
   }
 
   /** The package row (for contentsChangedAt), or null. */

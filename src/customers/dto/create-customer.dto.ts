@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -22,6 +23,7 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({
     example: 'stripe_cus_abc123',
+    type: String,
     maxLength: 200,
     nullable: true,
     description: 'Id of this customer in your billing system; unique',
@@ -34,14 +36,15 @@ export class CreateCustomerDto {
   external_id?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     example: '2027-01-01T00:00:00Z',
     description: 'End of the subscription; from this instant the customer is treated per on_expiry',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  expires_at?: string | null;
+  @IsDateTime()
+  expires_at?: Date | null;
 
   @ApiPropertyOptional({ enum: ON_EXPIRY_ACTIONS, default: 'freeze', description: 'freeze: keep versions released before expires_at; expire: no access' })
   @IsOptional()
