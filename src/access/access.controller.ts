@@ -15,7 +15,7 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { NotFoundError } from '../common/domain-error';
 import { CustomerIdPipe } from '../common/id-params';
 import { excerpt } from '../common/input-guard';
-import { PackageNamePathPipe } from '../packages/package-name';
+import { PackageName, PackageNamePathPipe } from '../packages/package-name';
 import { AccessService } from './access.service';
 import { FreezeCustomerDto, FrozenCustomerDto, GrantAccessDto, GrantDto } from './dto/access.dto';
 
@@ -54,7 +54,7 @@ export class AccessController {
   @ApiOperation({ summary: 'Revoke a grant; the name may be URL-encoded (vendor%2Fpackage) or plain (vendor/package)' })
   @ApiParam({ name: 'package', example: 'vendor%2Fpackage' })
   @ApiNoContentResponse()
-  async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('package', grantPackagePipe) packageName: string): Promise<void> {
+  async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('package', grantPackagePipe) packageName: PackageName): Promise<void> {
     await this.access.revoke(customerId, packageName);
   }
 

@@ -63,13 +63,20 @@ export function IsPackageName(options?: ValidationOptions): PropertyDecorator {
 }
 
 /**
+ * A checked package name. Declared as an intersection so that its runtime type is Object, not
+ * String: the global ValidationPipe would otherwise turn a wildcard's segment array into "a,b"
+ * before PackageNamePathPipe sees it.
+ */
+export type PackageName = string & { readonly checkedPackageName?: never };
+
+/**
  * A package name from the URL: an Express 5 `*name` wildcard (its segments) or a plain parameter.
  * A name that cannot exist is answered with the route's own not-found error.
  */
-export class PackageNamePathPipe implements PipeTransform<string[] | string, string> {
+export class PackageNamePathPipe implements PipeTransform<string[] | string, PackageName> {
   constructor(private readonly notFound: (name: string) => Error) {}
 
-  transform(value: string[] | string): string {
+  transform(value: string[] | string): PackageName {
     const name = (Array.isArray(value) ? value : [value]).join('/');
     if (!isValidPackageName(name)) throw this.notFound(name);
     return name;
