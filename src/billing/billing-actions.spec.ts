@@ -40,6 +40,12 @@ describe('stripeAction', () => {
       { kind: 'suspend', externalCustomerId: null }],
     ['an invoice without a number is named by its id', stripeEvent('invoice.payment_failed', invoice({ number: null, attempt_count: 0 })),
       { reason: 'Stripe: payment failed for invoice in_1' }],
+    ['an attempt count that is not a number is left out of the reason',
+      stripeEvent('invoice.payment_failed', invoice({ attempt_count: { toString: 1 } })),
+      { kind: 'suspend', reason: 'Stripe: payment failed for invoice INV-0042' }],
+    ['an invoice number that is not text is replaced by the id',
+      stripeEvent('invoice.payment_failed', invoice({ number: { valueOf: 'x' } })),
+      { reason: 'Stripe: payment failed for invoice in_1 (attempt 2)' }],
     ['any other event type is ignored', stripeEvent('charge.succeeded', { id: 'ch_1', customer: 'cus_A' }),
       { kind: 'ignore', externalCustomerId: null, reason: 'Stripe event type charge.succeeded is not used' }],
   ])('%s', (_name, event, expected) => {

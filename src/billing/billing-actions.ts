@@ -34,6 +34,17 @@ function stripeCustomerId(customer: string | { id: string } | null | undefined):
   return typeof customer?.id === 'string' ? customer.id : null;
 }
 
+/**
+ * A field the provider documents as a string or number, as text for a reason; undefined for
+ * anything else. Signed events are still untrusted in shape: an object here would otherwise be
+ * stringified (or throw, given a non-callable `toString`).
+ */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.slice(0, 200);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
 function fromUnixSeconds(...candidates: Array<number | null | undefined>): Date | null {
   const seconds = candidates.find((value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0);
   return seconds === undefined ? null : new Date(seconds * 1000);
@@ -53,11 +64,12 @@ export function stripeAction(event: Stripe.Event): BillingAction {
   switch (event.type) {
     case 'invoice.payment_failed': {
       const invoice = event.data.object;
-      const attempt = invoice.attempt_count ? ` (attempt ${invoice.attempt_count})` : '';
+      const attemptCount = text(invoice.attempt_count);
+      const attempt = attemptCount && attemptCount !== '0' ? ` (attempt ${attemptCount})` : '';
       return {
         kind: 'suspend',
         externalCustomerId: stripeCustomerId(invoice.customer),
-        reason: `Stripe: payment failed for invoice ${invoice.number ?? invoice.id}${attempt}`,
+        reason: `Stripe: payment failed for invoice ${text(invoice.number) ?? text(invoice.id) ?? 'unknown'}${attempt}`,
         occurredAt,
       };
     }
@@ -66,7 +78,7 @@ export function stripeAction(event: Stripe.Event): BillingAction {
       return {
         kind: 'reactivate',
         externalCustomerId: stripeCustomerId(invoice.customer),
-        reason: `Stripe: invoice ${invoice.number ?? invoice.id} paid`,
+        reason: `Stripe: invoice ${text(invoice.number) ?? text(invoice.id) ?? 'unknown'} paid`,
         from: AFTER_PAYMENT,
         occurredAt,
       };
@@ -75,7 +87,7 @@ export function stripeAction(event: Stripe.Event): BillingAction {
     case 'customer.subscription.updated': {
       const subscription = event.data.object;
       const externalCustomerId = stripeCustomerId(subscription.customer);
-      const reason = `Stripe: subscription ${subscription.id} is ${subscription.status}`;
+      const reason = `Stripe: subscription ${text(subscription.id) ?? 'unknown'} is ${text(subscription.status) ?? 'unknown'}`;
       if (subscription.status === 'past_due' || subscription.status === 'unpaid') return { kind: 'suspend', externalCustomerId, reason, occurredAt };
       if (subscription.status === 'active') return { kind: 'reactivate', externalCustomerId, reason, from: AFTER_RENEWAL, occurredAt };
       return { kind: 'ignore', externalCustomerId, reason: `${reason}: no change to access`, occurredAt };
@@ -85,7 +97,7 @@ export function stripeAction(event: Stripe.Event): BillingAction {
       return {
         kind: 'end_subscription',
         externalCustomerId: stripeCustomerId(subscription.customer),
-        reason: `Stripe: subscription ${subscription.id} ended`,
+        reason: `Stripe: subscription ${text(subscription.id) ?? 'unknown'} ended`,
         endedAt: fromUnixSeconds(subscription.ended_at, subscription.canceled_at, event.created),
         occurredAt,
       };
@@ -114,7 +126,7 @@ export interface PaddleNotification {
 /** Maps a Paddle Billing notification whose signature was verified. */
 export function paddleAction(event: PaddleNotification): BillingAction {
   const externalCustomerId = typeof event.data.customer_id === 'string' && event.data.customer_id ? event.data.customer_id : null;
-  const subject = event.data.id ?? 'unknown';
+  const subject = text(event.data.id) ?? 'unknown';
   const occurredAt = fromIsoTimes(event.occurred_at);
   switch (event.event_type) {
     case 'subscription.past_due':
