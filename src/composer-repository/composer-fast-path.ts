@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readCredentials } from '../auth/credentials';
+import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { TokensService } from '../tokens/tokens.service';
 import { answerMetadata, answerRoot, parseMetadataFile } from './composer-responses';
@@ -21,6 +22,7 @@ export class ComposerFastPath {
     private readonly tokens: TokensService,
     private readonly views: RepositoryViews,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** True when the request was answered. */
@@ -39,7 +41,10 @@ export class ComposerFastPath {
     this.tokens.recordUse(token.tokenId);
     const contact = this.config.accessDeniedContact;
     if (!metadata) answerRoot(request, response, view, contact);
-    else answerMetadata(request, response, view, contact, parseMetadataFile(metadata[1], metadata[2]), (visible, dev) => this.views.p2For(visible, dev));
+    else {
+      const file = parseMetadataFile(metadata[1], metadata[2]);
+      answerMetadata(request, response, view, contact, file, (visible, dev) => this.views.p2For(visible, dev), this.clock.now());
+    }
     return true;
   }
 }

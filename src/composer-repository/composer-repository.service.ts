@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { Repository } from 'typeorm';
 import { Principal } from '../auth/auth.decorators';
+import { Clock } from '../common/clock';
 import { ARCHIVE_STORAGE, ArchiveStorage } from '../packages/archive-storage';
 import { PackageVersion } from '../packages/package-version.entity';
 import { Download } from './download.entity';
@@ -14,7 +15,13 @@ export class ComposerRepositoryService {
     private readonly views: RepositoryViews,
     @InjectRepository(Download) private readonly downloads: Repository<Download>,
     @Inject(ARCHIVE_STORAGE) private readonly storage: ArchiveStorage,
+    private readonly clock: Clock,
   ) {}
+
+  /** The instant a response is answered at (its Date header), from the one Clock. */
+  now(): Date {
+    return this.clock.now();
+  }
 
   view(principal: Principal): Promise<RepositoryView> {
     return this.views.viewFor(principal);
