@@ -1,7 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { IncomingMessage, maxHeaderSize, RequestListener, Server, ServerResponse } from 'node:http';
+import { Duplex } from 'node:stream';
 import { actorContextMiddleware } from './common/actor-context';
 import { ComposerFastPath } from './composer-repository/composer-fast-path';
 import { createValidationPipe } from './common/validation';
@@ -28,9 +29,32 @@ function installComposerFastPath(app: INestApplication): void {
   });
 }
 
+/**
+ * Requests Node's HTTP parser refuses never reach Express, and Node answers them with a bare status
+ * line. These get the one JSON error shape too: headers over the limit (431), a request that took
+ * too long to arrive (408), anything else that is not HTTP (400).
+ */
+function answerUnparseableRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const [status, reason, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', `The request headers are larger than ${maxHeaderSize} bytes in total`]
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'request_timeout', 'The request did not arrive in time']
+          : [400, 'Bad Request', 'malformed_request', 'The request is not valid HTTP/1.1'];
+    const body = JSON.stringify({ statusCode: status, error: code, message });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
 /** Everything main.ts and the e2e tests must configure identically. */
 export function configureApp(app: INestApplication): void {
   installComposerFastPath(app);
+  answerUnparseableRequests(app.getHttpServer() as Server);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.useBodyParser('json', { limit: INPUT_LIMITS.maxJsonBodyBytes });

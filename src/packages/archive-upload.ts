@@ -1,8 +1,11 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
-import { MulterModuleOptions } from '@nestjs/platform-express';
-import { catchError, Observable, throwError } from 'rxjs';
+import { CallHandler, ExecutionContext, HttpException, Inject, Injectable, Optional, PayloadTooLargeException } from '@nestjs/common';
+import { FileInterceptor, MulterModuleOptions } from '@nestjs/platform-express';
+import { MULTER_MODULE_OPTIONS } from '@nestjs/platform-express/multer/files.constants';
+import { Observable } from 'rxjs';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { ArchiveTooLargeError } from './package-errors';
+import { DomainError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
+import { ArchiveTooLargeError, MalformedUploadError, UnsupportedUploadTypeError } from './package-errors';
 
 /** What multer's memory storage hands the route for the `archive` field. */
 export interface UploadedArchive {
@@ -28,18 +31,30 @@ export function archiveUploadOptions(config: AppConfig): MulterModuleOptions {
 }
 
 /**
- * FileInterceptor turns multer's size limit into a bare PayloadTooLargeException before any filter
- * sees it; this gives it the archive_too_large code and names the limit. Bind it before FileInterceptor.
+ * Nest's FileInterceptor for the `archive` field, with every way parsing the upload can fail
+ * answered in the error shape: multer's size limit (a bare PayloadTooLargeException) becomes
+ * archive_too_large naming the limit, and busboy's own errors (a multipart subtype other than
+ * form-data, a missing boundary, a truncated body), plain Errors that would otherwise be a 500,
+ * become 415 or 400. Only errors raised while parsing are mapped: the route's own come later,
+ * through the returned observable.
  */
 @Injectable()
-export class ArchiveTooLargeInterceptor implements NestInterceptor {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+export class ArchiveUploadInterceptor extends FileInterceptor('archive') {
+  constructor(
+    @Optional() @Inject(MULTER_MODULE_OPTIONS) options: MulterModuleOptions | undefined,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super(options);
+  }
 
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      catchError((error: unknown) =>
-        throwError(() => (error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error)),
-      ),
-    );
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    try {
+      return await super.intercept(context, next);
+    } catch (error) {
+      if (error instanceof PayloadTooLargeException) throw new ArchiveTooLargeError(this.config.maxArchiveBytes);
+      if (error instanceof HttpException || error instanceof DomainError || !(error instanceof Error)) throw error;
+      if (/unsupported content type/i.test(error.message)) throw new UnsupportedUploadTypeError();
+      throw new MalformedUploadError(excerpt(error.message));
+    }
   }
 }

@@ -28,6 +28,18 @@ export class ArchiveMissingError extends BadRequestError {
   }
 }
 
+export class UnsupportedUploadTypeError extends DomainError {
+  constructor() {
+    super(415, 'unsupported_media_type', 'Send the archive as multipart/form-data (the file field "archive")');
+  }
+}
+
+export class MalformedUploadError extends BadRequestError {
+  constructor(reason: string) {
+    super('malformed_multipart', `The upload is not a readable multipart/form-data body: ${reason}`);
+  }
+}
+
 export class ArchiveTooLargeError extends DomainError {
   constructor(maxBytes: number) {
     super(413, 'archive_too_large', `The uploaded archive is larger than allowed (MAX_ARCHIVE_MB: ${maxBytes} bytes)`, {

@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -15,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { ArchiveTooLargeInterceptor, UploadedArchive } from './archive-upload';
+import { ArchiveUploadInterceptor, UploadedArchive } from './archive-upload';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
 import { PackageDetailDto, PackagePageDto, PublishedVersionDto } from './dto/package-response.dto';
 import { PublishVersionDto } from './dto/publish-version.dto';
@@ -43,7 +42,7 @@ export class PackagesController {
   constructor(private readonly packages: PackagesService) {}
 
   @Post()
-  @UseInterceptors(ArchiveTooLargeInterceptor, FileInterceptor('archive'))
+  @UseInterceptors(ArchiveUploadInterceptor)
   @ApiOperation({
     summary: 'Publish a version from a zip',
     description:
