@@ -52,6 +52,8 @@ export class ArchiveUploadInterceptor extends FileInterceptor('archive') {
       return await super.intercept(context, next);
     } catch (error) {
       if (error instanceof PayloadTooLargeException) throw new ArchiveTooLargeError(this.config.maxArchiveBytes);
+      // Nest turns busboy's known messages ("Multipart: Boundary not found", …) into a bare 400.
+      if (error instanceof HttpException && error.getStatus() === 400) throw new MalformedUploadError(excerpt(error.message));
       if (error instanceof HttpException || error instanceof DomainError || !(error instanceof Error)) throw error;
       if (/unsupported content type/i.test(error.message)) throw new UnsupportedUploadTypeError();
       throw new MalformedUploadError(excerpt(error.message));

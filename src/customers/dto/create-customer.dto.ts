@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsDateTime } from '../../common/date-time';
 import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
@@ -47,7 +47,8 @@ export class CreateCustomerDto {
   expires_at?: Date | null;
 
   @ApiPropertyOptional({ enum: ON_EXPIRY_ACTIONS, default: 'freeze', description: 'freeze: keep versions released before expires_at; expire: no access' })
-  @IsOptional()
+  // Optional, but never null: the column has no "unset" value.
+  @ValidateIf((_object, value) => value !== undefined)
   @IsIn(ON_EXPIRY_ACTIONS)
   on_expiry?: OnExpiry;
 }
