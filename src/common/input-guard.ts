@@ -22,6 +22,12 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Native where the runtime has it (Node 20+), the equivalent linear pattern elsewhere. */
+function isWellFormed(text: string): boolean {
+  const native = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(text) : !LONE_SURROGATE.test(text);
+}
+
 /** At most `max` characters of client input, for error messages (and never a broken surrogate pair). */
 export function excerpt(text: string, max: number = INPUT_LIMITS.maxQuotedChars): string {
   if (text.length <= max) return text;
@@ -33,7 +39,7 @@ export function excerpt(text: string, max: number = INPUT_LIMITS.maxQuotedChars)
 /** Why this string may not be stored, or undefined. */
 export function stringProblem(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (it contains a lone UTF-16 surrogate)';
+  if (!isWellFormed(text)) return 'must be valid Unicode (it contains a lone UTF-16 surrogate)';
   return undefined;
 }
 

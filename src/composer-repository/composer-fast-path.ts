@@ -7,7 +7,7 @@ import { TokensService } from '../tokens/tokens.service';
 import { answerMetadata, answerRoot, parseMetadataFile } from './composer-responses';
 import { RepositoryViews } from './repository-views.service';
 
-const METADATA_PATH = /^\/p2\/([a-z0-9_.-]+)\/([a-z0-9_.~-]+\.json)$/;
+export const METADATA_PATH = /^\/p2\/([a-z0-9_.-]+)\/([a-z0-9_.~-]+\.json)$/;
 
 /**
  * Composer asks for packages.json and p2 files on every install; most of those requests are for

@@ -1,4 +1,5 @@
 import { BadRequestError, ConflictError, DomainError, NotFoundError, UnprocessableError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
 
 export class PackageNotFoundError extends NotFoundError {
   constructor(packageName: string) {
@@ -8,7 +9,7 @@ export class PackageNotFoundError extends NotFoundError {
 
 export class VersionNotFoundError extends NotFoundError {
   constructor(packageName: string, version: string) {
-    super('version_not_found', `Package "${packageName}" has no version "${version}"`);
+    super('version_not_found', `Package "${packageName}" has no version "${excerpt(version)}"`);
   }
 }
 
@@ -56,7 +57,7 @@ export class VersionMissingError extends UnprocessableError {
 
 export class InvalidPackageVersionError extends UnprocessableError {
   constructor(version: string, reason: string) {
-    super('invalid_version', `"${version}" is not a valid Composer version: ${reason}`, { version });
+    super('invalid_version', `"${excerpt(version)}" is not a valid Composer version: ${reason}`, { version });
   }
 }
 

@@ -16,7 +16,7 @@ import { ArchiveTooLargeError, PackageNotFoundError, VersionExistsError, Version
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';
 import { Package } from './package.entity';
-import { resolvePublishedVersion } from './published-version';
+import { MAX_VERSION_LENGTH, resolvePublishedVersion } from './published-version';
 
 export interface PublishInput {
   archive: Buffer;
@@ -149,6 +149,7 @@ export class PackagesService {
   async deleteVersion(packageName: string, version: string): Promise<void> {
     const removed = await this.dataSource.transaction(async (manager) => {
       await this.lockPackageOrFail(manager, packageName);
+      if (version.length > MAX_VERSION_LENGTH) throw new VersionNotFoundError(packageName, version);
       const normalized = [version];
       try {
         normalized.push(normalizeVersion(version));
