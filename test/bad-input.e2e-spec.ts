@@ -262,6 +262,15 @@ describe('Bad input never breaks Packyard', () => {
       }
     });
 
+    it('never lets PostgreSQL refuse what the API accepted: a pin whose normalized form outgrows the column', async () => {
+      const { id } = await createCustomer(t);
+      const version = `1.2.3-b${'1'.repeat(93)}`;
+      const res = await t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'acme/widget', version }] });
+      expect(res.status).toBe(422);
+      errorShape(res.body, 422, 'invalid_version');
+      expect((await customerRow(id)).status).toBe('active');
+    });
+
     it('answers the creation with the status the GET right after answers', async () => {
       const res = await t.admin.post('/api/v1/customers', { name: 'x', email: 'a@b.co', expires_at: '2001-01-01T00:00:00Z' }).expect(201);
       const got = await t.admin.get(`/api/v1/customers/${res.body.id}`).expect(200);

@@ -13,6 +13,7 @@ import { CustomersService } from '../customers/customers.service';
 import { AccessGrant } from './access-grant.entity';
 import { FrozenVersion } from './frozen-version.entity';
 import { PackageVersion } from '../packages/package-version.entity';
+import { MAX_VERSION_LENGTH } from '../packages/published-version';
 import { versionsAllowedByGrants } from './visibility';
 import { FrozenCustomerDto, FrozenVersionDto, GrantDto } from './dto/access.dto';
 import { excerpt } from '../common/input-guard';
@@ -114,6 +115,9 @@ export class AccessService {
       } catch (error) {
         if (error instanceof InvalidVersionError) throw new InvalidVersionProblem(pin.packageName, pin.version, error.message);
         throw error;
+      }
+      if (versionNormalized.length > MAX_VERSION_LENGTH) {
+        throw new InvalidVersionProblem(pin.packageName, pin.version, `its normalized form is longer than ${MAX_VERSION_LENGTH} characters`);
       }
       const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);

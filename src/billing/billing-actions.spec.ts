@@ -46,6 +46,9 @@ describe('stripeAction', () => {
     ['an invoice number that is not text is replaced by the id',
       stripeEvent('invoice.payment_failed', invoice({ number: { valueOf: 'x' } })),
       { reason: 'Stripe: payment failed for invoice in_1 (attempt 2)' }],
+    ['a customer id longer than any external_id names no customer',
+      stripeEvent('invoice.payment_failed', invoice({ customer: `cus_${'x'.repeat(300)}` })),
+      { kind: 'suspend', externalCustomerId: null }],
     ['any other event type is ignored', stripeEvent('charge.succeeded', { id: 'ch_1', customer: 'cus_A' }),
       { kind: 'ignore', externalCustomerId: null, reason: 'Stripe event type charge.succeeded is not used' }],
   ])('%s', (_name, event, expected) => {

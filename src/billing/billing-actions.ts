@@ -29,9 +29,15 @@ export type BillingAction =
   | (ActionBase & { kind: 'end_subscription'; endedAt: Date | null })
   | (ActionBase & { kind: 'ignore' });
 
+/** Longer than any external_id can be (and than the column recording it), so it names no customer. */
+const MAX_EXTERNAL_ID_LENGTH = 200;
+
+function customerIdOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_EXTERNAL_ID_LENGTH ? value : null;
+}
+
 function stripeCustomerId(customer: string | { id: string } | null | undefined): string | null {
-  if (typeof customer === 'string') return customer || null;
-  return typeof customer?.id === 'string' ? customer.id : null;
+  return customerIdOf(typeof customer === 'object' && customer !== null ? customer.id : customer);
 }
 
 /**
@@ -125,7 +131,7 @@ export interface PaddleNotification {
 
 /** Maps a Paddle Billing notification whose signature was verified. */
 export function paddleAction(event: PaddleNotification): BillingAction {
-  const externalCustomerId = typeof event.data.customer_id === 'string' && event.data.customer_id ? event.data.customer_id : null;
+  const externalCustomerId = customerIdOf(event.data.customer_id);
   const subject = text(event.data.id) ?? 'unknown';
   const occurredAt = fromIsoTimes(event.occurred_at);
   switch (event.event_type) {

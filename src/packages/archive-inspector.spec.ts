@@ -182,6 +182,8 @@ describe('inspectArchive', () => {
       ['a byte-order mark', packageZip(`\uFEFF${validComposerJson()}`), 'composer_json_invalid'],
       ['invalid UTF-8', buildZip({ 'composer.json': Buffer.from([0x7b, 0xff, 0x7d]) }), 'composer_json_invalid'],
       ['a NUL character', packageZip(validComposerJson({ description: 'a\u0000b' })), 'composer_json_invalid'],
+      ['a lone surrogate (jsonb refuses it)', packageZip(validComposerJson({ description: 'a\ud800b' })), 'composer_json_invalid'],
+      ['a lone surrogate in a key', packageZip(validComposerJson({ extra: { 'k\udc00': 1 } })), 'composer_json_invalid'],
       ['absurd nesting', packageZip(`{"name":"acme/widget","extra":${'['.repeat(100)}${']'.repeat(100)}}`), 'composer_json_invalid'],
       ['two composer.json entries', Promise.resolve(rawZip([{ name: 'composer.json', data: validComposerJson() }, { name: 'composer.json', data: '{}' }])), 'composer_json_invalid'],
       ['no name', packageZip({ description: 'nameless' }), 'package_name_missing'],

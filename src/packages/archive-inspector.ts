@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { UnprocessableError } from '../common/domain-error';
-import { excerpt } from '../common/input-guard';
+import { excerpt, stringProblem } from '../common/input-guard';
 import { isValidPackageName, PACKAGE_NAME_RULE } from './package-name';
 
 export class ArchiveNotZipError extends UnprocessableError {
@@ -341,9 +341,15 @@ export function parseComposerJson(path: string, bytes: Buffer): ComposerJson {
   return value as ComposerJson;
 }
 
-/** PostgreSQL's jsonb refuses NUL characters and very deep nesting; say so instead of failing later. */
+/**
+ * PostgreSQL's jsonb refuses NUL characters, lone surrogates (`"\ud800"`) and very deep nesting;
+ * say so instead of failing later.
+ */
 function storageProblem(value: unknown, depth: number): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? 'it contains a NUL character (\\u0000)' : undefined;
+  if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    return problem ? `a string in it ${problem}` : undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth >= MAX_JSON_DEPTH) return `it is nested deeper than ${MAX_JSON_DEPTH} levels`;
   const children = Array.isArray(value) ? value : Object.entries(value).flat();
