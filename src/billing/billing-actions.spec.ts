@@ -46,6 +46,8 @@ describe('stripeAction', () => {
     ['an invoice number that is not text is replaced by the id',
       stripeEvent('invoice.payment_failed', invoice({ number: { valueOf: 'x' } })),
       { reason: 'Stripe: payment failed for invoice in_1 (attempt 2)' }],
+    ['an event time beyond any date is no event time', { ...stripeEvent('invoice.payment_failed', invoice()), created: 1e20 } as Stripe.Event,
+      { kind: 'suspend', occurredAt: null }],
     ['a customer id longer than any external_id names no customer',
       stripeEvent('invoice.payment_failed', invoice({ customer: `cus_${'x'.repeat(300)}` })),
       { kind: 'suspend', externalCustomerId: null }],

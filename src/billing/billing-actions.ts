@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { CustomerStatus } from '../customers/customer-status';
+import { parseDateTime } from '../common/date-time';
 
 export const BILLING_PROVIDERS = ['stripe', 'paddle'] as const;
 export type BillingProvider = (typeof BILLING_PROVIDERS)[number];
@@ -51,15 +52,21 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Up to the end of year 9999: every instant a provider can mean, and one PostgreSQL stores. */
+const LATEST_SECONDS = 253402300799;
+
 function fromUnixSeconds(...candidates: Array<number | null | undefined>): Date | null {
-  const seconds = candidates.find((value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0);
+  const seconds = candidates.find(
+    (value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= LATEST_SECONDS,
+  );
   return seconds === undefined ? null : new Date(seconds * 1000);
 }
 
+/** The same date-time grammar as the admin API (RFC 3339 with a zone; Paddle sends microseconds). */
 function fromIsoTimes(...candidates: Array<string | null | undefined>): Date | null {
   for (const candidate of candidates) {
-    const date = typeof candidate === 'string' ? new Date(candidate) : undefined;
-    if (date && !Number.isNaN(date.getTime())) return date;
+    const date = typeof candidate === 'string' ? parseDateTime(candidate) : undefined;
+    if (date) return date;
   }
   return null;
 }
