@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
-import { clusterInUse, embeddedStartFailed, listenFailed, StartupProblem } from './startup-problems';
+import { clusterInUse, embeddedStartFailed, listenFailed, portProblem, StartupProblem } from './startup-problems';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Packyard');
@@ -23,9 +23,11 @@ async function bootstrap(): Promise<void> {
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
+  const clusterProblem = databaseUrl ? undefined : clusterInUse(config.dataDir);
+  if (clusterProblem) throw clusterProblem;
+  const portInUse = await portProblem(config.host, config.port);
+  if (portInUse) throw portInUse;
   if (!databaseUrl) {
-    const inUse = clusterInUse(config.dataDir);
-    if (inUse) throw inUse;
     logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${config.dataDir}/postgres`);
     try {
       embedded = await startEmbeddedPostgres(config.dataDir, { database: 'packyard' });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /**
@@ -38,6 +39,18 @@ export function embeddedStartFailed(dataDir: string, error: unknown): StartupPro
     `The embedded PostgreSQL in ${join(dataDir, 'postgres')} did not start${reason}; ` +
       'check that no other Packyard uses this DATA_DIR and that the directory is writable, or set DATABASE_URL.',
   );
+}
+
+/**
+ * Binds the port for a moment before anything else starts, so that a port in use is reported
+ * before a database is started for nothing. The real listen still handles the (rare) race.
+ */
+export function portProblem(host: string, port: number): Promise<StartupProblem | undefined> {
+  return new Promise((resolvePromise) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolvePromise(listenFailed(host, port, error)));
+    probe.listen(port, host, () => probe.close(() => resolvePromise(undefined)));
+  });
 }
 
 export function listenFailed(host: string, port: number, error: unknown): StartupProblem | undefined {

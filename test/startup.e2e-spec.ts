@@ -38,8 +38,12 @@ async function listening(started: Started, timeoutMs = 90_000): Promise<void> {
   }
 }
 
-/** The lines an operator reads: the log lines Nest prints while starting are not the message. */
-const lastLine = (output: string) => output.trim().split('\n').pop() ?? '';
+/** What the operator reads: exactly one line. */
+const onlyLine = (output: string) => {
+  const lines = output.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0];
+};
 
 describe('Start-up mistakes', () => {
   const dataDirs: string[] = [];
@@ -63,19 +67,19 @@ describe('Start-up mistakes', () => {
   it('a second start on the same DATA_DIR says so in one sentence, exits non-zero, and leaves the first one serving', async () => {
     const second = start({ DATA_DIR: dataDirs[0], PORT: String(await findFreePort()) });
     expect(await second.exited).toBe(1);
-    const message = lastLine(second.output());
+    const message = onlyLine(second.output());
     expect(message).toMatch(/^Another Packyard is already running on DATA_DIR=.*: stop it first .*, or start this one with another DATA_DIR\.$/);
     expect(second.output()).not.toMatch(/UnhandledPromiseRejection|\n\s+at /);
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
   }, 60_000);
 
-  it('a port in use says so in one sentence, exits non-zero, and stops the PostgreSQL it started', async () => {
+  it('a port in use says so in one sentence, exits non-zero, and leaves no PostgreSQL running', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'packyard-startup-'));
     dataDirs.push(dataDir);
     const second = start({ DATA_DIR: dataDir, PORT: String(port) });
     expect(await second.exited).toBe(1);
-    expect(lastLine(second.output())).toMatch(new RegExp(`^Port ${port} on .* is already in use .*: stop it, or start Packyard with PORT=<another port>`));
+    expect(onlyLine(second.output())).toMatch(new RegExp(`^Port ${port} on .* is already in use .*: stop it, or start Packyard with PORT=<another port>`));
     expect(second.output()).not.toMatch(/\n\s+at /);
     // Nothing left running: a cluster that is still up keeps its postmaster.pid.
     const { existsSync } = await import('node:fs');
