@@ -177,6 +177,7 @@ function bodyDefects(document: Record<string, any>, operation: Operation): fc.Ar
   const required = schema.required ?? [];
   const validated: Array<fc.Arbitrary<[string, string]>> = [
     fc.tuple(base, fc.constantFrom('role', 'is_admin', 'status', 'id', 'k'.repeat(500), 'Name', 'ünï')).map(([o, k]) => ['unknown field', withRawMember(o, k, '"x"')]),
+    fc.constantFrom('[]', '[{}]', '"text"', '1', 'true', 'null', '[["a"]]').map((text): [string, string] => ['not an object', text]),
     fc.tuple(base, fc.constantFrom(...names)).chain(([o, name]) =>
       wrongTypeFor(document, schema.properties![name]).map((v): [string, string] => [`wrong type for ${name}`, JSON.stringify({ ...o, [name]: v })]),
     ),

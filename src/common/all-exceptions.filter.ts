@@ -47,11 +47,17 @@ const PG_ERRORS: Record<string, { status: number; code: string; message: string 
   '22003': { status: 400, code: 'invalid_value', message: 'A number is out of range' },
 };
 
+/** Client input echoed in details (a constraint, an external_id, a name) is quoted like in messages. */
 function shortened(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return excerpt(value, 300);
+  if (typeof value === 'string') return excerpt(value);
   if (typeof value !== 'object' || value === null || depth > 4) return value;
   if (Array.isArray(value)) return value.slice(0, 50).map((item) => shortened(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).slice(0, 50).map(([key, item]) => [excerpt(key), shortened(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, 50)
+      // Validation problems are sentences about the input, already built with short quotes.
+      .map(([key, item]) => [excerpt(key), depth === 0 && key === 'fields' ? item : shortened(item, depth + 1)]),
+  );
 }
 
 /** Turns every error into the one JSON error shape; unknown errors become an opaque 500. */

@@ -57,7 +57,7 @@ export function inputProblems(value: unknown, root = '', maxDepth: number = INPU
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: root, depth: 0 }];
   while (stack.length > 0 && problems.length < 20) {
     const item = stack.pop()!;
-    const field = item.path === '' ? 'body' : item.path;
+    const field = item.path === '' ? 'body' : excerpt(item.path, 2 * INPUT_LIMITS.maxQuotedChars);
     if (typeof item.value === 'string') {
       const problem = stringProblem(item.value);
       if (problem) problems.push({ field, problems: [`${field} ${problem}`] });
