@@ -36,7 +36,9 @@ function installComposerFastPath(app: INestApplication): void {
  */
 function answerUnparseableRequests(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    // As Node's own handler: nothing can be written once a response on this socket has begun.
+    const inProgress = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent) return void socket.destroy();
     const [status, reason, code, message] =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'Request Header Fields Too Large', 'headers_too_large', `The request headers are larger than ${maxHeaderSize} bytes in total`]
