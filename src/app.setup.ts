@@ -1,11 +1,13 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { IncomingMessage, maxHeaderSize, RequestListener, Server, ServerResponse } from 'node:http';
+import { Duplex } from 'node:stream';
 import { actorContextMiddleware } from './common/actor-context';
 import { ComposerFastPath } from './composer-repository/composer-fast-path';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, APP_CONFIG } from './config/app-config';
+import { INPUT_LIMITS, InputGuardPipe, inputGuardMiddleware } from './common/input-guard';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 import { GIT_WEBHOOK_PATH } from './git-sources/git-webhook.controller';
 import { raw } from 'express';
@@ -30,9 +32,34 @@ function installComposerFastPath(app: INestApplication): void {
   });
 }
 
+/**
+ * Requests Node's HTTP parser refuses never reach Express, and Node answers them with a bare status
+ * line. These get the one JSON error shape too: headers over the limit (431), a request that took
+ * too long to arrive (408), anything else that is not HTTP (400).
+ */
+function answerUnparseableRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // As Node's own handler: nothing can be written once a response on this socket has begun.
+    const inProgress = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent) return void socket.destroy();
+    const [status, reason, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', `The request headers are larger than ${maxHeaderSize} bytes in total`]
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'request_timeout', 'The request did not arrive in time']
+          : [400, 'Bad Request', 'malformed_request', 'The request is not valid HTTP/1.1'];
+    const body = JSON.stringify({ statusCode: status, error: code, message });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
 /** Everything main.ts and the e2e tests must configure identically. */
 export function configureApp(app: INestApplication): void {
   installComposerFastPath(app);
+  answerUnparseableRequests(app.getHttpServer() as Server);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   // The client address counts failed authentications; behind a proxy it comes from X-Forwarded-For.
@@ -40,9 +67,10 @@ export function configureApp(app: INestApplication): void {
   // Git push webhooks are verified over their exact bytes, whatever their content type (GitHub may
   // send form-encoded) and size (a push of many commits exceeds the JSON limit).
   app.use(GIT_WEBHOOK_PATH, raw({ type: () => true, limit: '25mb' }));
-  express.useBodyParser('json', { limit: '1mb' });
+  express.useBodyParser('json', { limit: INPUT_LIMITS.maxJsonBodyBytes });
+  app.use(inputGuardMiddleware);
   app.use(actorContextMiddleware);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
 
   const document = SwaggerModule.createDocument(
     app,

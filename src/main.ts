@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { clusterInUse, embeddedStartFailed, listenFailed, portProblem, StartupProblem } from './startup-problems';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Packyard');
@@ -22,18 +23,33 @@ async function bootstrap(): Promise<void> {
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
+  const clusterProblem = databaseUrl ? undefined : clusterInUse(config.dataDir);
+  if (clusterProblem) throw clusterProblem;
+  const portInUse = await portProblem(config.host, config.port);
+  if (portInUse) throw portInUse;
   if (!databaseUrl) {
     logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${config.dataDir}/postgres`);
-    embedded = await startEmbeddedPostgres(config.dataDir, { database: 'packyard' });
+    try {
+      embedded = await startEmbeddedPostgres(config.dataDir, { database: 'packyard' });
+    } catch (error) {
+      throw clusterInUse(config.dataDir) ?? embeddedStartFailed(config.dataDir, error);
+    }
     databaseUrl = embedded.url;
   }
+  const stopEmbedded = embedded;
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
-    bodyParser: false,
-    // The JSON parser keeps the exact bytes in request.rawBody: webhook signatures are computed over them.
-    rawBody: true,
-  });
-  configureApp(app);
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+      bodyParser: false,
+      // The JSON parser keeps the exact bytes in request.rawBody: webhook signatures are computed over them.
+      rawBody: true,
+    });
+    configureApp(app);
+  } catch (error) {
+    await stopEmbedded?.stop().catch(() => undefined);
+    throw error;
+  }
   const shutdown = async (signal: string) => {
     logger.log(`${signal} received, shutting down`);
     // The pool closes (and pending token usage is flushed) before the embedded cluster stops.
@@ -43,7 +59,14 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // Nothing may stay behind: close the pool and stop the cluster this start began.
+    await app.close().catch(() => undefined);
+    await stopEmbedded?.stop().catch(() => undefined);
+    throw listenFailed(config.host, config.port, error) ?? error;
+  }
 
   const lines = [
     `Packyard is listening on ${config.publicUrl}`,
@@ -57,4 +80,8 @@ async function bootstrap(): Promise<void> {
   logger.log(`\n  ${lines.join('\n  ')}`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  if (error instanceof StartupProblem) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

@@ -1,3 +1,4 @@
+import { passChangeClock } from './helpers/time';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -73,6 +74,8 @@ describe('Composer repository over HTTP', () => {
 
   it('answers 304 to If-Modified-Since until the customer’s access changes', async () => {
     const { id, token } = await createCustomer(t, { 'acme/widget': '^2.0' });
+    // The change clock stamps changes ahead of the wall clock; a copy is confirmed only once its change lies in the past.
+    await passChangeClock(t);
     const first = await get('/p2/acme/widget.json', token).expect(200);
     const lastModified = first.headers['last-modified'];
     await get('/p2/acme/widget.json', token).set('If-Modified-Since', lastModified).expect(304);

@@ -11,29 +11,21 @@ import {
 } from '@nestjs/swagger';
 import { Response } from 'express';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
-import { Clock } from '../common/clock';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { NotFoundError } from '../common/domain-error';
-import { CustomerDto } from '../customers/dto/customer-response.dto';
-import { isValidPackageName, PACKAGE_NAME_RULE } from '../packages/package-name';
+import { CustomerIdPipe } from '../common/id-params';
+import { excerpt } from '../common/input-guard';
+import { PackageName, PackageNamePathPipe } from '../packages/package-name';
 import { AccessService } from './access.service';
-import { FreezeCustomerDto, FrozenCustomerDto, FrozenVersionDto, GrantAccessDto, GrantDto } from './dto/access.dto';
+import { FreezeCustomerDto, FrozenCustomerDto, GrantAccessDto, GrantDto } from './dto/access.dto';
 
-/** Express 5 hands a `*name` wildcard over as its path segments. */
-function packageFromPath(segments: string[] | string): string {
-  const name = (Array.isArray(segments) ? segments : [segments]).join('/');
-  if (!isValidPackageName(name)) throw new NotFoundError('grant_not_found', `No grant for "${name}": ${PACKAGE_NAME_RULE}`);
-  return name;
-}
+const grantPackagePipe = new PackageNamePathPipe((name) => new NotFoundError('grant_not_found', `No grant for "${excerpt(name)}"`));
 
 @ApiTags('access')
 @ApiAdminErrors()
 @Controller('api/v1/customers/:id')
 export class AccessController {
-  constructor(
-    private readonly access: AccessService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly access: AccessService) {}
 
   @Post('packages')
   @ApiOperation({ summary: 'Grant a package under a Composer constraint; a second grant replaces the constraint' })
@@ -41,20 +33,20 @@ export class AccessController {
   @ApiOkResponse({ type: GrantDto, description: 'Constraint of an existing grant replaced' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid constraint' })
   async grant(
-    @Param('id') customerId: string,
+    @Param('id', CustomerIdPipe) customerId: string,
     @Body() body: GrantAccessDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<GrantDto> {
     const { grant, created } = await this.access.grant(customerId, body.package, body.constraint);
     response.status(created ? 201 : 200);
-    return GrantDto.from(grant);
+    return grant;
   }
 
   @Get('packages')
   @ApiOperation({ summary: "List a customer's grants" })
   @ApiOkResponse({ type: [GrantDto] })
-  async list(@Param('id') customerId: string): Promise<GrantDto[]> {
-    return (await this.access.list(customerId)).map((grant) => GrantDto.from(grant));
+  async list(@Param('id', CustomerIdPipe) customerId: string): Promise<GrantDto[]> {
+    return this.access.list(customerId);
   }
 
   @Delete('packages/*package')
@@ -62,8 +54,8 @@ export class AccessController {
   @ApiOperation({ summary: 'Revoke a grant; the name may be URL-encoded (vendor%2Fpackage) or plain (vendor/package)' })
   @ApiParam({ name: 'package', example: 'vendor%2Fpackage' })
   @ApiNoContentResponse()
-  async revoke(@Param('id') customerId: string, @Param('package') segments: string[] | string): Promise<void> {
-    await this.access.revoke(customerId, packageFromPath(segments));
+  async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('package', grantPackagePipe) packageName: PackageName): Promise<void> {
+    await this.access.revoke(customerId, packageName);
   }
 
   @Post('freeze')
@@ -72,14 +64,13 @@ export class AccessController {
   @ApiOkResponse({ type: FrozenCustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid version' })
-  async freeze(@Param('id') customerId: string, @Body() body: FreezeCustomerDto): Promise<FrozenCustomerDto> {
-    const { customer, frozen } = body.versions
-      ? await this.access.freeze(
+  async freeze(@Param('id', CustomerIdPipe) customerId: string, @Body() body: FreezeCustomerDto): Promise<FrozenCustomerDto> {
+    return body.versions
+      ? this.access.freeze(
           customerId,
           body.versions.map((pin) => ({ packageName: pin.package, version: pin.version })),
           body.reason ?? null,
         )
-      : await this.access.freezeToCurrentAccess(customerId, body.reason ?? null);
-    return { ...CustomerDto.from(customer, this.clock.now()), frozen_versions: frozen.map((row) => FrozenVersionDto.from(row)) };
+      : this.access.freezeToCurrentAccess(customerId, body.reason ?? null);
   }
 }

@@ -14,17 +14,20 @@ import { CustomersService } from '../customers/customers.service';
 import { AccessGrant } from './access-grant.entity';
 import { FrozenVersion } from './frozen-version.entity';
 import { PackageVersion } from '../packages/package-version.entity';
+import { MAX_VERSION_LENGTH } from '../packages/published-version';
 import { versionsAllowedByGrants } from './visibility';
+import { FrozenCustomerDto, FrozenVersionDto, GrantDto } from './dto/access.dto';
+import { excerpt } from '../common/input-guard';
 
 export class InvalidConstraintProblem extends UnprocessableError {
   constructor(constraint: string, reason: string) {
-    super('invalid_constraint', `"${constraint}" is not a valid Composer version constraint: ${reason}`, { constraint });
+    super('invalid_constraint', `"${excerpt(constraint)}" is not a valid Composer version constraint: ${reason}`, { constraint });
   }
 }
 
 export class InvalidVersionProblem extends UnprocessableError {
   constructor(packageName: string, version: string, reason: string) {
-    super('invalid_version', `"${version}" of ${packageName} is not a valid Composer version: ${reason}`, {
+    super('invalid_version', `"${excerpt(version)}" of ${packageName} is not a valid Composer version: ${reason}`, {
       package: packageName,
       version,
     });
@@ -58,10 +61,10 @@ export class AccessService {
     private readonly clock: Clock,
   ) {}
 
-  async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: AccessGrant; created: boolean }> {
+  async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: GrantDto; created: boolean }> {
     const trimmed = constraint.trim();
     assertValidConstraint(trimmed);
-    return this.door.run(async (unit) => {
+    const result = await this.door.run(async (unit) => {
       const manager = unit.manager;
       await findCustomerOrFail(manager, customerId, true);
       await markAccessChanged(manager, customerId);
@@ -80,11 +83,13 @@ export class AccessService {
       await this.history.record(unit, { customerId, type: 'grant.created', after: { package: packageName, constraint: trimmed } });
       return { grant: await manager.findOneByOrFail(AccessGrant, { customerId, packageName }), created: true };
     });
+    return { grant: GrantDto.from(result.grant), created: result.created };
   }
 
-  async list(customerId: string): Promise<AccessGrant[]> {
+  async list(customerId: string): Promise<GrantDto[]> {
     await findCustomerOrFail(this.dataSource.manager, customerId);
-    return this.dataSource.manager.find(AccessGrant, { where: { customerId }, order: { packageName: 'ASC' } });
+    const grants = await this.dataSource.manager.find(AccessGrant, { where: { customerId }, order: { packageName: 'ASC' } });
+    return grants.map((grant) => GrantDto.from(grant));
   }
 
   async revoke(customerId: string, packageName: string): Promise<void> {
@@ -92,7 +97,7 @@ export class AccessService {
       const manager = unit.manager;
       await findCustomerOrFail(manager, customerId, true);
       const grant = await manager.findOneBy(AccessGrant, { customerId, packageName });
-      if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${packageName}"`);
+      if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${excerpt(packageName)}"`);
       await manager.delete(AccessGrant, { customerId, packageName });
       await markAccessChanged(manager, customerId);
       await this.history.record(unit, { customerId, type: 'grant.revoked', before: { package: packageName, constraint: grant.constraint } });
@@ -103,7 +108,7 @@ export class AccessService {
    * Freezes the customer to exactly `pins`. Freezing an already frozen customer replaces the list,
    * so a vendor can correct it without reactivating first. The admin's freeze holds against billing events.
    */
-  async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
+  async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<FrozenCustomerDto> {
     const normalized = new Map<string, FrozenVersion>();
     for (const pin of pins) {
       let versionNormalized: string;
@@ -113,14 +118,18 @@ export class AccessService {
         if (error instanceof InvalidVersionError) throw new InvalidVersionProblem(pin.packageName, pin.version, error.message);
         throw error;
       }
+      if (versionNormalized.length > MAX_VERSION_LENGTH) {
+        throw new InvalidVersionProblem(pin.packageName, pin.version, `its normalized form is longer than ${MAX_VERSION_LENGTH} characters`);
+      }
       const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
-    return this.door.run(async (unit) => {
-      const customer = await this.customers.changeStatus(customerId, 'frozen', reason);
+    const result = await this.door.run(async (unit) => {
+      const customer = await this.customers.applyStatus(customerId, 'frozen', reason, { billingHold: true });
       const frozen = await this.replacePins(unit, customerId, [...normalized.values()]);
       return { customer, frozen };
     });
+    return this.frozenDto(result);
   }
 
   /**
@@ -130,8 +139,8 @@ export class AccessService {
    * grants allow, since that is what they paid for before access was cut; one whose subscription
    * end has passed keeps only what was released before it.
    */
-  async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<{ customer: Customer; frozen: FrozenVersion[] }> {
-    return this.door.run(async (unit) => {
+  async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<FrozenCustomerDto> {
+    const result = await this.door.run(async (unit) => {
       const manager = unit.manager;
       const current = await findCustomerOrFail(manager, customerId, true);
       let frozen: FrozenVersion[] | undefined;
@@ -139,9 +148,14 @@ export class AccessService {
         const cutoff = hasLapsed(current, this.clock.now()) ? (current.expiresAt ?? undefined) : undefined;
         frozen = await this.replacePins(unit, customerId, await this.pinsFromGrants(manager, customerId, cutoff));
       }
-      const customer = await this.customers.changeStatus(customerId, 'frozen', reason);
+      const customer = await this.customers.applyStatus(customerId, 'frozen', reason, { billingHold: true });
       return { customer, frozen: frozen ?? (await this.pinnedWith(manager, customerId)) };
     });
+    return this.frozenDto(result);
+  }
+
+  private frozenDto({ customer, frozen }: { customer: Customer; frozen: FrozenVersion[] }): FrozenCustomerDto {
+    return { ...this.customers.toDto(customer), frozen_versions: frozen.map((row) => FrozenVersionDto.from(row)) };
   }
 
   /**

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
+import { excerpt } from './input-guard';
 
 interface ErrorBody {
   statusCode: number;
@@ -46,6 +47,19 @@ const PG_ERRORS: Record<string, { status: number; code: string; message: string 
   '22003': { status: 400, code: 'invalid_value', message: 'A number is out of range' },
 };
 
+/** Client input echoed in details (a constraint, an external_id, a name) is quoted like in messages. */
+function shortened(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return excerpt(value);
+  if (typeof value !== 'object' || value === null || depth > 4) return value;
+  if (Array.isArray(value)) return value.slice(0, 50).map((item) => shortened(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, 50)
+      // Validation problems are sentences about the input, already built with short quotes.
+      .map(([key, item]) => [excerpt(key), depth === 0 && key === 'fields' ? item : shortened(item, depth + 1)]),
+  );
+}
+
 /** Turns every error into the one JSON error shape; unknown errors become an opaque 500. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -55,6 +69,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { body, headers } = this.toBody(exception);
     if (response.headersSent) return;
+    // Messages and details quote client input; a megabyte of it must not come back as a megabyte of error.
+    body.message = excerpt(body.message, 1000);
+    if (body.details) body.details = shortened(body.details, 0) as Record<string, unknown>;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     // Exactly "application/json" (a Buffer keeps Express from appending a charset): Composer
     // prints an error body's warning only when the header matches that string as a whole.

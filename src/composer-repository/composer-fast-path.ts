@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readCredentials } from '../auth/credentials';
+import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { TokensService } from '../tokens/tokens.service';
 import { answerMetadata, answerRoot, DistFile, parseMetadataFile, resolveDist } from './composer-responses';
 import { DistDelivery } from './dist-delivery.service';
 import { RepositoryViews } from './repository-views.service';
 
-const METADATA_PATH = /^\/p2\/([a-z0-9_.-]+)\/([a-z0-9_.~-]+\.json)$/;
+export const METADATA_PATH = /^\/p2\/([a-z0-9_.-]+)\/([a-z0-9_.~-]+\.json)$/;
 const DIST_PATH = /^\/dists\/([a-z0-9_.-]+)\/([a-z0-9_.-]+)\/([^/?#]+)\/([^/?#]+)$/;
 
 type Target =
@@ -46,6 +47,7 @@ export class ComposerFastPath {
     private readonly views: RepositoryViews,
     private readonly dists: DistDelivery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** True when the request was answered. */
@@ -67,7 +69,7 @@ export class ComposerFastPath {
         answerRoot(request, response, view, contact);
         break;
       case 'metadata':
-        answerMetadata(request, response, view, contact, target.file, (visible, dev) => this.views.p2For(visible, dev));
+        answerMetadata(request, response, view, contact, target.file, (visible, dev) => this.views.p2For(visible, dev), this.clock.now());
         break;
       case 'dist': {
         const version = resolveDist(response, view, contact, target.dist);

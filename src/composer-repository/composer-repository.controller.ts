@@ -43,7 +43,15 @@ export class ComposerRepositoryController {
   ): Promise<void> {
     const view = await this.repository.view(principal);
     const metadata = parseMetadataFile(vendor, file);
-    answerMetadata(request, response, view, this.config.accessDeniedContact, metadata, (visible, dev) => this.repository.p2(visible, dev));
+    answerMetadata(
+      request,
+      response,
+      view,
+      this.config.accessDeniedContact,
+      metadata,
+      (visible, dev) => this.repository.p2(visible, dev),
+      this.repository.now(),
+    );
   }
 
   @Get('dists/:vendor/:name/:version/:file')

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { accessDeniedResponse } from './access-denied';
 import { PackageVersion } from '../packages/package-version.entity';
+import { revalidate } from './last-modified';
 import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-views.service';
 
 /**
@@ -11,7 +12,12 @@ import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-vi
 const VARY = 'Authorization, Accept-Encoding';
 const NOT_FOUND = Buffer.from(JSON.stringify({ statusCode: 404, error: 'not_found', message: 'No such package in this repository' }));
 
-export function sendDocument(request: IncomingMessage, response: ServerResponse, document: EncodedDocument, lastModified?: Date): void {
+export function sendDocument(
+  request: IncomingMessage,
+  response: ServerResponse,
+  document: EncodedDocument,
+  validator?: { lastModified: Date; now: Date },
+): void {
   const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   const body = gzip ? document.gzipped : document.body;
   const headers: Record<string, string | number> = {
@@ -21,7 +27,11 @@ export function sendDocument(request: IncomingMessage, response: ServerResponse,
     'Content-Length': body.length,
   };
   if (gzip) headers['Content-Encoding'] = 'gzip';
-  if (lastModified) headers['Last-Modified'] = lastModified.toUTCString();
+  if (validator) {
+    // Date and Last-Modified from the same instant, so that Last-Modified is never the later one.
+    headers.Date = validator.now.toUTCString();
+    headers['Last-Modified'] = validator.lastModified.toUTCString();
+  }
   response.writeHead(200, headers);
   response.end(body);
 }
@@ -38,13 +48,6 @@ export function sendNotFound(response: ServerResponse): void {
   response.end(NOT_FOUND);
 }
 
-function notModifiedSince(request: IncomingMessage, lastModified: Date): boolean {
-  const header = request.headers['if-modified-since'];
-  if (!header) return false;
-  const since = Date.parse(header);
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
-}
-
 /** `name.json` holds tagged versions, `name~dev.json` dev versions. */
 export function parseMetadataFile(vendor: string, file: string): { packageName: string; dev: boolean } | undefined {
   const match = /^(.+?)(~dev)?\.json$/.exec(file);
@@ -57,7 +60,7 @@ export function answerRoot(request: IncomingMessage, response: ServerResponse, v
   sendDocument(request, response, view.root);
 }
 
-/** Answers a p2 file for a view, given a way to get (or build) the encoded document. */
+/** Answers a p2 file for a view at `now`, given a way to get (or build) the encoded document. */
 export function answerMetadata(
   request: IncomingMessage,
   response: ServerResponse,
@@ -65,17 +68,19 @@ export function answerMetadata(
   contact: string,
   file: { packageName: string; dev: boolean } | undefined,
   documentFor: (visible: VisiblePackage, dev: boolean) => EncodedDocument | undefined,
+  now: Date,
 ): void {
   if (view.kind === 'denied') return sendDenied(response, view.status, contact);
   const visible = file ? view.packages.get(file.packageName) : undefined;
   const document = visible && file ? documentFor(visible, file.dev) : undefined;
   if (!visible || !document) return sendNotFound(response);
-  if (notModifiedSince(request, visible.lastModified)) {
-    response.writeHead(304, { 'Last-Modified': visible.lastModified.toUTCString(), Vary: VARY });
+  const { lastModified, notModified } = revalidate(visible.lastModified, now, request.headers['if-modified-since']);
+  if (notModified) {
+    response.writeHead(304, { Date: now.toUTCString(), 'Last-Modified': lastModified.toUTCString(), Vary: VARY });
     response.end();
     return;
   }
-  sendDocument(request, response, document, visible.lastModified);
+  sendDocument(request, response, document, { lastModified, now });
 }
 
 /** A dist URL's parts: `/dists/<vendor>/<name>/<version_normalized>/<shasum>.zip`. */

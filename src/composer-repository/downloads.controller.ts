@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { CustomerIdPipe } from '../common/id-params';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { DownloadsService } from './downloads.service';
-import { DownloadCountDto, DownloadCountsQueryDto, DownloadDto, DownloadPageDto } from './dto/download.dto';
+import { DownloadCountDto, DownloadCountsQueryDto, DownloadPageDto } from './dto/download.dto';
 
 @ApiTags('downloads')
 @ApiAdminErrors()
@@ -14,9 +15,8 @@ export class DownloadsController {
   @Get('customers/:id/downloads')
   @ApiOperation({ summary: 'Dist archives this customer downloaded, newest first' })
   @ApiOkResponse({ type: DownloadPageDto })
-  async forCustomer(@Param('id') customerId: string, @Query() query: PaginationQueryDto): Promise<DownloadPageDto> {
-    const page = await this.downloads.forCustomer(customerId, query.limit, query.offset);
-    return { ...page, data: page.data.map((download) => DownloadDto.from(download)) };
+  async forCustomer(@Param('id', CustomerIdPipe) customerId: string, @Query() query: PaginationQueryDto): Promise<DownloadPageDto> {
+    return this.downloads.forCustomer(customerId, query.limit, query.offset);
   }
 
   @Get('downloads')

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Page } from '../common/pagination.dto';
 import { findCustomerOrFail } from '../customers/customer-lookup';
 import { DownloadRecorder } from './download-recorder.service';
 import { Download } from './download.entity';
-import { DownloadCountDto, DownloadCountsQueryDto } from './dto/download.dto';
+import { DownloadCountDto, DownloadCountsQueryDto, DownloadDto, DownloadPageDto } from './dto/download.dto';
 
 @Injectable()
 export class DownloadsService {
@@ -15,7 +14,7 @@ export class DownloadsService {
   ) {}
 
   /** Downloads this instance served are written first, so an admin sees every one of them. */
-  async forCustomer(customerId: string, limit: number, offset: number): Promise<Page<Download>> {
+  async forCustomer(customerId: string, limit: number, offset: number): Promise<DownloadPageDto> {
     await this.recorder.flush();
     await findCustomerOrFail(this.dataSource.manager, customerId);
     const [data, total] = await this.dataSource.manager.findAndCount(Download, {
@@ -24,7 +23,7 @@ export class DownloadsService {
       take: limit,
       skip: offset,
     });
-    return { data, total, limit, offset };
+    return { data: data.map((download) => DownloadDto.from(download)), total, limit, offset };
   }
 
   /** Per package, or per version of one package; most downloaded first. */
@@ -43,8 +42,8 @@ export class DownloadsService {
       builder.addSelect('d.version', 'version').addGroupBy('d.version').andWhere('d.package_name = :name', { name: query.package });
     }
     if (query.customer_id) builder.andWhere('d.customer_id = :customerId', { customerId: query.customer_id });
-    if (query.since) builder.andWhere('d.downloaded_at >= :since', { since: new Date(query.since) });
-    if (query.until) builder.andWhere('d.downloaded_at < :until', { until: new Date(query.until) });
+    if (query.since) builder.andWhere('d.downloaded_at >= :since', { since: query.since });
+    if (query.until) builder.andWhere('d.downloaded_at < :until', { until: query.until });
     const rows: Array<{ package: string; version?: string; downloads: number; last_downloaded_at: Date }> = await builder.getRawMany();
     return rows.map((row) => ({
       package: row.package,

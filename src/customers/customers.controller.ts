@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
-import { Clock } from '../common/clock';
+import { CustomerIdPipe } from '../common/id-params';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -21,39 +21,34 @@ import { UpdateCustomerDto } from './dto/update-customer.dto';
 @ApiAdminErrors()
 @Controller('api/v1/customers')
 export class CustomersController {
-  constructor(
-    private readonly customers: CustomersService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly customers: CustomersService) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a customer and its first token (shown only in this response)' })
   @ApiCreatedResponse({ type: CreatedCustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
   async create(@Body() body: CreateCustomerDto): Promise<CreatedCustomerDto> {
-    const { customer, token } = await this.customers.create(body);
-    return CreatedCustomerDto.fromCreated(customer, token);
+    return this.customers.create(body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List customers, oldest first, with filters' })
   @ApiOkResponse({ type: CustomerPageDto })
   async list(@Query() query: ListCustomersQueryDto): Promise<CustomerPageDto> {
-    const page = await this.customers.list(query);
-    return { ...page, data: page.data.map((customer) => CustomerDto.from(customer, this.clock.now())) };
+    return this.customers.list(query);
   }
 
   @Get('by-external/:externalId')
   @ApiOperation({ summary: 'Find a customer by the id your billing system knows it by' })
   @ApiOkResponse({ type: CustomerDto })
   async byExternalId(@Param('externalId') externalId: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.getByExternalId(externalId), this.clock.now());
+    return this.customers.getByExternalId(externalId);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: CustomerDto })
-  async get(@Param('id') id: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.get(id), this.clock.now());
+  async get(@Param('id', CustomerIdPipe) id: string): Promise<CustomerDto> {
+    return this.customers.get(id);
   }
 
   @Patch(':id')
@@ -63,15 +58,15 @@ export class CustomersController {
   })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
-  async update(@Param('id') id: string, @Body() body: UpdateCustomerDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.update(id, body), this.clock.now());
+  async update(@Param('id', CustomerIdPipe) id: string, @Body() body: UpdateCustomerDto): Promise<CustomerDto> {
+    return this.customers.update(id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a customer with its tokens and grants' })
   @ApiNoContentResponse()
-  async remove(@Param('id') id: string): Promise<void> {
+  async remove(@Param('id', CustomerIdPipe) id: string): Promise<void> {
     await this.customers.remove(id);
   }
 
@@ -80,8 +75,8 @@ export class CustomersController {
   @ApiOperation({ summary: 'Block all access (held against billing events until …/billing/resume); idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
-  async suspend(@Param('id') id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.changeStatus(id, 'suspended', body.reason ?? null), this.clock.now());
+  async suspend(@Param('id', CustomerIdPipe) id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
+    return this.customers.changeStatus(id, 'suspended', body.reason ?? null);
   }
 
   @Post(':id/reactivate')
@@ -91,9 +86,8 @@ export class CustomersController {
     description: 'With follow_billing: true, releases the admin hold instead and applies what the subscriptions call for.',
   })
   @ApiOkResponse({ type: CustomerDto })
-  async reactivate(@Param('id') id: string, @Body() body: ReactivateDto): Promise<CustomerDto> {
-    const customer = body.follow_billing ? await this.customers.resumeBilling(id, true) : await this.customers.changeStatus(id, 'active', null);
-    return CustomerDto.from(customer, this.clock.now());
+  async reactivate(@Param('id', CustomerIdPipe) id: string, @Body() body: ReactivateDto): Promise<CustomerDto> {
+    return body.follow_billing ? this.customers.resumeBilling(id, true) : this.customers.changeStatus(id, 'active', null);
   }
 
   @Post(':id/billing/resume')
@@ -103,8 +97,8 @@ export class CustomersController {
     description: 'Applies at once what the customer\'s subscriptions call for (billing.status); with no subscription known, the status stays.',
   })
   @ApiOkResponse({ type: CustomerDto })
-  async resumeBilling(@Param('id') id: string): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.resumeBilling(id), this.clock.now());
+  async resumeBilling(@Param('id', CustomerIdPipe) id: string): Promise<CustomerDto> {
+    return this.customers.resumeBilling(id);
   }
 
   @Post(':id/expire')
@@ -112,7 +106,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'End access (held against billing events until …/billing/resume); idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
-  async expire(@Param('id') id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.changeStatus(id, 'expired', body.reason ?? null), this.clock.now());
+  async expire(@Param('id', CustomerIdPipe) id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
+    return this.customers.changeStatus(id, 'expired', body.reason ?? null);
   }
 }

@@ -1,25 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { newId } from '../common/ids';
-import { Page } from '../common/pagination.dto';
 import { Clock } from '../common/clock';
-import { BadRequestError, ConflictError } from '../common/domain-error';
+import { ConflictError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
+import { isUniqueViolation } from '../database/database-errors';
 import { HistoryService } from '../history/history.service';
 import { TokensService } from '../tokens/tokens.service';
 import { customerSnapshot, snapshotDiff } from './customer-snapshot';
 import { CustomerNotFoundError, findCustomerOrFail, markAccessChanged } from './customer-lookup';
 import { CustomerStatus, effectiveStatus, planStatusChange } from './customer-status';
 import { Customer } from './customer.entity';
+import { CreatedCustomerDto, CustomerDto, CustomerPageDto } from './dto/customer-response.dto';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { ListCustomersQueryDto } from './dto/list-customers.query';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
 export class DuplicateExternalIdError extends ConflictError {
   constructor(externalId: string) {
-    super('external_id_taken', `Another customer already has external_id "${externalId}"`, { external_id: externalId });
+    super('external_id_taken', `Another customer already has external_id "${excerpt(externalId)}"`, { external_id: externalId });
   }
 }
 
@@ -43,10 +45,6 @@ export interface StatusChangeOptions {
   billingHold?: boolean;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
-
 @Injectable()
 export class CustomersService {
   constructor(
@@ -63,10 +61,10 @@ export class CustomersService {
     this.billingFollower = follower;
   }
 
-  async create(input: CreateCustomerDto): Promise<{ customer: Customer; token: string }> {
+  async create(input: CreateCustomerDto): Promise<CreatedCustomerDto> {
     const externalId = input.external_id ?? null;
     try {
-      return await this.door.run(async (unit) => {
+      const { customer, token } = await this.door.run(async (unit) => {
         const manager = unit.manager;
         const customer = manager.create(Customer, {
           id: newId('cust'),
@@ -76,7 +74,7 @@ export class CustomersService {
           status: 'active',
           statusReason: null,
           statusChangedAt: null,
-          expiresAt: parseExpiry(input.expires_at),
+          expiresAt: input.expires_at ?? null,
           onExpiry: input.on_expiry ?? 'freeze',
           billingGraceDays: input.billing_grace_days ?? null,
           portalTokenSelfService: input.portal_token_self_service ?? true,
@@ -89,13 +87,14 @@ export class CustomersService {
         if (externalId && this.billingFollower) await this.billingFollower(unit, customer.id);
         return { customer: await manager.findOneByOrFail(Customer, { id: customer.id }), token: secret };
       });
+      return CreatedCustomerDto.fromCreated(customer, token, this.clock.now());
     } catch (error) {
       if (isUniqueViolation(error) && externalId) throw new DuplicateExternalIdError(externalId);
       throw error;
     }
   }
 
-  async list(query: ListCustomersQueryDto): Promise<Page<Customer>> {
+  async list(query: ListCustomersQueryDto): Promise<CustomerPageDto> {
     const builder = this.dataSource.manager
       .createQueryBuilder(Customer, 'c')
       .orderBy('c.created_at', 'ASC')
@@ -118,30 +117,40 @@ export class CustomersService {
       builder.andWhere('c.name ILIKE :pattern', { pattern });
     }
     const [data, total] = await builder.getManyAndCount();
-    return { data, total, limit: query.limit, offset: query.offset };
+    return { data: data.map((customer) => this.toDto(customer)), total, limit: query.limit, offset: query.offset };
   }
 
-  get(id: string): Promise<Customer> {
+  async get(id: string): Promise<CustomerDto> {
+    return this.toDto(await findCustomerOrFail(this.dataSource.manager, id));
+  }
+
+  async getByExternalId(externalId: string): Promise<CustomerDto> {
+    const customer = await this.dataSource.manager.findOneBy(Customer, { externalId });
+    if (!customer) throw new CustomerNotFoundError(`with external_id "${excerpt(externalId)}"`);
+    return this.toDto(customer);
+  }
+
+  /** The customer row itself, for modules that decide from its fields (the portal). */
+  find(id: string): Promise<Customer> {
     return findCustomerOrFail(this.dataSource.manager, id);
   }
 
-  async getByExternalId(externalId: string): Promise<Customer> {
-    const customer = await this.dataSource.manager.findOneBy(Customer, { externalId });
-    if (!customer) throw new CustomerNotFoundError(`with external_id "${externalId}"`);
-    return customer;
+  /** The response for a customer, with the status in force right now (a passed expires_at counts). */
+  toDto(customer: Customer): CustomerDto {
+    return CustomerDto.from(customer, this.clock.now());
   }
 
-  async update(id: string, input: UpdateCustomerDto): Promise<Customer> {
+  async update(id: string, input: UpdateCustomerDto): Promise<CustomerDto> {
     try {
       // expires_at and on_expiry decide access; the door drops cached views of this customer.
-      return await this.door.run(async (unit) => {
+      const updated = await this.door.run(async (unit) => {
         const manager = unit.manager;
         const customer = await findCustomerOrFail(manager, id, true);
         const before = customerSnapshot(customer);
         if (input.name !== undefined) customer.name = input.name;
         if (input.email !== undefined) customer.email = input.email;
         if (input.external_id !== undefined) customer.externalId = input.external_id;
-        if (input.expires_at !== undefined) customer.expiresAt = parseExpiry(input.expires_at);
+        if (input.expires_at !== undefined) customer.expiresAt = input.expires_at;
         if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
         if (input.billing_grace_days !== undefined) customer.billingGraceDays = input.billing_grace_days;
         if (input.portal_token_self_service !== undefined) customer.portalTokenSelfService = input.portal_token_self_service;
@@ -155,6 +164,7 @@ export class CustomersService {
         if (billingInputChanged && this.billingFollower) await this.billingFollower(unit, id);
         return manager.findOneByOrFail(Customer, { id });
       });
+      return this.toDto(updated);
     } catch (error) {
       if (isUniqueViolation(error) && input.external_id) throw new DuplicateExternalIdError(input.external_id);
       throw error;
@@ -171,16 +181,16 @@ export class CustomersService {
   }
 
   /** A status chosen by an admin or API key: it holds against billing events until released. */
-  changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<Customer> {
-    return this.applyStatus(id, target, reason, { billingHold: true });
+  async changeStatus(id: string, target: CustomerStatus, reason: string | null): Promise<CustomerDto> {
+    return this.toDto(await this.applyStatus(id, target, reason, { billingHold: true }));
   }
 
   /**
    * Releases the admin hold and applies what the customer's subscriptions call for. `orActivate`
    * (reactivate with follow_billing) makes a customer billing knows nothing about active.
    */
-  async resumeBilling(id: string, orActivate = false): Promise<Customer> {
-    return this.door.run(async (unit) => {
+  async resumeBilling(id: string, orActivate = false): Promise<CustomerDto> {
+    const customer = await this.door.run(async (unit) => {
       const manager = unit.manager;
       await this.setBillingHold(unit, await findCustomerOrFail(manager, id, true), false);
       if (this.billingFollower) await this.billingFollower(unit, id);
@@ -188,6 +198,7 @@ export class CustomersService {
       if (orActivate && after.billingStatus === null) return this.applyStatus(id, 'active', null);
       return after;
     });
+    return this.toDto(customer);
   }
 
   /** Re-applies billing's decision when time changed it (a grace period ended); the expiry sweep calls it. */
@@ -276,11 +287,4 @@ export class CustomersService {
     });
     customer.billingHold = hold;
   }
-}
-
-function parseExpiry(value: string | null | undefined): Date | null {
-  if (value === undefined || value === null) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new BadRequestError('invalid_expires_at', `expires_at "${value}" is not a valid date`);
-  return date;
 }

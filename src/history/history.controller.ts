@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { CustomerIdPipe } from '../common/id-params';
 import { PaginationQueryDto } from '../common/pagination.dto';
-import { EventDto, EventPageDto, ListEventsQueryDto } from './dto/event.dto';
+import { EventPageDto, ListEventsQueryDto } from './dto/event.dto';
 import { HistoryService } from './history.service';
 
 @ApiTags('history')
@@ -14,16 +15,14 @@ export class HistoryController {
   @Get('customers/:id/events')
   @ApiOperation({ summary: "A customer's history, newest first: who changed what, when, before and after" })
   @ApiOkResponse({ type: EventPageDto })
-  async forCustomer(@Param('id') customerId: string, @Query() query: PaginationQueryDto): Promise<EventPageDto> {
-    const page = await this.history.forCustomer(customerId, query.limit, query.offset);
-    return { ...page, data: page.data.map((event) => EventDto.from(event)) };
+  async forCustomer(@Param('id', CustomerIdPipe) customerId: string, @Query() query: PaginationQueryDto): Promise<EventPageDto> {
+    return this.history.forCustomer(customerId, query.limit, query.offset);
   }
 
   @Get('events')
   @ApiOperation({ summary: 'All history, newest first, filtered by type, customer and time range (also for deleted customers)' })
   @ApiOkResponse({ type: EventPageDto })
   async search(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {
-    const page = await this.history.search(query);
-    return { ...page, data: page.data.map((event) => EventDto.from(event)) };
+    return this.history.search(query);
   }
 }

@@ -4,10 +4,9 @@ import { DataSource } from 'typeorm';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { currentActor, currentProviderEventId } from '../common/actor-context';
 import { Clock } from '../common/clock';
-import { Page } from '../common/pagination.dto';
 import { findCustomerOrFail } from '../customers/customer-lookup';
 import { CustomerEvent, CustomerEventType } from './customer-event.entity';
-import { ListEventsQueryDto } from './dto/event.dto';
+import { EventDto, EventPageDto, ListEventsQueryDto } from './dto/event.dto';
 
 export interface EventInput {
   customerId: string;
@@ -64,12 +63,12 @@ export class HistoryService {
     unit.emit({ type: PUBLIC_EVENT_TYPE[event.type], customerId: event.customerId, data: eventData(event) });
   }
 
-  async forCustomer(customerId: string, limit: number, offset: number): Promise<Page<CustomerEvent>> {
+  async forCustomer(customerId: string, limit: number, offset: number): Promise<EventPageDto> {
     await findCustomerOrFail(this.dataSource.manager, customerId);
     return this.search({ customer_id: customerId, limit, offset });
   }
 
-  async search(query: ListEventsQueryDto): Promise<Page<CustomerEvent>> {
+  async search(query: ListEventsQueryDto): Promise<EventPageDto> {
     const builder = this.dataSource.manager
       .createQueryBuilder(CustomerEvent, 'e')
       .orderBy('e.occurred_at', 'DESC')
@@ -78,9 +77,9 @@ export class HistoryService {
       .skip(query.offset);
     if (query.customer_id) builder.andWhere('e.customer_id = :customerId', { customerId: query.customer_id });
     if (query.type) builder.andWhere('e.type = :type', { type: query.type });
-    if (query.since) builder.andWhere('e.occurred_at >= :since', { since: new Date(query.since) });
-    if (query.until) builder.andWhere('e.occurred_at < :until', { until: new Date(query.until) });
+    if (query.since) builder.andWhere('e.occurred_at >= :since', { since: query.since });
+    if (query.until) builder.andWhere('e.occurred_at < :until', { until: query.until });
     const [data, total] = await builder.getManyAndCount();
-    return { data, total, limit: query.limit, offset: query.offset };
+    return { data: data.map((event) => EventDto.from(event)), total, limit: query.limit, offset: query.offset };
   }
 }

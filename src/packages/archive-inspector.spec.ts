@@ -10,7 +10,7 @@ import {
   zerosBomb,
   zipWithEntry,
 } from '../../test/helpers/zip';
-import { archiveLimitsFor, ArchiveLimits, inspectArchive, locateComposerJson, locateReadme, MAX_README_BYTES, pathProblem } from './archive-inspector';
+import { archiveLimitsFor, ArchiveLimits, inflationBudget, inspectArchive, locateComposerJson, locateReadme, MAX_README_BYTES, pathProblem } from './archive-inspector';
 
 const MB = 1024 * 1024;
 const limits: ArchiveLimits = archiveLimitsFor(1 * MB);
@@ -126,9 +126,48 @@ describe('inspectArchive', () => {
       expect(error).toMatchObject({ status: 422, code: 'archive_corrupt' });
     });
 
+    it('by its real inflation ratio, also far below the absolute limit', async () => {
+      const bomb = zerosBomb(11 * MB);
+      const roomy = archiveLimitsFor(100 * MB);
+      expect(roomy.maxUncompressedBytes).toBeGreaterThan(1000 * MB);
+      const error = await refusal(bomb, roomy);
+      expect(error).toMatchObject({ status: 422, code: 'archive_zip_bomb' });
+    });
+
+    it('lets a small archive inflate up to the allowance whatever its ratio', async () => {
+      await expect(inspectArchive(zerosBomb(5 * MB), archiveLimitsFor(100 * MB))).resolves.toMatchObject({ name: 'acme/widget' });
+    });
+
+    it.each([
+      ['a tiny archive gets the allowance', 1_000, 100 * MB, 10 * MB],
+      ['a 1 MB archive may inflate a hundredfold', 1 * MB, 100 * MB, 100 * MB],
+      ['a 1.1 MB archive may not reach 1.1 GiB', 1_100_000, 100 * MB, 110_000_000],
+      ['never above 20 times MAX_ARCHIVE_MB', 50 * MB, 100 * MB, 2000 * MB],
+      ['a small MAX_ARCHIVE_MB caps the allowance too', 1_000, 0.25 * MB, 5 * MB],
+    ])('budget: %s', (_label, archiveBytes, maxArchiveBytes, expected) => {
+      expect(inflationBudget(archiveBytes, archiveLimitsFor(maxArchiveBytes))).toBe(expected);
+    });
+
     it('caps the bytes read from composer.json', async () => {
       const zip = rawZip([{ name: 'composer.json', data: validComposerJson({ description: 'x'.repeat(2000) }), method: 'deflate' }]);
       expect(await refusal(zip, { ...limits, maxComposerJsonBytes: 1000 })).toMatchObject({ code: 'composer_json_invalid' });
+    });
+  });
+
+  describe('verifies every CRC-32 while inspecting', () => {
+    it('refuses a damaged file', async () => {
+      const zip = rawZip([
+        { name: 'composer.json', data: validComposerJson() },
+        { name: 'src/Widget.php', data: '<?php final class Widget {}', method: 'deflate', crc: 0x12345678 },
+      ]);
+      const error = await refusal(zip);
+      expect(error).toMatchObject({ status: 422, code: 'archive_corrupt' });
+      expect(error.message).toContain('src/Widget.php');
+    });
+
+    it('refuses a damaged composer.json', async () => {
+      const zip = rawZip([{ name: 'composer.json', data: validComposerJson(), crc: 1 }]);
+      expect(await refusal(zip)).toMatchObject({ code: 'archive_corrupt' });
     });
   });
 
@@ -143,6 +182,8 @@ describe('inspectArchive', () => {
       ['a byte-order mark', packageZip(`\uFEFF${validComposerJson()}`), 'composer_json_invalid'],
       ['invalid UTF-8', buildZip({ 'composer.json': Buffer.from([0x7b, 0xff, 0x7d]) }), 'composer_json_invalid'],
       ['a NUL character', packageZip(validComposerJson({ description: 'a\u0000b' })), 'composer_json_invalid'],
+      ['a lone surrogate (jsonb refuses it)', packageZip(validComposerJson({ description: 'a\ud800b' })), 'composer_json_invalid'],
+      ['a lone surrogate in a key', packageZip(validComposerJson({ extra: { 'k\udc00': 1 } })), 'composer_json_invalid'],
       ['absurd nesting', packageZip(`{"name":"acme/widget","extra":${'['.repeat(100)}${']'.repeat(100)}}`), 'composer_json_invalid'],
       ['two composer.json entries', Promise.resolve(rawZip([{ name: 'composer.json', data: validComposerJson() }, { name: 'composer.json', data: '{}' }])), 'composer_json_invalid'],
       ['no name', packageZip({ description: 'nameless' }), 'package_name_missing'],

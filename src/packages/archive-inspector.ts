@@ -1,6 +1,9 @@
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { UnprocessableError } from '../common/domain-error';
+import { excerpt, stringProblem } from '../common/input-guard';
 import { isValidPackageName, PACKAGE_NAME_RULE } from './package-name';
 
 export class ArchiveNotZipError extends UnprocessableError {
@@ -49,19 +52,25 @@ export class PackageNameMissingError extends UnprocessableError {
 
 export class PackageNameInvalidError extends UnprocessableError {
   constructor(path: string, name: unknown) {
-    super('package_name_invalid', `${path} has the invalid name ${JSON.stringify(name)}: ${PACKAGE_NAME_RULE}`, { path, name });
+    super('package_name_invalid', `${path} has the invalid name ${excerpt(JSON.stringify(name) ?? String(name))}: ${PACKAGE_NAME_RULE}`, { path, name: typeof name === 'string' ? excerpt(name) : null });
   }
 }
 
 export interface ArchiveLimits {
-  /** Sum of the uncompressed sizes the central directory declares. */
+  /** Sum of the uncompressed sizes, as declared by the central directory and as actually inflated. */
   maxUncompressedBytes: number;
+  /** Inflated bytes per byte of archive, over the whole archive (with INFLATION_ALLOWANCE_BYTES as a floor). */
+  maxInflationRatio: number;
   maxEntries: number;
   maxComposerJsonBytes: number;
 }
 
 export const MAX_ARCHIVE_ENTRIES = 50_000;
 export const MAX_EXPANSION_FACTOR = 20;
+/** Source code deflates 3 to 10 times; a hundredfold is already a file of one repeated byte. */
+export const MAX_INFLATION_RATIO = 100;
+/** Small archives may always inflate this far, whatever their ratio. */
+export const INFLATION_ALLOWANCE_BYTES = 10 * 1024 * 1024;
 export const MAX_COMPOSER_JSON_BYTES = 1024 * 1024;
 /** Deeper than any real composer.json, shallow enough for PostgreSQL's jsonb and our own walk. */
 const MAX_JSON_DEPTH = 64;
@@ -69,6 +78,7 @@ const MAX_JSON_DEPTH = 64;
 export function archiveLimitsFor(maxArchiveBytes: number): ArchiveLimits {
   return {
     maxUncompressedBytes: maxArchiveBytes * MAX_EXPANSION_FACTOR,
+    maxInflationRatio: MAX_INFLATION_RATIO,
     maxEntries: MAX_ARCHIVE_ENTRIES,
     maxComposerJsonBytes: MAX_COMPOSER_JSON_BYTES,
   };
@@ -93,7 +103,8 @@ export interface ArchiveInspection {
  * Reads a package zip the way Composer will (composer.json at the root, or in the single top-level
  * folder, like Composer's Util/Zip) and refuses anything a registry should not serve: non-zips,
  * unsafe entry paths, archives that expand absurdly, and a missing or invalid composer.json.
- * Nothing is extracted; only composer.json is read, with a byte budget that ignores declared sizes.
+ * Nothing is extracted, but every entry is inflated once (and thrown away) to check its CRC-32,
+ * as Composer's unzip will, and to count the real inflated size against the limits.
  */
 /** `archive`: the zip's bytes, or the path of a file holding them (read piecewise, never loaded whole). */
 export async function inspectArchive(archive: Buffer | string, limits: ArchiveLimits): Promise<ArchiveInspection> {
@@ -107,6 +118,8 @@ export async function inspectArchive(archive: Buffer | string, limits: ArchiveLi
     if (matches.length > 1) throw new ComposerJsonInvalidError(path, 'the archive holds more than one entry with this name');
     const composerJson = parseComposerJson(path, await readEntry(zip, matches[0].entry, limits.maxComposerJsonBytes, path));
     const name = packageNameOf(path, composerJson);
+    const archiveBytes = typeof archive === 'string' ? (await stat(archive)).size : archive.length;
+    await verifyEntries(zip, entries, inflationBudget(archiveBytes, limits));
     return {
       composerJson,
       name,
@@ -279,6 +292,50 @@ async function readReadme(zip: yauzl.ZipFile, entries: NamedEntry[], composerJso
   }
 }
 
+/** How many bytes the archive may inflate to in total: by ratio to its own size, never above the absolute limit. */
+export function inflationBudget(archiveBytes: number, limits: ArchiveLimits): number {
+  return Math.min(limits.maxUncompressedBytes, Math.max(INFLATION_ALLOWANCE_BYTES, archiveBytes * limits.maxInflationRatio));
+}
+
+/**
+ * Inflates every entry, counting the bytes against `budget` (stopping as soon as it is spent)
+ * and comparing each entry's CRC-32 with the one its headers state: an archive Composer could not
+ * extract, or one that expands absurdly, is refused before it is stored.
+ */
+async function verifyEntries(zip: yauzl.ZipFile, entries: NamedEntry[], budget: number): Promise<void> {
+  let inflated = 0;
+  for (const { name, entry } of entries) {
+    let stream: Readable;
+    try {
+      stream = await zip.openReadStreamPromise(entry);
+    } catch (error) {
+      throw new ArchiveCorruptError(`entry "${excerpt(name)}" cannot be read: ${(error as Error).message}`);
+    }
+    let crc = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        inflated += chunk.length;
+        if (inflated > budget) {
+          throw new ZipBombError(
+            `The archive inflates to more than ${budget} bytes (at most ${MAX_INFLATION_RATIO} times its own size, ` +
+              `${INFLATION_ALLOWANCE_BYTES} bytes for small archives, and ${MAX_EXPANSION_FACTOR} times MAX_ARCHIVE_MB)`,
+            { max_inflated_bytes: budget },
+          );
+        }
+        crc = crc32(chunk, crc);
+      }
+    } catch (error) {
+      if (error instanceof ZipBombError) throw error;
+      throw new ArchiveCorruptError(`entry "${excerpt(name)}" cannot be read: ${(error as Error).message}`);
+    } finally {
+      stream.destroy();
+    }
+    if (crc >>> 0 !== entry.crc32 >>> 0) {
+      throw new ArchiveCorruptError(`entry "${excerpt(name)}" fails its CRC-32 check; unzip would refuse to extract it`);
+    }
+  }
+}
+
 /** Reads at most `maxBytes + 1` bytes whatever the entry declares, so a lying size cannot inflate memory. */
 async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number, path: string): Promise<Buffer> {
   const tooLarge = () => new ComposerJsonInvalidError(path, `it is larger than ${maxBytes} bytes`);
@@ -329,9 +386,15 @@ export function parseComposerJson(path: string, bytes: Buffer): ComposerJson {
   return value as ComposerJson;
 }
 
-/** PostgreSQL's jsonb refuses NUL characters and very deep nesting; say so instead of failing later. */
+/**
+ * PostgreSQL's jsonb refuses NUL characters, lone surrogates (`"\ud800"`) and very deep nesting;
+ * say so instead of failing later.
+ */
 function storageProblem(value: unknown, depth: number): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? 'it contains a NUL character (\\u0000)' : undefined;
+  if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    return problem ? `a string in it ${problem}` : undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth >= MAX_JSON_DEPTH) return `it is nested deeper than ${MAX_JSON_DEPTH} levels`;
   const children = Array.isArray(value) ? value : Object.entries(value).flat();

@@ -1,5 +1,6 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
-import { MulterModuleOptions } from '@nestjs/platform-express';
+import { CallHandler, ExecutionContext, HttpException, Inject, Injectable, Logger, NestInterceptor, Optional, PayloadTooLargeException } from '@nestjs/common';
+import { FileInterceptor, MulterModuleOptions } from '@nestjs/platform-express';
+import { MULTER_MODULE_OPTIONS } from '@nestjs/platform-express/multer/files.constants';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -9,7 +10,9 @@ import { pipeline } from 'node:stream/promises';
 import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
 import { temporaryUploadPath, uploadsDir } from '../common/upload-spool';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { ArchiveTooLargeError } from './package-errors';
+import { DomainError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
+import { ArchiveTooLargeError, MalformedUploadError, UnsupportedUploadTypeError } from './package-errors';
 
 /** An uploaded archive as the route receives it: spooled to a temporary file, hashed on the way. */
 export interface UploadedArchive {
@@ -78,13 +81,13 @@ export function archiveUploadOptions(config: AppConfig): MulterModuleOptions {
 }
 
 /**
- * Bind before FileInterceptor. Removes the spooled archive once the route is done (published, or
+ * Bind before ArchiveUploadInterceptor. Removes the spooled archive once the route is done (published, or
  * refused by validation or inspection: the stored copy is the only one that stays), and gives
  * multer's size limit, which FileInterceptor turns into a bare PayloadTooLargeException, the
  * archive_too_large code naming the limit.
  */
 @Injectable()
-export class ArchiveUploadInterceptor implements NestInterceptor {
+export class ArchiveUploadCleanup implements NestInterceptor {
   private readonly logger = new Logger('ArchiveUpload');
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -104,5 +107,36 @@ export class ArchiveUploadInterceptor implements NestInterceptor {
       ),
       mergeMap((value) => from(removeSpooled()).pipe(map(() => value))),
     );
+  }
+}
+
+/**
+ * Nest's FileInterceptor for the `archive` field, with every way parsing the upload can fail
+ * answered in the error shape: multer's size limit (a bare PayloadTooLargeException) becomes
+ * archive_too_large naming the limit, and busboy's own errors (a multipart subtype other than
+ * form-data, a missing boundary, a truncated body), plain Errors that would otherwise be a 500,
+ * become 415 or 400. Only errors raised while parsing are mapped: the route's own come later,
+ * through the returned observable.
+ */
+@Injectable()
+export class ArchiveUploadInterceptor extends FileInterceptor('archive') {
+  constructor(
+    @Optional() @Inject(MULTER_MODULE_OPTIONS) options: MulterModuleOptions | undefined,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super(options);
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    try {
+      return await super.intercept(context, next);
+    } catch (error) {
+      if (error instanceof PayloadTooLargeException) throw new ArchiveTooLargeError(this.config.maxArchiveBytes);
+      // Nest turns busboy's known messages ("Multipart: Boundary not found", …) into a bare 400.
+      if (error instanceof HttpException && error.getStatus() === 400) throw new MalformedUploadError(excerpt(error.message));
+      if (error instanceof HttpException || error instanceof DomainError || !(error instanceof Error)) throw error;
+      if (/unsupported content type/i.test(error.message)) throw new UnsupportedUploadTypeError();
+      throw new MalformedUploadError(excerpt(error.message));
+    }
   }
 }

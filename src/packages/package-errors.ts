@@ -1,4 +1,5 @@
 import { BadRequestError, ConflictError, DomainError, NotFoundError, UnprocessableError } from '../common/domain-error';
+import { excerpt } from '../common/input-guard';
 
 export class PackageNotFoundError extends NotFoundError {
   constructor(packageName: string) {
@@ -8,7 +9,7 @@ export class PackageNotFoundError extends NotFoundError {
 
 export class VersionNotFoundError extends NotFoundError {
   constructor(packageName: string, version: string) {
-    super('version_not_found', `Package "${packageName}" has no version "${version}"`);
+    super('version_not_found', `Package "${packageName}" has no version "${excerpt(version)}"`);
   }
 }
 
@@ -28,6 +29,18 @@ export class ArchiveMissingError extends BadRequestError {
   }
 }
 
+export class UnsupportedUploadTypeError extends DomainError {
+  constructor() {
+    super(415, 'unsupported_media_type', 'Send the archive as multipart/form-data (the file field "archive")');
+  }
+}
+
+export class MalformedUploadError extends BadRequestError {
+  constructor(reason: string) {
+    super('malformed_multipart', `The upload is not a readable multipart/form-data body: ${reason}`);
+  }
+}
+
 export class ArchiveTooLargeError extends DomainError {
   constructor(maxBytes: number) {
     super(413, 'archive_too_large', `The uploaded archive is larger than allowed (MAX_ARCHIVE_MB: ${maxBytes} bytes)`, {
@@ -44,7 +57,7 @@ export class VersionMissingError extends UnprocessableError {
 
 export class InvalidPackageVersionError extends UnprocessableError {
   constructor(version: string, reason: string) {
-    super('invalid_version', `"${version}" is not a valid Composer version: ${reason}`, { version });
+    super('invalid_version', `"${excerpt(version)}" is not a valid Composer version: ${reason}`, { version });
   }
 }
 

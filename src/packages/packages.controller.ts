@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -15,16 +14,25 @@ import {
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { ArchiveUploadInterceptor, UploadedArchive } from './archive-upload';
+import { ArchiveUploadCleanup, ArchiveUploadInterceptor, UploadedArchive } from './archive-upload';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
-import { PackageDetailDto, PackagePageDto, PackageSummaryDto, PublishedVersionDto } from './dto/package-response.dto';
-import { PublishVersionDto, releasedAtOf } from './dto/publish-version.dto';
-import { ArchiveMissingError } from './package-errors';
+import { PackageDetailDto, PackagePageDto, PublishedVersionDto } from './dto/package-response.dto';
+import { PublishVersionDto } from './dto/publish-version.dto';
+import { ArchiveMissingError, PackageNotFoundError } from './package-errors';
+import { PackageNamePathPipe } from './package-name';
+import { excerpt } from '../common/input-guard';
 import { PackagesService } from './packages.service';
 
 /** Express 5 hands a `*name` wildcard over as its path segments. */
 function joinSegments(segments: string[] | string): string {
   return (Array.isArray(segments) ? segments : [segments]).join('/');
+}
+
+const packageNamePipe = new PackageNamePathPipe((name) => new PackageNotFoundError(excerpt(name)));
+
+/** `{vendor}/{name}` from the path, checked where it enters: a name that cannot exist is not found. */
+function packageNameOf(vendor: string, name: string): string {
+  return packageNamePipe.transform(`${vendor}/${name}`);
 }
 
 @ApiTags('packages')
@@ -34,7 +42,7 @@ export class PackagesController {
   constructor(private readonly packages: PackagesService) {}
 
   @Post()
-  @UseInterceptors(ArchiveUploadInterceptor, FileInterceptor('archive'))
+  @UseInterceptors(ArchiveUploadCleanup, ArchiveUploadInterceptor)
   @ApiOperation({
     summary: 'Publish a version from a zip',
     description:
@@ -64,28 +72,25 @@ export class PackagesController {
   })
   async publish(@UploadedFile() archive: UploadedArchive | undefined, @Body() body: PublishVersionDto): Promise<PublishedVersionDto> {
     if (!archive) throw new ArchiveMissingError();
-    const version = await this.packages.publish({
+    return this.packages.publish({
       archive: { path: archive.path, size: archive.size, sha1: archive.sha1 },
       version: body.version,
-      releasedAt: releasedAtOf(body),
+      releasedAt: body.released_at,
     });
-    return PublishedVersionDto.from(version);
   }
 
   @Get()
   @ApiOperation({ summary: 'List packages by name, with their version counts' })
   @ApiOkResponse({ type: PackagePageDto })
   async list(@Query() query: ListPackagesQueryDto): Promise<PackagePageDto> {
-    const page = await this.packages.list(query);
-    return { ...page, data: page.data.map(({ package: pkg, versionCount }) => PackageSummaryDto.from(pkg, versionCount)) };
+    return this.packages.list(query);
   }
 
   @Get(':vendor/:name')
   @ApiOperation({ summary: 'A package with its versions, newest first' })
   @ApiOkResponse({ type: PackageDetailDto })
   async get(@Param('vendor') vendor: string, @Param('name') name: string): Promise<PackageDetailDto> {
-    const { package: pkg, versions } = await this.packages.get(`${vendor}/${name}`);
-    return PackageDetailDto.fromVersions(pkg, versions);
+    return this.packages.get(packageNameOf(vendor, name));
   }
 
   @Delete(':vendor/:name/versions/*version')
@@ -98,7 +103,7 @@ export class PackagesController {
     @Param('name') name: string,
     @Param('version') version: string[] | string,
   ): Promise<void> {
-    await this.packages.deleteVersion(`${vendor}/${name}`, joinSegments(version));
+    await this.packages.deleteVersion(packageNameOf(vendor, name), joinSegments(version));
   }
 
   @Delete(':vendor/:name')
@@ -106,6 +111,6 @@ export class PackagesController {
   @ApiOperation({ summary: 'Delete a package with all its versions and archives' })
   @ApiNoContentResponse()
   async deletePackage(@Param('vendor') vendor: string, @Param('name') name: string): Promise<void> {
-    await this.packages.deletePackage(`${vendor}/${name}`);
+    await this.packages.deletePackage(packageNameOf(vendor, name));
   }
 }

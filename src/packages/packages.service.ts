@@ -5,10 +5,10 @@ import { temporaryUploadPath } from '../common/upload-spool';
 import { nextChangeStamp } from '../common/change-clock';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { ChangeDoor } from '../changes/change-door.service';
+import { isUniqueViolation } from '../database/database-errors';
 import { newId } from '../common/ids';
-import { Page } from '../common/pagination.dto';
 import { InvalidVersionError, normalizeVersion, sortVersionsDescending } from '../composer-semver';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { archiveLimitsFor, inspectArchive } from './archive-inspector';
@@ -23,10 +23,11 @@ import {
   VersionExistsError,
   VersionNotFoundError,
 } from './package-errors';
+import { PackageDetailDto, PackagePageDto, PackageSummaryDto, PublishedVersionDto } from './dto/package-response.dto';
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';
 import { Package } from './package.entity';
-import { resolvePublishedVersion } from './published-version';
+import { MAX_VERSION_LENGTH, resolvePublishedVersion } from './published-version';
 
 export interface PublishInput {
   /** A local file holding the zip (the spooled upload), with its size and SHA-1 computed while it was written. */
@@ -50,15 +51,6 @@ export interface GitVersionInput {
   defaultBranch: boolean;
 }
 
-export interface PackageSummary {
-  package: Package;
-  versionCount: number;
-}
-
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
 
 /** Composer's order (Semver::rsort): highest first, default branches above numbered dev branches. */
 export function sortNewestFirst(versions: PackageVersion[]): PackageVersion[] {
@@ -92,7 +84,7 @@ export class PackagesService {
    * removed again when the transaction fails, so a refused upload leaves neither behind (a crash
    * in between leaves an archive no row references: ArchiveSweeper removes it).
    */
-  async publish(input: PublishInput): Promise<PackageVersion> {
+  async publish(input: PublishInput): Promise<PublishedVersionDto> {
     const maxBytes = this.config.maxArchiveBytes;
     if (input.archive.size > maxBytes) throw new ArchiveTooLargeError(maxBytes);
     const { composerJson, name, readme } = await inspectArchive(input.archive.path, archiveLimitsFor(maxBytes));
@@ -141,7 +133,7 @@ export class PackagesService {
       if (isUniqueViolation(error)) throw new VersionExistsError(name, resolved.version, resolved.versionNormalized);
       throw error;
     }
-    return version;
+    return PublishedVersionDto.from(version);
   }
 
   /**
@@ -239,7 +231,7 @@ export class PackagesService {
     await this.deletePackage(packageName);
   }
 
-  async list(query: ListPackagesQueryDto): Promise<Page<PackageSummary>> {
+  async list(query: ListPackagesQueryDto): Promise<PackagePageDto> {
     const builder = this.dataSource.manager
       .createQueryBuilder(Package, 'p')
       .orderBy('p.name', 'ASC')
@@ -262,17 +254,17 @@ export class PackagesService {
       for (const row of rows) counts.set(row.name, row.count);
     }
     return {
-      data: packages.map((pkg) => ({ package: pkg, versionCount: counts.get(pkg.name) ?? 0 })),
+      data: packages.map((pkg) => PackageSummaryDto.from(pkg, counts.get(pkg.name) ?? 0)),
       total,
       limit: query.limit,
       offset: query.offset,
     };
   }
 
-  async get(packageName: string): Promise<{ package: Package; versions: PackageVersion[] }> {
+  async get(packageName: string): Promise<PackageDetailDto> {
     const pkg = await this.findPackage(packageName);
     if (!pkg) throw new PackageNotFoundError(packageName);
-    return { package: pkg, versions: await this.listVersions(packageName) };
+    return PackageDetailDto.fromVersions(pkg, await this.listVersions(packageName));
   }
 
   /** The package row (for contentsChangedAt), or null. */
@@ -312,6 +304,7 @@ export class PackagesService {
     await this.door.run(async (unit) => {
       const manager = unit.manager;
       await this.lockPackageOrFail(manager, packageName);
+      if (version.length > MAX_VERSION_LENGTH) throw new VersionNotFoundError(packageName, version);
       const normalized = [version];
       try {
         normalized.push(normalizeVersion(version));

@@ -18,6 +18,8 @@ export interface ResolvedVersion {
 export function normalizePublishedVersion(raw: string): ResolvedVersion {
   const version = raw.trim();
   if (version === '') throw new InvalidPackageVersionError(raw, 'it is empty');
+  // Before any pattern runs: composer.json's version can be a megabyte long.
+  if (version.length > MAX_VERSION_LENGTH) throw new InvalidPackageVersionError(raw, `it is longer than ${MAX_VERSION_LENGTH} characters`);
   if (/\s/.test(version)) throw new InvalidPackageVersionError(raw, 'it contains whitespace (aliases are not published versions)');
   if (/@(stable|rc|beta|alpha|dev)$/i.test(version)) {
     throw new InvalidPackageVersionError(raw, 'a stability flag belongs in a constraint, not in a version');
@@ -29,7 +31,7 @@ export function normalizePublishedVersion(raw: string): ResolvedVersion {
     if (error instanceof InvalidVersionError) throw new InvalidPackageVersionError(raw, error.message);
     throw error;
   }
-  if (version.length > MAX_VERSION_LENGTH || versionNormalized.length > MAX_VERSION_LENGTH) {
+  if (versionNormalized.length > MAX_VERSION_LENGTH) {
     throw new InvalidPackageVersionError(raw, `it is longer than ${MAX_VERSION_LENGTH} characters`);
   }
   return { version, versionNormalized, isDev: isDevVersion(version) };

@@ -133,7 +133,7 @@ export class PortalController {
     const visit = await this.visit(request, response, form);
     if (!visit) return;
     if (!this.portal.canManageTokens(visit.who)) throw new SelfServiceOffError();
-    const expiresAt = form.expires_on ? `${form.expires_on}T23:59:59Z` : undefined;
+    const expiresAt = form.expires_on ? new Date(`${form.expires_on}T23:59:59Z`) : undefined;
     const issued = await this.portal.issueToken(visit.who, form.label, expiresAt);
     const created = { token: issued.record, secret: issued.secret, snippets: this.snippets(issued.secret) };
     this.page(response, 201, await this.tokensView(visit, undefined, created));

@@ -3,7 +3,6 @@ import { AccessService } from '../access/access.service';
 import { Clock } from '../common/clock';
 import { accessDeniedMessage } from '../composer-repository/access-denied';
 import { ComposerRepositoryService } from '../composer-repository/composer-repository.service';
-import { Download } from '../composer-repository/download.entity';
 import { DownloadsService } from '../composer-repository/downloads.service';
 import { parseStability, Stability } from '../composer-semver';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
@@ -12,8 +11,29 @@ import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
 import { PackagesService } from '../packages/packages.service';
 import { PackageVersion } from '../packages/package-version.entity';
-import { CustomerToken } from '../tokens/customer-token.entity';
-import { IssuedToken, TokensService } from '../tokens/tokens.service';
+import { TokenDto } from '../tokens/dto/token.dto';
+import { TokensService } from '../tokens/tokens.service';
+
+/** A token as the portal's pages show it. */
+export interface PortalToken {
+  id: string;
+  label: string | null;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+function portalToken(token: TokenDto): PortalToken {
+  return {
+    id: token.id,
+    label: token.label,
+    prefix: token.prefix,
+    createdAt: new Date(token.created_at),
+    lastUsedAt: token.last_used_at ? new Date(token.last_used_at) : null,
+    expiresAt: token.expires_at ? new Date(token.expires_at) : null,
+  };
+}
 
 export interface SignedIn {
   customer: Customer;
@@ -81,7 +101,7 @@ export class PortalService {
   async resume(customerId: string, tokenId: string): Promise<SignedIn | null> {
     const token = await this.tokens.findUsable(customerId, tokenId);
     if (!token) return null;
-    return { customer: await this.customers.get(customerId), tokenId };
+    return { customer: await this.customers.find(customerId), tokenId };
   }
 
   /** A pasted token's customer, or null; the caller counts failures. */
@@ -98,13 +118,13 @@ export class PortalService {
     const [grants, view] = await Promise.all([this.access.list(customer.id), this.repository.view(principalOf(who))]);
     const visible = view.kind === 'allowed' ? view.packages : new Map<string, { versions: PackageVersion[] }>();
     const packages: PackageAccess[] = grants.map((grant) => ({
-      name: grant.packageName,
+      name: grant.package,
       constraint: grant.constraint,
-      versions: (visible.get(grant.packageName)?.versions ?? []).map(versionLine),
+      versions: (visible.get(grant.package)?.versions ?? []).map(versionLine),
     }));
     // A frozen customer keeps pinned versions of packages whose grant was revoked since.
     for (const [name, entry] of visible) {
-      if (!grants.some((grant) => grant.packageName === name)) packages.push({ name, constraint: null, versions: entry.versions.map(versionLine) });
+      if (!grants.some((grant) => grant.package === name)) packages.push({ name, constraint: null, versions: entry.versions.map(versionLine) });
     }
     packages.sort((a, b) => a.name.localeCompare(b.name));
     return {
@@ -118,7 +138,7 @@ export class PortalService {
   /** null for a package the customer has no grant or pin for: the same as one that does not exist. */
   async packageDetails(who: SignedIn, packageName: string): Promise<PackageDetails | null> {
     const [grants, view] = await Promise.all([this.access.list(who.customer.id), this.repository.view(principalOf(who))]);
-    const grant = grants.find((candidate) => candidate.packageName === packageName);
+    const grant = grants.find((candidate) => candidate.package === packageName);
     const versions = view.kind === 'allowed' ? (view.packages.get(packageName)?.versions ?? []) : [];
     if (!grant && versions.length === 0) return null;
     const newest = versions.find((version) => !version.isDev) ?? versions[0];
@@ -138,8 +158,8 @@ export class PortalService {
     };
   }
 
-  listTokens(who: SignedIn): Promise<CustomerToken[]> {
-    return this.tokens.list(who.customer.id);
+  async listTokens(who: SignedIn): Promise<PortalToken[]> {
+    return (await this.tokens.list(who.customer.id)).map(portalToken);
   }
 
   /** Self-service needs both the global switch and the customer's own. */
@@ -147,8 +167,9 @@ export class PortalService {
     return this.config.portal.tokenSelfService && who.customer.portalTokenSelfService;
   }
 
-  issueToken(who: SignedIn, label: string, expiresAt: string | undefined): Promise<IssuedToken> {
-    return this.tokens.issue(who.customer.id, label, expiresAt);
+  async issueToken(who: SignedIn, label: string, expiresAt: Date | undefined): Promise<{ record: PortalToken; secret: string }> {
+    const issued = await this.tokens.issue(who.customer.id, label, expiresAt);
+    return { record: portalToken(issued), secret: issued.token };
   }
 
   revokeToken(who: SignedIn, tokenId: string): Promise<void> {
@@ -158,11 +179,11 @@ export class PortalService {
   async recentDownloads(who: SignedIn): Promise<DownloadLine[]> {
     const [page, tokens] = await Promise.all([this.downloads.forCustomer(who.customer.id, RECENT_DOWNLOADS, 0), this.tokens.list(who.customer.id)]);
     const names = new Map(tokens.map((token) => [token.id, token.label ? `${token.label} (${token.prefix}…)` : `${token.prefix}…`]));
-    return page.data.map((download: Download) => ({
-      packageName: download.packageName,
+    return page.data.map((download) => ({
+      packageName: download.package,
       version: download.version,
-      downloadedAt: download.downloadedAt,
-      token: download.tokenId ? (names.get(download.tokenId) ?? 'a revoked token') : '—',
+      downloadedAt: new Date(download.downloaded_at),
+      token: download.token_id ? (names.get(download.token_id) ?? 'a revoked token') : '—',
     }));
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { CustomerIdPipe, TokenIdPipe } from '../common/id-params';
 import { CreateTokenDto, IssuedTokenDto, TokenDto } from './dto/token.dto';
 import { TokensService } from './tokens.service';
 
@@ -13,23 +14,22 @@ export class TokensController {
   @Post()
   @ApiOperation({ summary: 'Issue an additional token; the secret is shown only in this response' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
-  async issue(@Param('id') customerId: string, @Body() body: CreateTokenDto): Promise<IssuedTokenDto> {
-    const { record, secret } = await this.tokens.issue(customerId, body.label, body.expires_at);
-    return { ...TokenDto.from(record), token: secret };
+  async issue(@Param('id', CustomerIdPipe) customerId: string, @Body() body: CreateTokenDto): Promise<IssuedTokenDto> {
+    return this.tokens.issue(customerId, body.label, body.expires_at);
   }
 
   @Get()
   @ApiOperation({ summary: "List a customer's tokens (never the secrets)" })
   @ApiOkResponse({ type: [TokenDto] })
-  async list(@Param('id') customerId: string): Promise<TokenDto[]> {
-    return (await this.tokens.list(customerId)).map((token) => TokenDto.from(token));
+  async list(@Param('id', CustomerIdPipe) customerId: string): Promise<TokenDto[]> {
+    return this.tokens.list(customerId);
   }
 
   @Delete(':tokenId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a token; Composer requests with it fail from the next request on' })
   @ApiNoContentResponse()
-  async revoke(@Param('id') customerId: string, @Param('tokenId') tokenId: string): Promise<void> {
+  async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('tokenId', TokenIdPipe) tokenId: string): Promise<void> {
     await this.tokens.revoke(customerId, tokenId);
   }
 }

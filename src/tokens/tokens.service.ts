@@ -11,6 +11,8 @@ import { BadRequestError, NotFoundError } from '../common/domain-error';
 import { ID_PATTERN, newId } from '../common/ids';
 import { findCustomerOrFail } from '../customers/customer-lookup';
 import { CustomerToken } from './customer-token.entity';
+import { IssuedTokenDto, TokenDto } from './dto/token.dto';
+import { excerpt } from '../common/input-guard';
 import { generateTokenSecret, hashToken, looksLikeCustomerToken, visiblePrefix } from './token-secret';
 
 export interface IssuedToken {
@@ -80,20 +82,22 @@ export class TokensService implements OnModuleDestroy {
     return { record: saved, secret };
   }
 
-  async issue(customerId: string, label: string | undefined, expiresAt: string | undefined): Promise<IssuedToken> {
-    const expiry = expiresAt === undefined ? null : new Date(expiresAt);
+  async issue(customerId: string, label: string | null | undefined, expiresAt: Date | null | undefined): Promise<IssuedTokenDto> {
+    const expiry = expiresAt ?? null;
     if (expiry && expiry.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestError('expiry_in_past', 'expires_at must be in the future');
     }
-    return this.door.run(async (unit) => {
+    const issued = await this.door.run(async (unit) => {
       await findCustomerOrFail(unit.manager, customerId);
       return this.issueWith(unit, customerId, label ?? null, expiry);
     });
+    return { ...TokenDto.from(issued.record), token: issued.secret };
   }
 
-  async list(customerId: string): Promise<CustomerToken[]> {
+  async list(customerId: string): Promise<TokenDto[]> {
     await findCustomerOrFail(this.dataSource.manager, customerId);
-    return this.tokens.find({ where: { customerId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const tokens = await this.tokens.find({ where: { customerId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return tokens.map((token) => TokenDto.from(token));
   }
 
   /** The customer's token with this id while it still works (not revoked, not expired), else null. */
@@ -109,7 +113,7 @@ export class TokensService implements OnModuleDestroy {
       const manager = unit.manager;
       await findCustomerOrFail(manager, customerId);
       const token = ID_PATTERN.test(tokenId) ? await manager.findOneBy(CustomerToken, { id: tokenId, customerId }) : null;
-      if (!token) throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${tokenId}"`);
+      if (!token) throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${excerpt(tokenId)}"`);
       await manager.delete(CustomerToken, { id: tokenId });
       await this.history.record(unit, { customerId, type: 'token.revoked', before: tokenSnapshot(token) });
     });

@@ -46,6 +46,8 @@ export interface RawEntry {
   localName?: string;
   /** Unix mode in the central directory (default a regular file, 0o100644; 0o120777 is a symlink). */
   mode?: number;
+  /** A CRC-32 to state instead of the data's own (a damaged archive). */
+  crc?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export function rawZip(entries: RawEntry[]): Buffer {
     const data = entry.data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data);
     const deflate = entry.method === 'deflate';
     const stored = deflate ? deflateRawSync(data) : data;
-    const crc = crc32(data);
+    const crc = entry.crc ?? crc32(data);
     const size = entry.declaredSize ?? data.length;
 
     const local = Buffer.alloc(30);

@@ -1,16 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CustomerDto } from '../../customers/dto/customer-response.dto';
-import { PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_PATTERN, PACKAGE_NAME_RULE } from '../../packages/package-name';
+import { IsPackageName, PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_PATTERN_SOURCE } from '../../packages/package-name';
 import { AccessGrant } from '../access-grant.entity';
 import { FrozenVersion } from '../frozen-version.entity';
 
 export class GrantAccessDto {
-  @ApiProperty({ example: 'vendor/package', pattern: PACKAGE_NAME_PATTERN.source })
+  @ApiProperty({ example: 'vendor/package', pattern: PACKAGE_NAME_PATTERN_SOURCE, maxLength: PACKAGE_NAME_MAX_LENGTH })
   @IsString()
-  @MaxLength(PACKAGE_NAME_MAX_LENGTH)
-  @Matches(PACKAGE_NAME_PATTERN, { message: `package: ${PACKAGE_NAME_RULE}` })
+  @IsPackageName()
   package: string;
 
   @ApiProperty({
@@ -48,13 +47,12 @@ export class GrantDto {
 }
 
 export class PackageVersionDto {
-  @ApiProperty({ example: 'vendor/package' })
+  @ApiProperty({ example: 'vendor/package', pattern: PACKAGE_NAME_PATTERN_SOURCE, maxLength: PACKAGE_NAME_MAX_LENGTH })
   @IsString()
-  @MaxLength(PACKAGE_NAME_MAX_LENGTH)
-  @Matches(PACKAGE_NAME_PATTERN, { message: `package: ${PACKAGE_NAME_RULE}` })
+  @IsPackageName()
   package: string;
 
-  @ApiProperty({ example: '2.0.0' })
+  @ApiProperty({ example: '2.0.0', maxLength: 100 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

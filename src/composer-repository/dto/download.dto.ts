@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PACKAGE_NAME_PATTERN, PACKAGE_NAME_RULE } from '../../packages/package-name';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
+import { IsPackageName, PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_PATTERN_SOURCE } from '../../packages/package-name';
 import { Download } from '../download.entity';
 import { PageDtoOf } from '../../common/pagination.dto';
 
@@ -30,11 +31,15 @@ export class DownloadDto {
 export class DownloadPageDto extends PageDtoOf(DownloadDto) {}
 
 export class DownloadCountsQueryDto {
-  @ApiPropertyOptional({ example: 'acme/widget', description: 'Count per version of this package instead of per package' })
+  @ApiPropertyOptional({
+    example: 'acme/widget',
+    description: 'Count per version of this package instead of per package',
+    pattern: PACKAGE_NAME_PATTERN_SOURCE,
+    maxLength: PACKAGE_NAME_MAX_LENGTH,
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
-  @Matches(PACKAGE_NAME_PATTERN, { message: `package: ${PACKAGE_NAME_RULE}` })
+  @IsPackageName()
   package?: string;
 
   @ApiPropertyOptional()
@@ -43,15 +48,15 @@ export class DownloadCountsQueryDto {
   @MaxLength(32)
   customer_id?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
+  @IsDateTime()
+  since?: Date;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  until?: string;
+  @IsDateTime()
+  until?: Date;
 }
 
 export class DownloadCountDto {

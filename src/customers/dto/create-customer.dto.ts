@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -22,6 +23,7 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({
     example: 'stripe_cus_abc123',
+    type: String,
     maxLength: 200,
     nullable: true,
     description: 'Id of this customer in your billing system; unique',
@@ -34,17 +36,19 @@ export class CreateCustomerDto {
   external_id?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     example: '2027-01-01T00:00:00Z',
     description: 'End of the subscription; from this instant the customer is treated per on_expiry',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  expires_at?: string | null;
+  @IsDateTime()
+  expires_at?: Date | null;
 
   @ApiPropertyOptional({ enum: ON_EXPIRY_ACTIONS, default: 'freeze', description: 'freeze: keep versions released before expires_at; expire: no access' })
-  @IsOptional()
+  // Optional, but never null: the column has no "unset" value.
+  @ValidateIf((_object, value) => value !== undefined)
   @IsIn(ON_EXPIRY_ACTIONS)
   on_expiry?: OnExpiry;
 
@@ -52,7 +56,8 @@ export class CreateCustomerDto {
     default: true,
     description: 'Whether the customer may create and revoke their own tokens in the customer portal (PORTAL_TOKEN_SELF_SERVICE=false turns it off for everyone)',
   })
-  @IsOptional()
+  // Optional, but never null: the column has no "unset" value.
+  @ValidateIf((_object, value) => value !== undefined)
   @IsBoolean()
   portal_token_self_service?: boolean;
 

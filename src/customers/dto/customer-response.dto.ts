@@ -107,14 +107,15 @@ export class CreatedCustomerDto extends PickType(CustomerDto, ['id', 'name', 'em
   @ApiProperty({ example: 'tok_3kQ9xZ...', description: 'Shown only in this response; store it now' })
   token: string;
 
-  static fromCreated(customer: Customer, token: string): CreatedCustomerDto {
+  /** `now` decides the status in force, exactly as the GET right after creation will. */
+  static fromCreated(customer: Customer, token: string, now: Date): CreatedCustomerDto {
     return {
       id: customer.id,
       name: customer.name,
       email: customer.email,
       external_id: customer.externalId,
       token,
-      status: customer.status,
+      status: effectiveStatus(customer, now),
       created_at: customer.createdAt.toISOString(),
     };
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { PaginationQueryDto, PageDtoOf } from '../../common/pagination.dto';
 import { CUSTOMER_EVENT_TYPES, CustomerEvent, CustomerEventType } from '../customer-event.entity';
 
@@ -15,15 +16,15 @@ export class ListEventsQueryDto extends PaginationQueryDto {
   @MaxLength(32)
   customer_id?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Events at or after this instant' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Events at or after this instant' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
+  @IsDateTime()
+  since?: Date;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Events before this instant' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Events before this instant' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  until?: string;
+  @IsDateTime()
+  until?: Date;
 }
 
 export class EventDto {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ValidationFailedError } from '../../common/domain-error';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { MAX_VERSION_LENGTH } from '../published-version';
 
 /** The text fields of the multipart upload; the zip itself is the file field `archive`. */
@@ -16,18 +16,8 @@ export class PublishVersionDto {
   @MaxLength(MAX_VERSION_LENGTH)
   version?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2024-01-15T10:30:00Z', description: 'Release time; default: now' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2024-01-15T10:30:00Z', description: 'Release time; default: now' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$|(Z|[+-]\d{2}(:?\d{2})?)$/i, { message: 'released_at must name its time zone (Z or ±hh:mm)' })
-  released_at?: string;
-}
-
-export function releasedAtOf(body: PublishVersionDto): Date | undefined {
-  if (body.released_at === undefined) return undefined;
-  const date = new Date(body.released_at);
-  if (Number.isNaN(date.getTime())) {
-    throw new ValidationFailedError([{ field: 'released_at', problems: ['released_at must be a calendar date and time'] }]);
-  }
-  return date;
+  @IsDateTime()
+  released_at?: Date;
 }

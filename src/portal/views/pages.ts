@@ -1,4 +1,4 @@
-import { CustomerToken } from '../../tokens/customer-token.entity';
+import type { PortalToken } from '../portal.service';
 import { html, SafeHtml } from '../html';
 import { AccessOverview, DownloadLine, PackageDetails, VersionLine } from '../portal.service';
 import { renderReadme } from '../readme-html';
@@ -185,11 +185,11 @@ ${copyable('gitlab-ci', snippets.gitlabCi)}
 }
 
 export interface TokensPageState {
-  tokens: CustomerToken[];
+  tokens: PortalToken[];
   currentTokenId: string;
   canManage: boolean;
   notice?: string;
-  created?: { token: CustomerToken; secret: string; snippets: SetupSnippets };
+  created?: { token: PortalToken; secret: string; snippets: SetupSnippets };
 }
 
 export function tokensPage(ctx: PageContext, state: TokensPageState, now: Date): string {

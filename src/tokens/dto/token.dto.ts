@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { CustomerToken } from '../customer-token.entity';
 
 export class CreateTokenDto {
@@ -9,10 +10,10 @@ export class CreateTokenDto {
   @MaxLength(200)
   label?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', format: 'date-time', description: 'Must be in the future' })
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', type: String, format: 'date-time', description: 'Must be in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  expires_at?: string;
+  @IsDateTime()
+  expires_at?: Date;
 }
 
 export class TokenDto {
