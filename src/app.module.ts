@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AccessModule } from './access/access.module';
 import { AuthGuard } from './auth/auth.guard';
 import { BillingModule } from './billing/billing.module';
@@ -9,6 +11,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
+import { EventsModule } from './events/events.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
@@ -34,6 +37,9 @@ export class AppModule {
         ComposerRepositoryModule,
         IdempotencyModule,
         BillingModule,
+        ScheduleModule.forRoot(),
+        ApiKeysModule,
+        EventsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Response } from 'express';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { Clock } from '../common/clock';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { NotFoundError } from '../common/domain-error';
@@ -40,6 +41,7 @@ export class AccessController {
   @ApiCreatedResponse({ type: GrantDto, description: 'New grant' })
   @ApiOkResponse({ type: GrantDto, description: 'Constraint of an existing grant replaced' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid constraint' })
+  @RequireScope('access:write')
   async grant(
     @Param('id') customerId: string,
     @Body() body: GrantAccessDto,
@@ -53,6 +55,7 @@ export class AccessController {
   @Get('packages')
   @ApiOperation({ summary: "List a customer's grants" })
   @ApiOkResponse({ type: [GrantDto] })
+  @RequireScope('customers:read')
   async list(@Param('id') customerId: string): Promise<GrantDto[]> {
     return (await this.access.list(customerId)).map((grant) => GrantDto.from(grant));
   }
@@ -62,6 +65,7 @@ export class AccessController {
   @ApiOperation({ summary: 'Revoke a grant; the name may be URL-encoded (vendor%2Fpackage) or plain (vendor/package)' })
   @ApiParam({ name: 'package', example: 'vendor%2Fpackage' })
   @ApiNoContentResponse()
+  @RequireScope('access:write')
   async revoke(@Param('id') customerId: string, @Param('package') segments: string[] | string): Promise<void> {
     await this.access.revoke(customerId, packageFromPath(segments));
   }
@@ -72,6 +76,7 @@ export class AccessController {
   @ApiOkResponse({ type: FrozenCustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid version' })
+  @RequireScope('access:write')
   async freeze(@Param('id') customerId: string, @Body() body: FreezeCustomerDto): Promise<FrozenCustomerDto> {
     const { customer, frozen } = body.versions
       ? await this.access.freeze(

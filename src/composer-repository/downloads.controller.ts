@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { DownloadsService } from './downloads.service';
 import { DownloadCountDto, DownloadCountsQueryDto, DownloadDto, DownloadPageDto } from './dto/download.dto';
@@ -14,6 +15,7 @@ export class DownloadsController {
   @Get('customers/:id/downloads')
   @ApiOperation({ summary: 'Dist archives this customer downloaded, newest first' })
   @ApiOkResponse({ type: DownloadPageDto })
+  @RequireScope('customers:read')
   async forCustomer(@Param('id') customerId: string, @Query() query: PaginationQueryDto): Promise<DownloadPageDto> {
     const page = await this.downloads.forCustomer(customerId, query.limit, query.offset);
     return { ...page, data: page.data.map((download) => DownloadDto.from(download)) };
@@ -22,6 +24,7 @@ export class DownloadsController {
   @Get('downloads')
   @ApiOperation({ summary: 'Download counts per package (or per version with ?package=), filtered by customer and time' })
   @ApiOkResponse({ type: [DownloadCountDto] })
+  @RequireScope('packages:read')
   counts(@Query() query: DownloadCountsQueryDto): Promise<DownloadCountDto[]> {
     return this.downloads.counts(query);
   }

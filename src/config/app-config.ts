@@ -25,6 +25,20 @@ export interface AppConfig {
   stripeWebhookSecret: string | undefined;
   /** Unset: the Paddle webhook receiver answers 404. */
   paddleWebhookSecret: string | undefined;
+  /** Unset: events are not published to NATS (webhooks still are). Also the NATS microservice transport's server. */
+  natsUrl: string | undefined;
+  /** Events go to `<prefix>.<type>`; message patterns to `<prefix>.rpc.<pattern>`. */
+  natsSubjectPrefix: string;
+  /** The JetStream stream that keeps published events for durable consumers. */
+  natsStream: string;
+  /** How often the relay looks for events committed elsewhere (it is also woken by each local commit). */
+  relayPollMs: number;
+  webhookRetryBaseMs: number;
+  webhookRetryHours: number;
+  webhookTimeoutMs: number;
+  /** `none`: HTTP only; otherwise Packyard also answers message patterns on this transport. */
+  microserviceTransport: 'none' | 'tcp' | 'nats';
+  microservicePort: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -58,6 +72,20 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   }
+  return raw;
+}
+
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function readName(env: Env, name: string, pattern: RegExp, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!pattern.test(raw)) throw new ConfigError(name, `must match ${pattern.source}, got "${raw}"`);
   return raw;
 }
 
@@ -96,6 +124,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const maxArchiveMb = readInteger(env, 'MAX_ARCHIVE_MB', 100, 1, 10240);
   const accessDeniedContact = env.ACCESS_DENIED_CONTACT || 'Please contact the package vendor to restore access.';
   const expirySweepSeconds = readInteger(env, 'EXPIRY_SWEEP_SECONDS', 60, 0, 86400);
+  const natsUrl = readUrl(env, 'NATS_URL', ['nats:', 'tls:']);
+  const microserviceTransport = readChoice(env, 'MICROSERVICE_TRANSPORT', ['none', 'tcp', 'nats'] as const, 'none');
+  if (microserviceTransport === 'nats' && !natsUrl) throw new ConfigError('MICROSERVICE_TRANSPORT', 'is "nats" but NATS_URL is not set');
   return {
     nodeEnv,
     port,
@@ -110,5 +141,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expirySweepSeconds,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     paddleWebhookSecret: env.PADDLE_WEBHOOK_SECRET || undefined,
+    natsUrl,
+    natsSubjectPrefix: readName(env, 'NATS_SUBJECT_PREFIX', /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'packyard'),
+    natsStream: readName(env, 'NATS_STREAM', /^[A-Za-z0-9_-]{1,64}$/, 'PACKYARD'),
+    relayPollMs: readInteger(env, 'RELAY_POLL_MS', 1000, 50, 600_000),
+    webhookRetryBaseMs: readInteger(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+    webhookRetryHours: readInteger(env, 'WEBHOOK_RETRY_HOURS', 24, 1, 720),
+    webhookTimeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    microserviceTransport,
+    microservicePort: readInteger(env, 'MICROSERVICE_PORT', 4000, 0, 65535),
   };
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { EventDto, EventPageDto, ListEventsQueryDto } from './dto/event.dto';
 import { HistoryService } from './history.service';
@@ -14,6 +15,7 @@ export class HistoryController {
   @Get('customers/:id/events')
   @ApiOperation({ summary: "A customer's history, newest first: who changed what, when, before and after" })
   @ApiOkResponse({ type: EventPageDto })
+  @RequireScope('events:read')
   async forCustomer(@Param('id') customerId: string, @Query() query: PaginationQueryDto): Promise<EventPageDto> {
     const page = await this.history.forCustomer(customerId, query.limit, query.offset);
     return { ...page, data: page.data.map((event) => EventDto.from(event)) };
@@ -22,6 +24,7 @@ export class HistoryController {
   @Get('events')
   @ApiOperation({ summary: 'All history, newest first, filtered by type, customer and time range (also for deleted customers)' })
   @ApiOkResponse({ type: EventPageDto })
+  @RequireScope('events:read')
   async search(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {
     const page = await this.history.search(query);
     return { ...page, data: page.data.map((event) => EventDto.from(event)) };

@@ -14,6 +14,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { ArchiveTooLargeInterceptor, UploadedArchive } from './archive-upload';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
@@ -62,6 +63,7 @@ export class PackagesController {
       'archive_not_zip, archive_corrupt, archive_unsafe_path, archive_zip_bomb, composer_json_missing, composer_json_invalid, ' +
       'package_name_missing, package_name_invalid, version_missing, invalid_version, version_mismatch',
   })
+  @RequireScope('packages:write')
   async publish(@UploadedFile() archive: UploadedArchive | undefined, @Body() body: PublishVersionDto): Promise<PublishedVersionDto> {
     if (!archive) throw new ArchiveMissingError();
     const version = await this.packages.publish({ archive: archive.buffer, version: body.version, releasedAt: releasedAtOf(body) });
@@ -71,6 +73,7 @@ export class PackagesController {
   @Get()
   @ApiOperation({ summary: 'List packages by name, with their version counts' })
   @ApiOkResponse({ type: PackagePageDto })
+  @RequireScope('packages:read')
   async list(@Query() query: ListPackagesQueryDto): Promise<PackagePageDto> {
     const page = await this.packages.list(query);
     return { ...page, data: page.data.map(({ package: pkg, versionCount }) => PackageSummaryDto.from(pkg, versionCount)) };
@@ -79,6 +82,7 @@ export class PackagesController {
   @Get(':vendor/:name')
   @ApiOperation({ summary: 'A package with its versions, newest first' })
   @ApiOkResponse({ type: PackageDetailDto })
+  @RequireScope('packages:read')
   async get(@Param('vendor') vendor: string, @Param('name') name: string): Promise<PackageDetailDto> {
     const { package: pkg, versions } = await this.packages.get(`${vendor}/${name}`);
     return PackageDetailDto.fromVersions(pkg, versions);
@@ -89,6 +93,7 @@ export class PackagesController {
   @ApiOperation({ summary: 'Delete one version and its archive; the version may be given as published (v1.0.0) or normalized (1.0.0.0)' })
   @ApiParam({ name: 'version', example: '1.0.0', description: 'URL-encode branch names with a slash (dev-feature%2Fx)' })
   @ApiNoContentResponse()
+  @RequireScope('packages:write')
   async deleteVersion(
     @Param('vendor') vendor: string,
     @Param('name') name: string,
@@ -101,6 +106,7 @@ export class PackagesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a package with all its versions and archives' })
   @ApiNoContentResponse()
+  @RequireScope('packages:write')
   async deletePackage(@Param('vendor') vendor: string, @Param('name') name: string): Promise<void> {
     await this.packages.deletePackage(`${vendor}/${name}`);
   }
