@@ -15,6 +15,7 @@ import { EventsModule } from './events/events.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
+import { MicroserviceModule } from './microservice/microservice.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PackagesModule } from './packages/packages.module';
 import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
@@ -40,6 +41,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         ApiKeysModule,
         EventsModule,
+        MicroserviceModule,
       ],
       controllers: [HealthController],
       providers: [

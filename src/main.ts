@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { startMicroservice } from './microservice/microservice-transport';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Packyard');
@@ -43,6 +44,7 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await startMicroservice(app, config);
   await app.listen(config.port, config.host);
 
   const lines = [
@@ -50,6 +52,8 @@ async function bootstrap(): Promise<void> {
     `Swagger UI: ${config.publicUrl}/docs`,
     `Composer repository: ${config.publicUrl}`,
   ];
+  if (config.microserviceTransport === 'tcp') lines.push(`Message patterns: TCP ${config.host}:${config.microservicePort}`);
+  if (config.microserviceTransport === 'nats') lines.push(`Message patterns: NATS ${config.natsUrl} (${config.natsSubjectPrefix}.rpc.*)`);
   if (config.adminTokenGenerated) {
     lines.push(`Generated admin token (kept in ${config.dataDir}/admin-token): ${config.adminToken}`);
   }

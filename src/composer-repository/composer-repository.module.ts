@@ -14,6 +14,6 @@ import { RepositoryViews } from './repository-views.service';
   imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
   controllers: [ComposerRepositoryController, DownloadsController],
   providers: [ComposerRepositoryService, RepositoryViews, DownloadsService, ComposerFastPath],
-  exports: [ComposerFastPath],
+  exports: [ComposerFastPath, DownloadsService],
 })
 export class ComposerRepositoryModule {}

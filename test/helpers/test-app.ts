@@ -11,6 +11,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { findFreePort } from '../../src/database/embedded-postgres';
+import { startMicroservice } from '../../src/microservice/microservice-transport';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -73,6 +74,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     logger: ['error', 'warn'],
   });
   configureApp(app);
+  await startMicroservice(app, config);
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get(DataSource);
   await truncateAll(dataSource);
