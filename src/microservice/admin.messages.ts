@@ -59,7 +59,7 @@ export class CustomersMessages {
   @MessagePattern('customers.get_by_external_id')
   @RequireScope('customers:read')
   async getByExternalId(@Payload('params') params: ExternalIdParams): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.getByExternalId(params.external_id), this.clock.now());
+    return CustomerDto.from(await this.customers.getByExternalId(params.externalId), this.clock.now());
   }
 
   @MessagePattern('customers.update')
@@ -151,7 +151,7 @@ export class AccessMessages {
   @MessagePattern('tokens.revoke')
   @RequireScope('tokens:write')
   async revokeToken(@Payload('params') params: CustomerTokenParams): Promise<null> {
-    await this.tokens.revoke(params.id, params.token_id);
+    await this.tokens.revoke(params.id, params.tokenId);
     return null;
   }
 }
@@ -175,21 +175,21 @@ export class CatalogMessages {
   @MessagePattern('packages.get')
   @RequireScope('packages:read')
   async getPackage(@Payload('params') params: PackageParams): Promise<PackageDetailDto> {
-    const { package: pkg, versions } = await this.packages.get(params.package);
+    const { package: pkg, versions } = await this.packages.get(`${params.vendor}/${params.name}`);
     return PackageDetailDto.fromVersions(pkg, versions);
   }
 
   @MessagePattern('packages.delete_version')
   @RequireScope('packages:write')
   async deleteVersion(@Payload('params') params: PackageVersionParams): Promise<null> {
-    await this.packages.deleteVersion(params.package, params.version);
+    await this.packages.deleteVersion(`${params.vendor}/${params.name}`, params.version);
     return null;
   }
 
   @MessagePattern('packages.delete')
   @RequireScope('packages:write')
   async deletePackage(@Payload('params') params: PackageParams): Promise<null> {
-    await this.packages.deletePackage(params.package);
+    await this.packages.deletePackage(`${params.vendor}/${params.name}`);
     return null;
   }
 

@@ -1,6 +1,6 @@
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
-/** Route parameters of message patterns: what the HTTP API takes from the path. */
+/** Route parameters of message patterns: what the HTTP API takes from the path, under the same names. */
 export class CustomerParams {
   @IsString()
   @MinLength(1)
@@ -12,7 +12,7 @@ export class ExternalIdParams {
   @IsString()
   @MinLength(1)
   @MaxLength(255)
-  external_id: string;
+  externalId: string;
 }
 
 export class CustomerPackageParams extends CustomerParams {
@@ -26,14 +26,20 @@ export class CustomerTokenParams extends CustomerParams {
   @IsString()
   @MinLength(1)
   @MaxLength(64)
-  token_id: string;
+  tokenId: string;
 }
 
+/** A package as in the HTTP path: /packages/{vendor}/{name}. */
 export class PackageParams {
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
-  package: string;
+  @MaxLength(100)
+  vendor: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
 }
 
 export class PackageVersionParams extends PackageParams {
