@@ -11,4 +11,4 @@ if (!source) {
   process.exit(2);
 }
 const document = /^https?:/.test(source) ? await (await fetch(source)).json() : JSON.parse(readFileSync(source, 'utf8'));
-process.stdout.write(HEADER + astToString(await openapiTS(document, { alphabetize: true })));
+process.stdout.write(HEADER + astToString(await openapiTS(document, { alphabetize: true, defaultNonNullable: false, emptyObjectsUnknown: true })));

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { connect, JetStreamClient, nanos, NatsConnection, StorageType, StringCodec } from 'nats';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { EventEnvelope, streamSubjects, subjectFor } from './event-envelope';
@@ -12,7 +12,7 @@ const codec = StringCodec();
  * event id as Nats-Msg-Id: a relay that publishes again after a crash is deduplicated by the server.
  */
 @Injectable()
-export class NatsPublisher implements OnApplicationShutdown {
+export class NatsPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NatsPublisher.name);
   private connecting?: Promise<{ connection: NatsConnection; jetstream: JetStreamClient }>;
 
@@ -20,6 +20,12 @@ export class NatsPublisher implements OnApplicationShutdown {
 
   get enabled(): boolean {
     return this.config.natsUrl !== undefined;
+  }
+
+  /** The stream exists from the start, so consumers can attach before the first event. NATS down: the relay retries. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    await this.connection().catch((error: unknown) => this.logger.warn(`NATS is not reachable yet (${(error as Error).message}); events wait in the outbox`));
   }
 
   async publish(events: readonly EventEnvelope[]): Promise<void> {

@@ -23,6 +23,7 @@ export class CreateCustomerDto {
   @ApiPropertyOptional({
     example: 'stripe_cus_abc123',
     maxLength: 200,
+    type: String,
     nullable: true,
     description: 'Id of this customer in your billing system; unique',
   })
@@ -34,6 +35,7 @@ export class CreateCustomerDto {
   external_id?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     example: '2027-01-01T00:00:00Z',

@@ -15,15 +15,33 @@ export class NatsEventConsumer implements OnApplicationBootstrap, OnApplicationS
   private connection?: NatsConnection;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
+  private retryTimer?: NodeJS.Timeout;
+  private closing = false;
 
   constructor(
     @Inject(PACKYARD_EVENTS_OPTIONS) private readonly options: PackyardEventsOptions,
     private readonly dispatcher: PackyardEventDispatcher,
   ) {}
 
+  /** The first attempt is awaited; if Packyard or NATS is not there yet, it is retried in the background. */
   async onApplicationBootstrap(): Promise<void> {
-    const nats = this.options.nats;
-    if (!nats) return;
+    if (this.options.nats) await this.start();
+  }
+
+  private async start(): Promise<void> {
+    try {
+      await this.attach();
+    } catch (error) {
+      await this.connection?.close().catch(() => undefined);
+      this.connection = undefined;
+      if (this.closing) return;
+      this.logger.warn(`Cannot consume Packyard events yet (${(error as Error).message}); retrying`);
+      this.retryTimer = setTimeout(() => void this.start(), 2000);
+    }
+  }
+
+  private async attach(): Promise<void> {
+    const nats = this.options.nats!;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { connect, AckPolicy, DeliverPolicy, StringCodec } = require('nats') as typeof import('nats');
     const stream = nats.stream ?? 'PACKYARD';
@@ -56,6 +74,8 @@ export class NatsEventConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
     await this.messages?.close().catch(() => undefined);
     await this.loop?.catch(() => undefined);
     await this.connection?.drain().catch(() => undefined);

@@ -571,12 +571,12 @@ export interface components {
              * @description End of the subscription; from this instant the customer is treated per on_expiry
              * @example 2027-01-01T00:00:00Z
              */
-            expires_at?: Record<string, never> | null;
+            expires_at?: string | null;
             /**
              * @description Id of this customer in your billing system; unique
              * @example stripe_cus_abc123
              */
-            external_id?: Record<string, never> | null;
+            external_id?: string | null;
             /** @example Acme Corporation */
             name: string;
             /**
@@ -584,7 +584,7 @@ export interface components {
              * @default freeze
              * @enum {string}
              */
-            on_expiry: "expire" | "freeze";
+            on_expiry?: "expire" | "freeze";
         };
         CreatedApiKeyDto: {
             /** Format: date-time */
@@ -766,7 +766,7 @@ export interface components {
              *       ]
              *     }
              */
-            details?: Record<string, never>;
+            details?: Record<string, unknown>;
             /**
              * @description Stable machine-readable code
              * @example customer_not_found
@@ -789,13 +789,13 @@ export interface components {
              *       "reason": "Payment failed"
              *     }
              */
-            after: Record<string, never> | null;
+            after: Record<string, unknown> | null;
             /**
              * @example {
              *       "status": "active"
              *     }
              */
-            before: Record<string, never> | null;
+            before: Record<string, unknown> | null;
             /** @example cust_4Fz9Qk2LmN8pR1sT6vW0 */
             customer_id: string;
             /** @example 42 */
@@ -1038,12 +1038,12 @@ export interface components {
              * @description null removes the expiry
              * @example 2027-01-01T00:00:00Z
              */
-            expires_at?: Record<string, never> | null;
+            expires_at?: string | null;
             /**
              * @description null removes the external id
              * @example stripe_cus_abc123
              */
-            external_id?: Record<string, never> | null;
+            external_id?: string | null;
             /** @example Acme Corporation */
             name?: string;
             /**
@@ -1051,7 +1051,7 @@ export interface components {
              * @default freeze
              * @enum {string}
              */
-            on_expiry: "expire" | "freeze";
+            on_expiry?: "expire" | "freeze";
         };
         WebhookDeliveryDto: {
             /** @example 1 */
