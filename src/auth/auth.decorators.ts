@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Request } from 'express';
 import { AuthenticatedApiKey } from '../api-keys/api-keys.service';
 import { Scope } from '../api-keys/scopes';
@@ -16,7 +17,8 @@ export const CustomerAuth = () => SetMetadata(AUTH_KIND, 'customer' satisfies Au
  * (ADMIN_TOKEN) only, so a new route is never opened to keys by accident.
  */
 export const REQUIRED_SCOPE = 'packyard:required-scope';
-export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
+export const RequireScope = (scope: Scope) =>
+  applyDecorators(SetMetadata(REQUIRED_SCOPE, scope), ApiExtension('x-required-scope', { scope }));
 
 /** `apiKey` is absent for the root key (ADMIN_TOKEN), which holds every scope. */
 export type Principal = { kind: 'admin'; apiKey?: AuthenticatedApiKey } | { kind: 'customer'; customerId: string; tokenId: string };
