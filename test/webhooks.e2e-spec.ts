@@ -81,7 +81,11 @@ describe('Outbound webhooks', () => {
     receiver.status = 200;
     await waitFor(() => receiver.received.length >= before + 2, 15_000);
     expect(receiver.events().slice(before).map((event) => event.type)).toEqual(['customer.created', 'customer.status_changed']);
-    const log = (await t.admin.get(`/api/v1/webhooks/${webhook.id}/deliveries`).expect(200)).body;
+    // The receiver has answered; the relay records the attempt right after.
+    const log = await waitFor(async () => {
+      const page = (await t.admin.get(`/api/v1/webhooks/${webhook.id}/deliveries`).expect(200)).body;
+      return page.data[0].status === 'succeeded' && page;
+    });
     expect(log.data[0]).toMatchObject({ status: 'succeeded', response_status: 200, event_type: 'customer.status_changed' });
     expect(typeof log.data[0].duration_ms).toBe('number');
   });
@@ -101,5 +105,47 @@ describe('Outbound webhooks', () => {
     await t.admin.post('/api/v1/webhooks', { url: 'http://127.0.0.1/x', events: ['customer.flew'] }).expect(400);
     await t.admin.post('/api/v1/webhooks', { url: 'http://127.0.0.1/x', events: ['*'], secret: 'short' }).expect(400);
     await t.admin.get('/api/v1/webhooks/whk_missing/deliveries').expect(404);
+  });
+});
+
+describe('Outbound webhooks with two instances', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    first = await createTestApp({ RELAY_POLL_MS: '100' });
+    second = await createTestApp({ RELAY_POLL_MS: '100' });
+    receiver = new WebhookReceiver();
+    await first.admin.post('/api/v1/webhooks', { url: await receiver.start(), events: ['*'] }).expect(201);
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+    await receiver.close();
+  });
+
+  it('delivers each event once, in commit order, whichever instance committed it', async () => {
+    const customer = (await first.admin.post('/api/v1/customers', { name: 'Twin', email: 'dev@twin.test' }).expect(201)).body;
+    const reasons = Array.from({ length: 6 }, (_, i) => `change ${i}`);
+    for (const [i, reason] of reasons.entries()) {
+      const instance = i % 2 === 0 ? first : second;
+      await instance.admin.post(`/api/v1/customers/${customer.id}/${i % 2 === 0 ? 'suspend' : 'reactivate'}`, { reason }).expect(200);
+    }
+    const expected = 2 + reasons.length; // customer.created, token.issued, then the status changes
+    await waitFor(() => receiver.received.length >= expected);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const events = receiver.events();
+    expect(events).toHaveLength(expected);
+    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    expect(events.map((event) => event.sequence)).toEqual([...events.map((event) => event.sequence)].sort((a, b) => a - b));
+    expect(events.filter((event) => event.type === 'customer.status_changed').map((event) => event.data.to)).toEqual([
+      'suspended',
+      'active',
+      'suspended',
+      'active',
+      'suspended',
+      'active',
+    ]);
   });
 });
