@@ -60,6 +60,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly deliveries = new Serial(() => this.withLock(DELIVERY_LOCK, (runner) => this.deliverDue(runner.manager)));
   private readonly retry: RetryPolicy;
   private closing = false;
+  private lastWarning = { text: '', at: 0 };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -111,10 +112,18 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
         await runner.query('SELECT pg_advisory_unlock($1)', [lock]);
       }
     } catch (error) {
-      if (!this.closing) this.logger.warn(`Event relay: ${(error as Error).message}; will retry`);
+      if (!this.closing) this.warnOnce(`Event relay: ${(error as Error).message}; will retry`);
     } finally {
       await runner?.release().catch(() => undefined);
     }
+  }
+
+  /** A sink that stays down would otherwise log the same line at every poll. */
+  private warnOnce(text: string): void {
+    const now = Date.now();
+    if (text === this.lastWarning.text && now - this.lastWarning.at < 60_000) return;
+    this.lastWarning = { text, at: now };
+    this.logger.warn(text);
   }
 
   private async publishOutbox(runner: QueryRunner): Promise<void> {

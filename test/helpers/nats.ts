@@ -36,7 +36,12 @@ export async function startNats(): Promise<TestNats> {
   if (await hasJetStream(shared)) {
     return { url: shared, ...names, stop: () => deleteStream(shared, names.stream) };
   }
-  const port = await findFreePort();
+  const server = await spawnNatsServer(await findFreePort());
+  return { ...server, ...names };
+}
+
+/** Debian's nats-server with JetStream on `port`, in a temporary directory. */
+export async function spawnNatsServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'packyard-test-nats-'));
   const child: ChildProcess = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });
   const url = `nats://127.0.0.1:${port}`;
@@ -47,10 +52,11 @@ export async function startNats(): Promise<TestNats> {
   }
   return {
     url,
-    ...names,
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -779,7 +779,7 @@ export interface components {
         };
         EventDto: {
             /**
-             * @description admin, stripe, paddle, system, or internal:<service>
+             * @description admin, key:<api key name>, stripe, paddle, system, or internal:<service>
              * @example admin
              */
             actor: string;
