@@ -175,7 +175,6 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     while (head && endpoint && !this.closing) {
       if (head.nextAttemptAt && head.nextAttemptAt.getTime() > this.clock.now().getTime()) return;
       const outcome = await this.attempt(manager, endpoint, head);
-      if (!outcome) return;
       if (!outcome.ok && head.status === 'pending') return;
       head = await manager.findOne(WebhookDelivery, {
         where: { endpointId: endpoint.id, status: 'pending' },
@@ -188,10 +187,11 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
    * Sends one delivery now and records the attempt. Used by the relay and by redelivery (which may
    * re-send a delivery that already succeeded; consumers deduplicate by event id).
    */
-  async attempt(manager: EntityManager, endpoint: WebhookEndpoint, delivery: WebhookDelivery): Promise<AttemptOutcome | null> {
+  async attempt(manager: EntityManager, endpoint: WebhookEndpoint, delivery: WebhookDelivery): Promise<AttemptOutcome> {
     const event = await manager.findOneBy(ChangeEvent, { id: delivery.eventId });
-    if (!event) return null;
-    const outcome = await this.sender.send(endpoint.url, endpoint.secret, toEnvelope(event));
+    const outcome: AttemptOutcome = event
+      ? await this.sender.send(endpoint.url, endpoint.secret, toEnvelope(event))
+      : { ok: false, responseStatus: null, durationMs: 0, error: 'the event no longer exists' };
     const now = this.clock.now();
     delivery.attempts += 1;
     delivery.lastAttemptAt = now;
@@ -203,7 +203,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
       delivery.deliveredAt = now;
       delivery.nextAttemptAt = null;
     } else if (delivery.status === 'pending') {
-      const next = nextAttemptAt(this.retry, delivery.createdAt, delivery.attempts, now);
+      const next = event ? nextAttemptAt(this.retry, delivery.createdAt, delivery.attempts, now) : null;
       delivery.nextAttemptAt = next;
       if (!next) delivery.status = 'failed';
     }
