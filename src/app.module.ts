@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AccessModule } from './access/access.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -11,10 +12,12 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/app-config';
 import { CustomersModule } from './customers/customers.module';
+import { EventsModule } from './events/events.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { GitSourcesModule } from './git-sources/git-sources.module';
 import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
+import { MicroserviceModule } from './microservice/microservice.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PackagesModule } from './packages/packages.module';
 import { PortalModule } from './portal/portal.module';
@@ -43,6 +46,9 @@ export class AppModule {
         BillingModule,
         PortalModule,
         GitSourcesModule,
+        ApiKeysModule,
+        EventsModule,
+        MicroserviceModule,
       ],
       controllers: [HealthController],
       providers: [

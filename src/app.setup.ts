@@ -77,12 +77,14 @@ export function configureApp(app: INestApplication): void {
     new DocumentBuilder()
       .setTitle('Packyard')
       .setDescription(
-        'Private Composer registry. The admin API lives under /api/v1 and needs `Authorization: Bearer <ADMIN_TOKEN>`. ' +
+        'Private Composer registry. The admin API lives under /api/v1 and needs `Authorization: Bearer <ADMIN_TOKEN>` (the root key, ' +
+          'every scope) or `Authorization: Bearer pk_…`, a scoped API key (POST /api/v1/api-keys); a key outside its scopes gets ' +
+          '403 insufficient_scope naming the missing scope. Changes are published as events to NATS and to signed webhooks (POST /api/v1/webhooks). ' +
           'The Composer repository itself is served at the root (packages.json) for customer tokens. ' +
           'Every admin POST accepts an `Idempotency-Key` header that makes retrying it safe.',
       )
       .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN' }, 'admin')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN, or a scoped API key (pk_…)' }, 'admin')
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Username "token", password: a customer token' }, 'customer')
       .build(),
   );

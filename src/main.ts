@@ -7,6 +7,7 @@ import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { clusterInUse, embeddedStartFailed, listenFailed, portProblem, StartupProblem } from './startup-problems';
+import { startMicroservice } from './microservice/microservice-transport';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Packyard');
@@ -60,6 +61,7 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   try {
+    await startMicroservice(app, config);
     await app.listen(config.port, config.host);
   } catch (error) {
     // Nothing may stay behind: close the pool and stop the cluster this start began.
@@ -74,6 +76,8 @@ async function bootstrap(): Promise<void> {
     `Composer repository: ${config.publicUrl}`,
     `Customer portal: ${config.publicUrl}/portal`,
   ];
+  if (config.microserviceTransport === 'tcp') lines.push(`Message patterns: TCP ${config.host}:${config.microservicePort}`);
+  if (config.microserviceTransport === 'nats') lines.push(`Message patterns: NATS ${config.natsUrl} (${config.natsSubjectPrefix}.rpc.*)`);
   if (config.adminTokenGenerated) {
     lines.push(`Generated admin token (kept in ${config.dataDir}/admin-token): ${config.adminToken}`);
   }

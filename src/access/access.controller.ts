@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Response } from 'express';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { NotFoundError } from '../common/domain-error';
 import { CustomerIdPipe } from '../common/id-params';
@@ -32,6 +33,7 @@ export class AccessController {
   @ApiCreatedResponse({ type: GrantDto, description: 'New grant' })
   @ApiOkResponse({ type: GrantDto, description: 'Constraint of an existing grant replaced' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid constraint' })
+  @RequireScope('access:write')
   async grant(
     @Param('id', CustomerIdPipe) customerId: string,
     @Body() body: GrantAccessDto,
@@ -45,6 +47,7 @@ export class AccessController {
   @Get('packages')
   @ApiOperation({ summary: "List a customer's grants" })
   @ApiOkResponse({ type: [GrantDto] })
+  @RequireScope('customers:read')
   async list(@Param('id', CustomerIdPipe) customerId: string): Promise<GrantDto[]> {
     return this.access.list(customerId);
   }
@@ -54,6 +57,7 @@ export class AccessController {
   @ApiOperation({ summary: 'Revoke a grant; the name may be URL-encoded (vendor%2Fpackage) or plain (vendor/package)' })
   @ApiParam({ name: 'package', example: 'vendor%2Fpackage' })
   @ApiNoContentResponse()
+  @RequireScope('access:write')
   async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('package', grantPackagePipe) packageName: PackageName): Promise<void> {
     await this.access.revoke(customerId, packageName);
   }
@@ -64,6 +68,7 @@ export class AccessController {
   @ApiOkResponse({ type: FrozenCustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid version' })
+  @RequireScope('access:write')
   async freeze(@Param('id', CustomerIdPipe) customerId: string, @Body() body: FreezeCustomerDto): Promise<FrozenCustomerDto> {
     return body.versions
       ? this.access.freeze(

@@ -1,5 +1,8 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Request } from 'express';
+import { AuthenticatedApiKey } from '../api-keys/api-keys.service';
+import { Scope } from '../api-keys/scopes';
 
 export type AuthKind = 'admin' | 'customer' | 'public';
 export const AUTH_KIND = 'packyard:auth-kind';
@@ -9,7 +12,16 @@ export const Public = () => SetMetadata(AUTH_KIND, 'public' satisfies AuthKind);
 /** Composer repository routes: a customer token (Basic or Bearer); the admin token sees everything. */
 export const CustomerAuth = () => SetMetadata(AUTH_KIND, 'customer' satisfies AuthKind);
 
-export type Principal = { kind: 'admin' } | { kind: 'customer'; customerId: string; tokenId: string };
+/**
+ * The scope an admin route needs from an API key. A route without one is for the root key
+ * (ADMIN_TOKEN) only, so a new route is never opened to keys by accident.
+ */
+export const REQUIRED_SCOPE = 'packyard:required-scope';
+export const RequireScope = (scope: Scope) =>
+  applyDecorators(SetMetadata(REQUIRED_SCOPE, scope), ApiExtension('x-required-scope', { scope }));
+
+/** `apiKey` is absent for the root key (ADMIN_TOKEN), which holds every scope. */
+export type Principal = { kind: 'admin'; apiKey?: AuthenticatedApiKey } | { kind: 'customer'; customerId: string; tokenId: string };
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { ListWebhookEventsQueryDto, WebhookEventDto, WebhookEventPageDto } from './dto/webhook-event.dto';
 import { BillingEventsService } from './billing-events.service';
 
@@ -10,6 +11,7 @@ import { BillingEventsService } from './billing-events.service';
 export class WebhookEventsController {
   constructor(private readonly billing: BillingEventsService) {}
 
+  @RequireScope('events:read')
   @Get()
   @ApiOperation({
     summary: 'Billing events received, newest first: what each did (outcome) and what billing called for',

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { Observable, throwError } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { excerpt } from './input-guard';
@@ -60,12 +61,19 @@ function shortened(value: unknown, depth: number): unknown {
   );
 }
 
-/** Turns every error into the one JSON error shape; unknown errors become an opaque 500. */
+/**
+ * Turns every error into the one JSON error shape; unknown errors become an opaque 500. Message
+ * patterns (microservice transport) get the same body as their error reply.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') {
+      const { body } = this.toBody(exception);
+      return throwError(() => body);
+    }
     const response = host.switchToHttp().getResponse<Response>();
     const { body, headers } = this.toBody(exception);
     if (response.headersSent) return;

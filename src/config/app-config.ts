@@ -60,6 +60,20 @@ export interface AppConfig {
   archiveSweepMinutes: number;
   /** Where archives live: `$DATA_DIR/archives` (default) or an S3-compatible bucket. */
   archiveStorage: { kind: 'filesystem' } | ({ kind: 's3' } & S3Config);
+  /** Unset: events are not published to NATS (webhooks still are). Also the NATS microservice transport's server. */
+  natsUrl: string | undefined;
+  /** Events go to `<prefix>.<type>`; message patterns to `<prefix>.rpc.<pattern>`. */
+  natsSubjectPrefix: string;
+  /** The JetStream stream that keeps published events for durable consumers. */
+  natsStream: string;
+  /** How often the relay looks for events committed elsewhere (it is also woken by each local commit). */
+  relayPollMs: number;
+  webhookRetryBaseMs: number;
+  webhookRetryHours: number;
+  webhookTimeoutMs: number;
+  /** `none`: HTTP only; otherwise Packyard also answers message patterns on this transport. */
+  microserviceTransport: 'none' | 'tcp' | 'nats';
+  microservicePort: number;
 }
 
 export interface S3Config {
@@ -175,6 +189,20 @@ function readArchiveStorage(env: Env): AppConfig['archiveStorage'] {
   };
 }
 
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function readName(env: Env, name: string, pattern: RegExp, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!pattern.test(raw)) throw new ConfigError(name, `must match ${pattern.source}, got "${raw}"`);
+  return raw;
+}
+
 const ADMIN_TOKEN_FILE = 'admin-token';
 
 /**
@@ -219,6 +247,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const billingGraceDays = readInteger(env, 'BILLING_GRACE_DAYS', 0, 0, 365);
   const secretsKey = env.SECRETS_KEY || undefined;
   if (secretsKey !== undefined && secretsKey.length < 16) throw new ConfigError('SECRETS_KEY', 'must be at least 16 characters long');
+  const natsUrl = readUrl(env, 'NATS_URL', ['nats:', 'tls:']);
+  const microserviceTransport = readChoice(env, 'MICROSERVICE_TRANSPORT', ['none', 'tcp', 'nats'] as const, 'none');
+  if (microserviceTransport === 'nats' && !natsUrl) throw new ConfigError('MICROSERVICE_TRANSPORT', 'is "nats" but NATS_URL is not set');
   return {
     nodeEnv,
     port,
@@ -255,5 +286,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     gitTimeoutSeconds: readInteger(env, 'GIT_TIMEOUT_SECONDS', 300, 1, 86400),
     archiveSweepMinutes: readInteger(env, 'ARCHIVE_SWEEP_MINUTES', 60, 0, 10080),
     archiveStorage: readArchiveStorage(env),
+    natsUrl,
+    natsSubjectPrefix: readName(env, 'NATS_SUBJECT_PREFIX', /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'packyard'),
+    natsStream: readName(env, 'NATS_STREAM', /^[A-Za-z0-9_-]{1,64}$/, 'PACKYARD'),
+    relayPollMs: readInteger(env, 'RELAY_POLL_MS', 1000, 50, 600_000),
+    webhookRetryBaseMs: readInteger(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+    webhookRetryHours: readInteger(env, 'WEBHOOK_RETRY_HOURS', 24, 1, 720),
+    webhookTimeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    microserviceTransport,
+    microservicePort: readInteger(env, 'MICROSERVICE_PORT', 4000, 0, 65535),
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
 import { CustomerIdPipe } from '../common/id-params';
+import { RequireScope } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -27,6 +28,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'Create a customer and its first token (shown only in this response)' })
   @ApiCreatedResponse({ type: CreatedCustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
+  @RequireScope('customers:write')
   async create(@Body() body: CreateCustomerDto): Promise<CreatedCustomerDto> {
     return this.customers.create(body);
   }
@@ -34,6 +36,7 @@ export class CustomersController {
   @Get()
   @ApiOperation({ summary: 'List customers, oldest first, with filters' })
   @ApiOkResponse({ type: CustomerPageDto })
+  @RequireScope('customers:read')
   async list(@Query() query: ListCustomersQueryDto): Promise<CustomerPageDto> {
     return this.customers.list(query);
   }
@@ -41,12 +44,14 @@ export class CustomersController {
   @Get('by-external/:externalId')
   @ApiOperation({ summary: 'Find a customer by the id your billing system knows it by' })
   @ApiOkResponse({ type: CustomerDto })
+  @RequireScope('customers:read')
   async byExternalId(@Param('externalId') externalId: string): Promise<CustomerDto> {
     return this.customers.getByExternalId(externalId);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: CustomerDto })
+  @RequireScope('customers:read')
   async get(@Param('id', CustomerIdPipe) id: string): Promise<CustomerDto> {
     return this.customers.get(id);
   }
@@ -58,6 +63,7 @@ export class CustomersController {
   })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'external_id already used' })
+  @RequireScope('customers:write')
   async update(@Param('id', CustomerIdPipe) id: string, @Body() body: UpdateCustomerDto): Promise<CustomerDto> {
     return this.customers.update(id, body);
   }
@@ -66,6 +72,7 @@ export class CustomersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a customer with its tokens and grants' })
   @ApiNoContentResponse()
+  @RequireScope('customers:write')
   async remove(@Param('id', CustomerIdPipe) id: string): Promise<void> {
     await this.customers.remove(id);
   }
@@ -75,6 +82,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'Block all access (held against billing events until …/billing/resume); idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
+  @RequireScope('customers:write')
   async suspend(@Param('id', CustomerIdPipe) id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
     return this.customers.changeStatus(id, 'suspended', body.reason ?? null);
   }
@@ -86,6 +94,7 @@ export class CustomersController {
     description: 'With follow_billing: true, releases the admin hold instead and applies what the subscriptions call for.',
   })
   @ApiOkResponse({ type: CustomerDto })
+  @RequireScope('customers:write')
   async reactivate(@Param('id', CustomerIdPipe) id: string, @Body() body: ReactivateDto): Promise<CustomerDto> {
     return body.follow_billing ? this.customers.resumeBilling(id, true) : this.customers.changeStatus(id, 'active', null);
   }
@@ -97,6 +106,7 @@ export class CustomersController {
     description: 'Applies at once what the customer\'s subscriptions call for (billing.status); with no subscription known, the status stays.',
   })
   @ApiOkResponse({ type: CustomerDto })
+  @RequireScope('customers:write')
   async resumeBilling(@Param('id', CustomerIdPipe) id: string): Promise<CustomerDto> {
     return this.customers.resumeBilling(id);
   }
@@ -106,6 +116,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'End access (held against billing events until …/billing/resume); idempotent' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
+  @RequireScope('customers:write')
   async expire(@Param('id', CustomerIdPipe) id: string, @Body() body: StatusReasonDto): Promise<CustomerDto> {
     return this.customers.changeStatus(id, 'expired', body.reason ?? null);
   }

@@ -10,6 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import {
@@ -29,6 +30,7 @@ import { GitSourcesService } from './git-sources.service';
 export class GitSourcesController {
   constructor(private readonly sources: GitSourcesService) {}
 
+  @RequireScope('packages:write')
   @Post()
   @ApiOperation({
     summary: 'Publish a package from a Git repository',
@@ -48,6 +50,7 @@ export class GitSourcesController {
     return this.sources.create(body);
   }
 
+  @RequireScope('packages:read')
   @Get()
   @ApiOperation({ summary: 'List repositories, oldest first, with their last sync' })
   @ApiOkResponse({ type: GitSourcePageDto })
@@ -55,6 +58,7 @@ export class GitSourcesController {
     return this.sources.list(query);
   }
 
+  @RequireScope('packages:read')
   @Get(':id')
   @ApiOperation({ summary: 'A repository with its last sync (time, outcome, per-ref messages); never its credentials' })
   @ApiOkResponse({ type: GitSourceDto })
@@ -62,6 +66,7 @@ export class GitSourcesController {
     return this.sources.get(id);
   }
 
+  @RequireScope('packages:write')
   @Patch(':id')
   @ApiOperation({ summary: 'Replace (or with null remove) the credentials' })
   @ApiOkResponse({ type: GitSourceDto })
@@ -69,6 +74,7 @@ export class GitSourcesController {
     return this.sources.updateCredentials(id, body);
   }
 
+  @RequireScope('packages:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the repository and its package with every version and archive' })
@@ -77,6 +83,7 @@ export class GitSourcesController {
     await this.sources.remove(id);
   }
 
+  @RequireScope('packages:write')
   @Post(':id/sync')
   @HttpCode(202)
   @ApiOperation({
@@ -88,6 +95,7 @@ export class GitSourcesController {
     return this.sources.requestSync(id);
   }
 
+  @RequireScope('packages:read')
   @Get(':id/syncs/:syncId')
   @ApiOperation({ summary: 'One sync: status, error and what happened to each tag and branch' })
   @ApiOkResponse({ type: GitSyncDto })
@@ -95,6 +103,7 @@ export class GitSourcesController {
     return this.sources.getSync(id, syncId);
   }
 
+  @RequireScope('packages:write')
   @Post(':id/webhook-secret')
   @ApiOperation({ summary: 'Replace the push webhook secret; the new one is shown in this response only' })
   @ApiCreatedResponse({ type: WebhookSecretDto })

@@ -13,6 +13,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
+import { RequireScope } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { ArchiveUploadCleanup, ArchiveUploadInterceptor, UploadedArchive } from './archive-upload';
 import { ListPackagesQueryDto } from './dto/list-packages.query';
@@ -70,6 +71,7 @@ export class PackagesController {
       'archive_not_zip, archive_corrupt, archive_unsafe_path, archive_zip_bomb, composer_json_missing, composer_json_invalid, ' +
       'package_name_missing, package_name_invalid, version_missing, invalid_version, version_mismatch',
   })
+  @RequireScope('packages:write')
   async publish(@UploadedFile() archive: UploadedArchive | undefined, @Body() body: PublishVersionDto): Promise<PublishedVersionDto> {
     if (!archive) throw new ArchiveMissingError();
     return this.packages.publish({
@@ -82,6 +84,7 @@ export class PackagesController {
   @Get()
   @ApiOperation({ summary: 'List packages by name, with their version counts' })
   @ApiOkResponse({ type: PackagePageDto })
+  @RequireScope('packages:read')
   async list(@Query() query: ListPackagesQueryDto): Promise<PackagePageDto> {
     return this.packages.list(query);
   }
@@ -89,6 +92,7 @@ export class PackagesController {
   @Get(':vendor/:name')
   @ApiOperation({ summary: 'A package with its versions, newest first' })
   @ApiOkResponse({ type: PackageDetailDto })
+  @RequireScope('packages:read')
   async get(@Param('vendor') vendor: string, @Param('name') name: string): Promise<PackageDetailDto> {
     return this.packages.get(packageNameOf(vendor, name));
   }
@@ -98,6 +102,7 @@ export class PackagesController {
   @ApiOperation({ summary: 'Delete one version and its archive; the version may be given as published (v1.0.0) or normalized (1.0.0.0)' })
   @ApiParam({ name: 'version', example: '1.0.0', description: 'URL-encode branch names with a slash (dev-feature%2Fx)' })
   @ApiNoContentResponse()
+  @RequireScope('packages:write')
   async deleteVersion(
     @Param('vendor') vendor: string,
     @Param('name') name: string,
@@ -110,6 +115,7 @@ export class PackagesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a package with all its versions and archives' })
   @ApiNoContentResponse()
+  @RequireScope('packages:write')
   async deletePackage(@Param('vendor') vendor: string, @Param('name') name: string): Promise<void> {
     await this.packages.deletePackage(packageNameOf(vendor, name));
   }

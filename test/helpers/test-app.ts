@@ -12,6 +12,7 @@ import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { findFreePort } from '../../src/database/embedded-postgres';
 import { installDoorGuard } from './door-guard';
+import { startMicroservice } from '../../src/microservice/microservice-transport';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -74,6 +75,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     logger: ['error', 'warn'],
   });
   configureApp(app);
+  await startMicroservice(app, config);
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get(DataSource);
   await installDoorGuard(dataSource);

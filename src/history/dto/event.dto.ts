@@ -37,7 +37,7 @@ export class EventDto {
   @ApiProperty({ enum: CUSTOMER_EVENT_TYPES })
   type: CustomerEventType;
 
-  @ApiProperty({ example: 'admin', description: 'admin, stripe, paddle, system, or internal:<service>' })
+  @ApiProperty({ example: 'admin', description: 'admin, key:<api key name>, stripe, paddle, system, or internal:<service>' })
   actor: string;
 
   @ApiProperty({ format: 'date-time' })

@@ -1,0 +1,213 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull, QueryRunner } from 'typeorm';
+import { ChangeDoor } from '../changes/change-door.service';
+import { ChangeEvent } from '../changes/change-event.entity';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { toEnvelope, wantsEvent } from './event-envelope';
+import { NatsPublisher } from './nats-publisher.service';
+import { nextAttemptAt, RetryPolicy } from './retry-schedule';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { AttemptOutcome, WebhookSender } from './webhook-sender';
+
+/** pg advisory lock keys: one publisher of the outbox, one webhook sender, across all instances. */
+const OUTBOX_LOCK = 0x5061_6b01;
+const DELIVERY_LOCK = 0x5061_6b02;
+const BATCH = 200;
+const POLL_INTERVAL = 'packyard-event-relay';
+
+/** Runs `work` when no run is in progress; a request during a run makes it run once more after. */
+class Serial {
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(private readonly work: () => Promise<void>) {}
+
+  trigger(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.work();
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+}
+
+/**
+ * Publishes committed change events, at least once and in sequence order (a customer's changes are
+ * serialized by its row lock, so sequence order is their commit order), to NATS JetStream and to the
+ * registered webhooks. One instance at a time does each job (pg advisory locks); an instance is woken
+ * by its own commits and polls for everyone else's, and for rows a crashed instance left unpublished.
+ * A sink that is down leaves its events waiting: nothing is marked done before the sink has it.
+ */
+@Injectable()
+export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EventRelay.name);
+  private readonly outbox = new Serial(() => this.withLock(OUTBOX_LOCK, (runner) => this.publishOutbox(runner)));
+  private readonly deliveries = new Serial(() => this.withLock(DELIVERY_LOCK, (runner) => this.deliverDue(runner.manager)));
+  private readonly retry: RetryPolicy;
+  private closing = false;
+  private lastWarning = { text: '', at: 0 };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly door: ChangeDoor,
+    private readonly nats: NatsPublisher,
+    private readonly sender: WebhookSender,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly clock: Clock,
+  ) {
+    this.retry = { baseMs: config.webhookRetryBaseMs, maxDelayMs: 3_600_000, windowMs: config.webhookRetryHours * 3_600_000 };
+  }
+
+  onApplicationBootstrap(): void {
+    this.door.onCommit((unit) => {
+      if (unit.events.length > 0) void this.wake();
+    });
+    const timer = setInterval(() => void this.wake(), this.config.relayPollMs);
+    timer.unref();
+    this.scheduler.addInterval(POLL_INTERVAL, timer);
+    void this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (this.scheduler.doesExist('interval', POLL_INTERVAL)) this.scheduler.deleteInterval(POLL_INTERVAL);
+    await this.outbox.idle();
+    await this.deliveries.idle();
+  }
+
+  /** Publishes what is waiting, then sends what is due. Resolves when this round is done. */
+  async wake(): Promise<void> {
+    if (this.closing) return;
+    await this.outbox.trigger();
+    if (!this.closing) await this.deliveries.trigger();
+  }
+
+  private async withLock(lock: number, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    if (this.closing) return;
+    let runner: QueryRunner | undefined;
+    try {
+      runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lock])) as Array<{ locked: boolean }>;
+      if (!locked) return;
+      try {
+        await work(runner);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [lock]);
+      }
+    } catch (error) {
+      if (!this.closing) this.warnOnce(`Event relay: ${(error as Error).message}; will retry`);
+    } finally {
+      await runner?.release().catch(() => undefined);
+    }
+  }
+
+  /** A sink that stays down would otherwise log the same line at every poll. */
+  private warnOnce(text: string): void {
+    const now = Date.now();
+    if (text === this.lastWarning.text && now - this.lastWarning.at < 60_000) return;
+    this.lastWarning = { text, at: now };
+    this.logger.warn(text);
+  }
+
+  private async publishOutbox(runner: QueryRunner): Promise<void> {
+    for (;;) {
+      if (this.closing) return;
+      const rows = await runner.manager.find(ChangeEvent, { where: { publishedAt: IsNull() }, order: { sequence: 'ASC' }, take: BATCH });
+      if (rows.length === 0) return;
+      const envelopes = rows.map((row) => toEnvelope(row));
+      if (this.nats.enabled) await this.nats.publish(envelopes);
+      const endpoints = await runner.manager.find(WebhookEndpoint);
+      await runner.manager.transaction(async (manager) => {
+        const deliveries = rows.flatMap((row) =>
+          endpoints
+            .filter((endpoint) => wantsEvent(endpoint.events, row.type))
+            .map((endpoint) => ({
+              id: newId('dlv'),
+              endpointId: endpoint.id,
+              eventId: row.id,
+              eventSequence: row.sequence,
+              eventType: row.type,
+              status: 'pending' as const,
+              attempts: 0,
+              nextAttemptAt: this.clock.now(),
+            })),
+        );
+        if (deliveries.length > 0) {
+          await manager.createQueryBuilder().insert().into(WebhookDelivery).values(deliveries).orIgnore().execute();
+        }
+        await manager.update(ChangeEvent, { sequence: In(rows.map((row) => row.sequence)) }, { publishedAt: this.clock.now() });
+      });
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  /** Each endpoint's oldest pending delivery goes first; a failure holds back the endpoint's later ones. */
+  private async deliverDue(manager: EntityManager): Promise<void> {
+    const heads = await manager
+      .createQueryBuilder(WebhookDelivery, 'd')
+      .distinctOn(['d.endpoint_id'])
+      .where(`d.status = 'pending'`)
+      .orderBy('d.endpoint_id')
+      .addOrderBy('d.event_sequence')
+      .getMany();
+    await Promise.all(heads.map((head) => this.drainEndpoint(manager, head)));
+  }
+
+  private async drainEndpoint(manager: EntityManager, head: WebhookDelivery | null): Promise<void> {
+    const endpoint = head ? await manager.findOneBy(WebhookEndpoint, { id: head.endpointId }) : null;
+    while (head && endpoint && !this.closing) {
+      if (head.nextAttemptAt && head.nextAttemptAt.getTime() > this.clock.now().getTime()) return;
+      const outcome = await this.attempt(manager, endpoint, head);
+      if (!outcome.ok && head.status === 'pending') return;
+      head = await manager.findOne(WebhookDelivery, {
+        where: { endpointId: endpoint.id, status: 'pending' },
+        order: { eventSequence: 'ASC' },
+      });
+    }
+  }
+
+  /**
+   * Sends one delivery now and records the attempt. Used by the relay and by redelivery (which may
+   * re-send a delivery that already succeeded; consumers deduplicate by event id).
+   */
+  async attempt(manager: EntityManager, endpoint: WebhookEndpoint, delivery: WebhookDelivery): Promise<AttemptOutcome> {
+    const event = await manager.findOneBy(ChangeEvent, { id: delivery.eventId });
+    const outcome: AttemptOutcome = event
+      ? await this.sender.send(endpoint.url, endpoint.secret, toEnvelope(event))
+      : { ok: false, responseStatus: null, durationMs: 0, error: 'the event no longer exists' };
+    const now = this.clock.now();
+    delivery.attempts += 1;
+    delivery.lastAttemptAt = now;
+    delivery.responseStatus = outcome.responseStatus;
+    delivery.durationMs = outcome.durationMs;
+    delivery.lastError = outcome.error;
+    if (outcome.ok) {
+      delivery.status = 'succeeded';
+      delivery.deliveredAt = now;
+      delivery.nextAttemptAt = null;
+    } else if (delivery.status === 'pending') {
+      const next = event ? nextAttemptAt(this.retry, delivery.createdAt, delivery.attempts, now) : null;
+      delivery.nextAttemptAt = next;
+      if (!next) delivery.status = 'failed';
+    }
+    await manager.save(WebhookDelivery, delivery);
+    return outcome;
+  }
+}
