@@ -71,8 +71,31 @@ export interface paths {
         delete: operations["CustomersController_remove"];
         options?: never;
         head?: never;
-        /** Change name, email or external_id */
+        /**
+         * Change name, email, external_id, expires_at, on_expiry or billing_grace_days
+         * @description A new external_id applies the billing events already received for it (late linking).
+         */
         patch: operations["CustomersController_update"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/billing/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release the admin hold: the status follows billing again
+         * @description Applies at once what the customer's subscriptions call for (billing.status); with no subscription known, the status stays.
+         */
+        post: operations["CustomersController_resumeBilling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/customers/{id}/downloads": {
@@ -118,7 +141,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End access (subscription over); idempotent */
+        /** End access (held against billing events until …/billing/resume); idempotent */
         post: operations["CustomersController_expire"];
         delete?: never;
         options?: never;
@@ -187,7 +210,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Restore full access to granted packages; idempotent */
+        /**
+         * Restore full access to granted packages (held against billing events); idempotent
+         * @description With follow_billing: true, releases the admin hold instead and applies what the subscriptions call for.
+         */
         post: operations["CustomersController_reactivate"];
         delete?: never;
         options?: never;
@@ -204,7 +230,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Block all access (e.g. payment failed); idempotent */
+        /** Block all access (held against billing events until …/billing/resume); idempotent */
         post: operations["CustomersController_suspend"];
         delete?: never;
         options?: never;
@@ -354,6 +380,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List repositories, oldest first, with their last sync */
+        get: operations["GitSourcesController_list"];
+        put?: never;
+        /**
+         * Publish a package from a Git repository
+         * @description Fetches the repository, takes the package name from composer.json on the default branch and queues the first sync: tags that are Composer versions become releases, branches dev versions. The webhook secret is shown in this response only.
+         */
+        post: operations["GitSourcesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repository with its last sync (time, outcome, per-ref messages); never its credentials */
+        get: operations["GitSourcesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete the repository and its package with every version and archive */
+        delete: operations["GitSourcesController_remove"];
+        options?: never;
+        head?: never;
+        /** Replace (or with null remove) the credentials */
+        patch: operations["GitSourcesController_update"];
+        trace?: never;
+    };
+    "/api/v1/repositories/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync now, in the background
+         * @description Returns the queued sync; while one is already queued, requests join it. Follow it with GET …/syncs/{sync_id}.
+         */
+        post: operations["GitSourcesController_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{id}/syncs/{syncId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sync: status, error and what happened to each tag and branch */
+        get: operations["GitSourcesController_getSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{id}/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the push webhook secret; the new one is shown in this response only */
+        post: operations["GitSourcesController_rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Billing events received, newest first: what each did (outcome) and what billing called for
+         * @description Filters: provider, type, outcome, customer (Packyard id or provider customer id), since/until (time of receipt).
+         */
+        get: operations["WebhookEventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -477,6 +617,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in page, or the signed-in customer’s access */
+        get: operations["PortalController_home"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, subscription end, granted packages and the versions each allows */
+        get: operations["PortalController_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer’s recent downloads */
+        get: operations["PortalController_downloads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/packages/{vendor}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One granted package: description, license, requirements, README, versions */
+        get: operations["PortalController_package"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Copy-ready Composer and CI configuration for this server */
+        get: operations["PortalController_setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a customer token (form post); failed attempts count toward the failed-auth limits */
+        post: operations["PortalController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out (form post) */
+        post: operations["PortalController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer’s tokens */
+        get: operations["PortalController_tokens"];
+        put?: never;
+        /** Create a labelled token (shown once on the answered page) */
+        post: operations["PortalController_createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke one of the customer’s own tokens */
+        post: operations["PortalController_revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/git/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push webhook of a repository (GitHub, GitLab, Bitbucket Cloud, Gitea/Forgejo)
+         * @description Verified against the repository's webhook secret, then a sync is queued (pushes in a burst join one sync). Any content type; the signature is checked over the exact body.
+         */
+        post: operations["GitWebhookController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/paddle": {
         parameters: {
             query?: never;
@@ -488,7 +802,7 @@ export interface paths {
         put?: never;
         /**
          * Paddle Billing webhook endpoint (enabled by PADDLE_WEBHOOK_SECRET)
-         * @description Suspends, reactivates or ends the subscription of the customer whose external_id is the Paddle customer id (ctm_…). Each event id is applied once; a replay answers 200 with replay: true. An event older (by its occurred_at) than one already applied to the customer changes nothing: outcome ignored_out_of_order.
+         * @description Keeps the subscription state (subscription.*) or payment hint (transaction.completed, transaction.paid, transaction.payment_failed of a subscription) the event reports and sets the status of the customer whose external_id is the Paddle customer id (ctm_…) to what their subscriptions call for (see the README, Billing). Each event id is used once; a replay answers 200 with replay: true, except for an event kept for a customer not linked yet, which is processed again.
          */
         post: operations["PaddleWebhookController_receive"];
         delete?: never;
@@ -508,7 +822,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook endpoint (enabled by STRIPE_WEBHOOK_SECRET)
-         * @description Suspends, reactivates or ends the subscription of the customer whose external_id is the Stripe customer id. Each event id is applied once; a replay answers 200 with replay: true. An event older (by its created) than one already applied to the customer changes nothing: outcome ignored_out_of_order.
+         * @description Keeps the subscription state (customer.subscription.*) or payment hint (invoice.paid, invoice.payment_failed) the event reports and sets the status of the customer whose external_id is the Stripe customer id to what their subscriptions call for (see the README, Billing). Each event id is used once; a replay answers 200 with replay: true, except for an event kept for a customer not linked yet, which is processed again.
          */
         post: operations["StripeWebhookController_receive"];
         delete?: never;
@@ -564,6 +878,11 @@ export interface components {
             scopes: ("customers:read" | "customers:write" | "access:write" | "tokens:write" | "packages:read" | "packages:write" | "events:read" | "webhooks:manage" | "api-keys:manage")[];
         };
         CreateCustomerDto: {
+            /**
+             * @description Days a past-due subscription keeps access before billing suspends the customer; null or absent: BILLING_GRACE_DAYS
+             * @example 7
+             */
+            billing_grace_days?: Record<string, unknown> | null;
             /** @example dev@acme.com */
             email: string;
             /**
@@ -585,6 +904,11 @@ export interface components {
              * @enum {string}
              */
             on_expiry?: "expire" | "freeze";
+            /**
+             * @description Whether the customer may create and revoke their own tokens in the customer portal (PORTAL_TOKEN_SELF_SERVICE=false turns it off for everyone)
+             * @default true
+             */
+            portal_token_self_service?: boolean;
         };
         CreatedApiKeyDto: {
             /** Format: date-time */
@@ -635,6 +959,37 @@ export interface components {
              */
             token: string;
         };
+        CreatedGitSourceDto: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description Which credentials are stored (never the credentials)
+             * @enum {string|null}
+             */
+            credentials: "password" | "ssh_key" | null;
+            /** @example main */
+            default_branch: string | null;
+            /** @example repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            id: string;
+            /** @description The latest finished sync: its time, outcome and per-ref messages */
+            last_sync: components["schemas"]["GitSyncDto"] | null;
+            /**
+             * @description From composer.json on the default branch
+             * @example acme/widget
+             */
+            package: string;
+            /** @description A sync queued or running now */
+            pending_sync: components["schemas"]["GitSyncDto"] | null;
+            /** @example https://github.com/acme/widget.git */
+            url: string;
+            /**
+             * @description Secret of the push webhook: shown in this response only
+             * @example whs_…
+             */
+            webhook_secret: string;
+            /** @example https://packages.example.com/webhooks/git/repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            webhook_url: string;
+        };
         CreatedWebhookDto: {
             /** Format: date-time */
             created_at: string;
@@ -648,6 +1003,15 @@ export interface components {
             secret: string;
             url: string;
         };
+        CreateGitSourceDto: {
+            /** @description Stored encrypted; never returned */
+            credentials?: components["schemas"]["GitCredentialsDto"];
+            /**
+             * @description Any Git URL the server can reach: https://…, ssh://…, git@host:path or file:///…
+             * @example https://github.com/acme/widget.git
+             */
+            url: string;
+        };
         CreateTokenDto: {
             /**
              * Format: date-time
@@ -657,6 +1021,17 @@ export interface components {
             expires_at?: string;
             /** @example CI server */
             label?: string;
+        };
+        CreateTokenForm: {
+            /** @description The CSRF token of the session, from the hidden form field */
+            _csrf?: string;
+            /**
+             * @description Last day the token works (UTC); empty: no expiry
+             * @example 2027-01-31
+             */
+            expires_on?: string;
+            /** @example GitHub Actions */
+            label: string;
         };
         CreateWebhookDto: {
             /**
@@ -674,7 +1049,36 @@ export interface components {
              */
             url: string;
         };
+        CsrfForm: {
+            /** @description The CSRF token of the session, from the hidden form field */
+            _csrf?: string;
+        };
+        CustomerBillingDto: {
+            /**
+             * @description admin_hold: an admin or API key set the status; billing events do not change it until POST …/billing/resume. billing: the status follows the subscriptions (status = billing.status unless expires_at passed). none: billing knows no subscription of this customer
+             * @enum {string}
+             */
+            decision_in_force: "admin_hold" | "billing" | "none";
+            /**
+             * @description Per-customer grace period in days; null: BILLING_GRACE_DAYS
+             * @example null
+             */
+            grace_days: number | null;
+            /**
+             * Format: date-time
+             * @description When a past-due grace period ends and billing looks again
+             */
+            grace_ends_at: string | null;
+            /** @example Stripe: subscription sub_1 is past_due (past due since …, grace period of 7 day(s) until …) */
+            reason: string | null;
+            /**
+             * @description The status the subscriptions call for (also while held); null: none known
+             * @enum {string|null}
+             */
+            status: "active" | "suspended" | "frozen" | "expired" | null;
+        };
         CustomerDto: {
+            billing: components["schemas"]["CustomerBillingDto"];
             /** Format: date-time */
             created_at: string;
             /** @example dev@acme.com */
@@ -695,6 +1099,11 @@ export interface components {
              * @enum {string}
              */
             on_expiry: "expire" | "freeze";
+            /**
+             * @description May create and revoke their own tokens in the customer portal
+             * @example true
+             */
+            portal_token_self_service: boolean;
             /**
              * @description As applied right now: a passed expires_at counts even before the expiry sweep records it
              * @example active
@@ -802,6 +1211,11 @@ export interface components {
             id: string;
             /** Format: date-time */
             occurred_at: string;
+            /**
+             * @description The billing provider event that caused the change
+             * @example evt_1QXyZ2AbCdEfGhIj
+             */
+            provider_event_id: string | null;
             /** @enum {string} */
             type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.status_changed" | "customer.frozen_versions_changed" | "grant.created" | "grant.updated" | "grant.revoked" | "token.issued" | "token.revoked";
         };
@@ -824,6 +1238,7 @@ export interface components {
             versions?: components["schemas"]["PackageVersionDto"][];
         };
         FrozenCustomerDto: {
+            billing: components["schemas"]["CustomerBillingDto"];
             /** Format: date-time */
             created_at: string;
             /** @example dev@acme.com */
@@ -846,6 +1261,11 @@ export interface components {
              */
             on_expiry: "expire" | "freeze";
             /**
+             * @description May create and revoke their own tokens in the customer portal
+             * @example true
+             */
+            portal_token_self_service: boolean;
+            /**
              * @description As applied right now: a passed expires_at counts even before the expiry sweep records it
              * @example active
              * @enum {string}
@@ -866,6 +1286,86 @@ export interface components {
             package: string;
             /** @example 2.0.0 */
             version: string;
+        };
+        GitCredentialsDto: {
+            /**
+             * @description HTTPS access token or password (for https:// URLs)
+             * @example ghp_…
+             */
+            password?: string;
+            /**
+             * @description SSH private key without a passphrase, e.g. a read-only deploy key (for ssh:// and git@host:path URLs)
+             * @example -----BEGIN OPENSSH PRIVATE KEY-----
+             *     …
+             *     -----END OPENSSH PRIVATE KEY-----
+             */
+            ssh_key?: string;
+            /**
+             * @description HTTPS username; default "x-access-token" (works with GitHub and GitLab tokens; Bitbucket app passwords need your username)
+             * @example x-access-token
+             */
+            username?: string;
+        };
+        GitSourceDto: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description Which credentials are stored (never the credentials)
+             * @enum {string|null}
+             */
+            credentials: "password" | "ssh_key" | null;
+            /** @example main */
+            default_branch: string | null;
+            /** @example repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            id: string;
+            /** @description The latest finished sync: its time, outcome and per-ref messages */
+            last_sync: components["schemas"]["GitSyncDto"] | null;
+            /**
+             * @description From composer.json on the default branch
+             * @example acme/widget
+             */
+            package: string;
+            /** @description A sync queued or running now */
+            pending_sync: components["schemas"]["GitSyncDto"] | null;
+            /** @example https://github.com/acme/widget.git */
+            url: string;
+            /** @example https://packages.example.com/webhooks/git/repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            webhook_url: string;
+        };
+        GitSourcePageDto: {
+            data: components["schemas"]["GitSourceDto"][];
+            /** @example 50 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 1 */
+            total: number;
+        };
+        GitSyncDto: {
+            /**
+             * @description Why the whole sync failed; the previous versions were kept
+             * @example fetch failed: remote: Invalid username or password.
+             */
+            error: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @example sync_4Fz9Qk2LmN8pR1sT6vW0 */
+            id: string;
+            /** @description What happened to each tag and branch */
+            refs: components["schemas"]["RefReportDto"][];
+            /** @example repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            repository_id: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /**
+             * @description queued and running end in succeeded (per-ref problems are in refs) or failed
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @enum {string} */
+            trigger: "created" | "manual" | "webhook" | "schedule";
         };
         GrantAccessDto: {
             /**
@@ -924,6 +1424,11 @@ export interface components {
             created_at: string;
             /** @example acme/widget */
             name: string;
+            /**
+             * @description The Git repository it is published from; null: published by upload
+             * @example null
+             */
+            repository_id: string | null;
             /** @example 3 */
             version_count: number;
             /** @description Newest first, in Composer's order */
@@ -948,6 +1453,11 @@ export interface components {
             created_at: string;
             /** @example acme/widget */
             name: string;
+            /**
+             * @description The Git repository it is published from; null: published by upload
+             * @example null
+             */
+            repository_id: string | null;
             /** @example 3 */
             version_count: number;
         };
@@ -977,6 +1487,16 @@ export interface components {
             };
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description The Git repository's default branch (default-branch in the metadata)
+             * @example false
+             */
+            default_branch: boolean;
+            /**
+             * @description Commit of a version synced from Git (its dist.reference); null for an upload
+             * @example null
+             */
+            git_reference: string | null;
             /** @example ver_4Fz9Qk2LmN8pR1sT6vW0 */
             id: string;
             /**
@@ -1006,6 +1526,32 @@ export interface components {
              */
             version_normalized: string;
         };
+        ReactivateDto: {
+            /**
+             * @description true: instead of holding the customer active, release the admin hold and apply what their subscriptions call for (active when billing knows none)
+             * @default false
+             */
+            follow_billing?: boolean;
+        };
+        RefReportDto: {
+            /** @example the tag (2.3.0.0) does not match the version (2.2.0.0) in composer.json */
+            message: string | null;
+            /** @enum {string} */
+            outcome: "published" | "updated" | "unchanged" | "removed" | "skipped" | "failed";
+            /**
+             * @description The ref, or the version when its ref is gone
+             * @example refs/tags/v2.3.0
+             */
+            ref: string;
+            /** @example v2.3.0 */
+            version: string | null;
+        };
+        SignInForm: {
+            /** @description The CSRF token of the session, from the hidden form field */
+            _csrf?: string;
+            /** @description One of the customer’s tokens */
+            token: string;
+        };
         StatusReasonDto: {
             /**
              * @description Kept for the admin; never shown to the customer
@@ -1031,6 +1577,11 @@ export interface components {
             prefix: string;
         };
         UpdateCustomerDto: {
+            /**
+             * @description null: follow BILLING_GRACE_DAYS
+             * @example 7
+             */
+            billing_grace_days?: Record<string, unknown> | null;
             /** @example dev@acme.com */
             email?: string;
             /**
@@ -1052,6 +1603,15 @@ export interface components {
              * @enum {string}
              */
             on_expiry?: "expire" | "freeze";
+            /**
+             * @description Whether the customer may create and revoke their own tokens in the customer portal (PORTAL_TOKEN_SELF_SERVICE=false turns it off for everyone)
+             * @default true
+             */
+            portal_token_self_service?: boolean;
+        };
+        UpdateGitSourceDto: {
+            /** @description New credentials, or null to remove them */
+            credentials: components["schemas"]["GitCredentialsDto"] | null;
         };
         WebhookDeliveryDto: {
             /** @example 1 */
@@ -1107,12 +1667,50 @@ export interface components {
             id: string;
             url: string;
         };
+        WebhookEventDto: {
+            /**
+             * @description The status billing called for after this event (also when an admin hold kept it)
+             * @enum {string|null}
+             */
+            billing_status: "active" | "suspended" | "frozen" | "expired" | null;
+            /** @description The Packyard customer it concerned (set when a kept event is linked later) */
+            customer_id: string | null;
+            /**
+             * @description The provider's event id
+             * @example evt_1QXyZ2AbCdEfGhIj
+             */
+            event_id: string;
+            /** @example cus_NffrFeUfNV2Hib */
+            external_customer_id: string | null;
+            /**
+             * Format: date-time
+             * @description The provider's own event time (Stripe created, Paddle occurred_at)
+             */
+            occurred_at: string | null;
+            /** @enum {string} */
+            outcome: "applied" | "unchanged" | "held_by_admin" | "kept_unknown_customer" | "ignored_unknown_customer" | "ignored_event_type" | "ignored_no_subscription" | "ignored_out_of_order";
+            /** @enum {string} */
+            provider: "stripe" | "paddle";
+            /** Format: date-time */
+            received_at: string;
+            /** @example customer.subscription.updated */
+            type: string;
+        };
+        WebhookEventPageDto: {
+            data: components["schemas"]["WebhookEventDto"][];
+            /** @example 50 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 1 */
+            total: number;
+        };
         WebhookReceiptDto: {
             /**
              * @description What the event did (absent on a replay)
              * @enum {string}
              */
-            outcome?: "applied" | "ignored_unknown_customer" | "ignored_event_type" | "ignored_out_of_order" | "unchanged";
+            outcome?: "applied" | "unchanged" | "held_by_admin" | "kept_unknown_customer" | "ignored_unknown_customer" | "ignored_event_type" | "ignored_no_subscription" | "ignored_out_of_order";
             /** @example true */
             received: boolean;
             /**
@@ -1120,6 +1718,17 @@ export interface components {
              * @example true
              */
             replay?: boolean;
+        };
+        WebhookSecretDto: {
+            /** @example repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            repository_id: string;
+            /**
+             * @description The new secret: shown in this response only; the old one stops working
+             * @example whs_…
+             */
+            webhook_secret: string;
+            /** @example https://packages.example.com/webhooks/git/repo_4Fz9Qk2LmN8pR1sT6vW0 */
+            webhook_url: string;
         };
     };
     responses: never;
@@ -1640,6 +2249,69 @@ export interface operations {
             };
         };
     };
+    CustomersController_resumeBilling: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry. The first request with a key runs and its answer (also a 4xx) is kept for 24 hours; a retry with the same key, method, path and body gets that answer again, with `Idempotent-Replayed: true`, and changes nothing. The same key with another request is a 409 `idempotency_key_reused`; while the first request is still running a duplicate gets a 409 `idempotency_key_in_progress`. A 5xx is not kept, so a retry runs again. 1 to 255 printable ASCII characters (else 400 `invalid_idempotency_key`); a UUID per operation is a good choice.
+                 * @example 5b0d2c6e-8a1f-4e0b-9a57-1f3c2d4e5f60
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     DownloadsController_forCustomer: {
         parameters: {
             query?: {
@@ -2135,7 +2807,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactivateDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -2961,6 +3637,572 @@ export interface operations {
             };
         };
     };
+    GitSourcesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitSourcePageDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry. The first request with a key runs and its answer (also a 4xx) is kept for 24 hours; a retry with the same key, method, path and body gets that answer again, with `Idempotent-Replayed: true`, and changes nothing. The same key with another request is a 409 `idempotency_key_reused`; while the first request is still running a duplicate gets a 409 `idempotency_key_in_progress`. A 5xx is not kept, so a retry runs again. 1 to 255 printable ASCII characters (else 400 `invalid_idempotency_key`); a UUID per operation is a good choice.
+                 * @example 5b0d2c6e-8a1f-4e0b-9a57-1f3c2d4e5f60
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGitSourceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedGitSourceDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description package_name_taken: the package is uploaded or comes from another repository */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description invalid_repository_url, repository_unreachable (wrong credentials, unknown host, timeout), repository_too_large, repository_empty, composer_json_missing, composer_json_invalid, package_name_missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitSourceDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGitSourceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitSourceDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_sync: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry. The first request with a key runs and its answer (also a 4xx) is kept for 24 hours; a retry with the same key, method, path and body gets that answer again, with `Idempotent-Replayed: true`, and changes nothing. The same key with another request is a 409 `idempotency_key_reused`; while the first request is still running a duplicate gets a 409 `idempotency_key_in_progress`. A 5xx is not kept, so a retry runs again. 1 to 255 printable ASCII characters (else 400 `invalid_idempotency_key`); a UUID per operation is a good choice.
+                 * @example 5b0d2c6e-8a1f-4e0b-9a57-1f3c2d4e5f60
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitSyncDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_getSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                syncId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitSyncDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GitSourcesController_rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry. The first request with a key runs and its answer (also a 4xx) is kept for 24 hours; a retry with the same key, method, path and body gets that answer again, with `Idempotent-Replayed: true`, and changes nothing. The same key with another request is a 409 `idempotency_key_reused`; while the first request is still running a duplicate gets a 409 `idempotency_key_in_progress`. A 5xx is not kept, so a retry runs again. 1 to 255 printable ASCII characters (else 400 `invalid_idempotency_key`); a UUID per operation is a good choice.
+                 * @example 5b0d2c6e-8a1f-4e0b-9a57-1f3c2d4e5f60
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhookEventsController_list: {
+        parameters: {
+            query?: {
+                /** @description A Packyard customer id (cust_…) or the provider customer id (external_id) */
+                customer?: string;
+                limit?: number;
+                offset?: number;
+                outcome?: "applied" | "unchanged" | "held_by_admin" | "kept_unknown_customer" | "ignored_unknown_customer" | "ignored_event_type" | "ignored_no_subscription" | "ignored_out_of_order";
+                provider?: "stripe" | "paddle";
+                /** @description Received at or after this instant */
+                since?: string;
+                /** @description The provider's event type, exactly */
+                type?: string;
+                /** @description Received before this instant */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEventPageDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or wrong admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A customer token was used, or the API key lacks the route scope (insufficient_scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     WebhooksController_list: {
         parameters: {
             query?: never;
@@ -3420,6 +4662,249 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    PortalController_home: {
+        parameters: {
+            query: {
+                notice: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_downloads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_package: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                vendor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignInForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["CsrfForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_tokens: {
+        parameters: {
+            query: {
+                notice: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["CreateTokenForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["CsrfForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GitWebhookController_receive: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Gitea/Forgejo: <HMAC-SHA256 of the body> */
+                "X-Gitea-Signature"?: string;
+                /** @description GitLab: the secret token */
+                "X-Gitlab-Token"?: string;
+                /** @description Bitbucket Cloud: sha256=<HMAC-SHA256 of the body> */
+                "X-Hub-Signature"?: string;
+                /** @description GitHub (and Gitea): sha256=<HMAC-SHA256 of the body> */
+                "X-Hub-Signature-256"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description invalid_signature: missing or wrong; nothing is synced */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description repository_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
