@@ -219,7 +219,11 @@ function requestArbitrary(document: Record<string, any>, operations: Operation[]
       ...(operation.queryParams.length
         ? [
             fc.constantFrom('unknown=1', 'limit=abc', 'limit=0', 'offset=-1', 'limit=1e3', 'since=2027-W01-1', 'until=20270101', 'status=gone', 'type=nope', 'package=UPPER/case')
-              .filter((query) => query.startsWith('unknown') || operation.queryParams.some((p) => query.startsWith(`${p.name}=`)))
+              .filter((query) =>
+                query.startsWith('unknown') ||
+                // status=gone and type=nope are defects only where the parameter is an enum (not a free-text filter).
+                operation.queryParams.some((p) => query.startsWith(`${p.name}=`) && (!['status', 'type'].includes(p.name) || Array.isArray((p.schema as { enum?: unknown }).enum))),
+              )
               .map((query) => ({ kind: 'typed query', query })),
           ]
         : []),

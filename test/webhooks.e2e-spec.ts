@@ -130,7 +130,7 @@ describe('Outbound webhooks with two instances', () => {
     const reasons = Array.from({ length: 6 }, (_, i) => `change ${i}`);
     for (const [i, reason] of reasons.entries()) {
       const instance = i % 2 === 0 ? first : second;
-      await instance.admin.post(`/api/v1/customers/${customer.id}/${i % 2 === 0 ? 'suspend' : 'reactivate'}`, { reason }).expect(200);
+      await instance.admin.post(`/api/v1/customers/${customer.id}/${i % 2 === 0 ? 'suspend' : 'reactivate'}`, i % 2 === 0 ? { reason } : {}).expect(200);
     }
     const expected = 2 + reasons.length; // customer.created, token.issued, then the status changes
     await waitFor(() => receiver.received.length >= expected);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, QueryRunner } from 'typeorm';
+import { ChangeBus } from '../changes/change-bus.service';
 import { ChangeDoor } from '../changes/change-door.service';
 import { ChangeEvent } from '../changes/change-event.entity';
 import { Clock } from '../common/clock';
@@ -66,6 +67,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly door: ChangeDoor,
+    private readonly bus: ChangeBus,
     private readonly nats: NatsPublisher,
     private readonly sender: WebhookSender,
     private readonly scheduler: SchedulerRegistry,
@@ -78,6 +80,8 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.door.onCommit((unit) => {
       if (unit.events.length > 0) void this.wake();
     });
+    // Another instance's commit arrives as its change notification: publish without waiting for the poll.
+    this.bus.subscribe(() => void this.wake());
     const timer = setInterval(() => void this.wake(), this.config.relayPollMs);
     timer.unref();
     this.scheduler.addInterval(POLL_INTERVAL, timer);
