@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { DatabaseState, OUTAGE_RETRY_AFTER_SECONDS } from '../database/database-state.service';
 import { DomainError } from './domain-error';
 
 interface ErrorBody {
@@ -51,6 +52,8 @@ const PG_ERRORS: Record<string, { status: number; code: string; message: string 
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly database: DatabaseState) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { body, headers } = this.toBody(exception);
@@ -85,6 +88,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const pgCode = (exception.driverError as { code?: string } | undefined)?.code;
       const mapped = pgCode ? PG_ERRORS[pgCode] : undefined;
       if (mapped) return { body: { statusCode: mapped.status, error: mapped.code, message: mapped.message }, headers: {} };
+    }
+    // An outage is logged once by DatabaseState, not with a stack trace per request.
+    if (this.database.reportFailure(exception)) {
+      return {
+        body: { statusCode: 503, error: 'database_unavailable', message: 'The database is unreachable; retry shortly' },
+        headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) },
+      };
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     return {

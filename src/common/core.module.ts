@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { DatabaseState } from '../database/database-state.service';
 import { AccessVersion } from './access-version.service';
 import { Clock } from './clock';
 
@@ -10,8 +11,8 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, AccessVersion, Clock],
-      exports: [APP_CONFIG, AccessVersion, Clock],
+      providers: [{ provide: APP_CONFIG, useValue: config }, AccessVersion, Clock, DatabaseState],
+      exports: [APP_CONFIG, AccessVersion, Clock, DatabaseState],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../common/domain-error';
@@ -18,6 +19,8 @@ export interface ArchiveStorage {
   open(key: string): Promise<Readable>;
   /** Removes the archive; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /** Rejects when archives can be neither stored nor read (readiness check). */
+  healthCheck?(): Promise<void>;
 }
 
 export class ArchiveNotStoredError extends NotFoundError {
@@ -79,6 +82,11 @@ export class FilesystemArchiveStorage implements ArchiveStorage {
     const target = this.pathOf(key);
     await rm(target, { force: true });
     await this.pruneEmptyFolders(dirname(target));
+  }
+
+  async healthCheck(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await access(this.root, constants.R_OK | constants.W_OK);
   }
 
   private pathOf(key: string): string {
