@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { effectiveStatus, InvalidStatusTransitionError } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
+import { Metrics } from '../observability/metrics.service';
 import { BillingAction, BillingProvider } from './billing-actions';
 import { WebhookEvent, WebhookOutcome } from './webhook-event.entity';
 
@@ -43,10 +44,12 @@ export class BillingEventsService {
     private readonly access: AccessService,
     private readonly accessVersion: AccessVersion,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async receive(event: VerifiedBillingEvent): Promise<WebhookReceipt> {
     const applied = await runAsActor(event.provider, () => this.dataSource.transaction((manager) => this.applyOnce(manager, event)));
+    this.metrics.billingEvent(event.provider, applied?.outcome ?? 'replay');
     const label = `${event.provider} event ${event.eventId} (${event.type})`;
     if (!applied) {
       this.logger.log(`${label} was already received: replay ignored`);

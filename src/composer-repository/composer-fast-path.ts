@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readCredentials } from '../auth/credentials';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { Metrics } from '../observability/metrics.service';
 import { TokensService } from '../tokens/tokens.service';
 import { answerMetadata, answerRoot, parseMetadataFile } from './composer-responses';
 import { RepositoryViews } from './repository-views.service';
@@ -21,6 +22,7 @@ export class ComposerFastPath {
     private readonly tokens: TokensService,
     private readonly views: RepositoryViews,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /** True when the request was answered. */
@@ -37,6 +39,7 @@ export class ComposerFastPath {
     if (!view) return false;
 
     this.tokens.recordUse(token.tokenId);
+    this.metrics.fastPathAnswered();
     const contact = this.config.accessDeniedContact;
     if (!metadata) answerRoot(request, response, view, contact);
     else answerMetadata(request, response, view, contact, parseMetadataFile(metadata[1], metadata[2]), (visible, dev) => this.views.p2For(visible, dev));

@@ -9,6 +9,7 @@ import { Principal } from '../auth/auth.decorators';
 import { AccessVersion } from '../common/access-version.service';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { Metrics } from '../observability/metrics.service';
 import { hasLapsed } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { Package } from '../packages/package.entity';
@@ -70,6 +71,7 @@ export class RepositoryViews {
     private readonly accessVersion: AccessVersion,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   private dropIfStale(): void {
@@ -88,10 +90,12 @@ export class RepositoryViews {
 
   async viewFor(principal: Principal): Promise<RepositoryView> {
     const cached = this.cachedViewFor(principal);
+    this.metrics.cacheLookup('view', cached !== undefined);
     if (cached) return cached;
     const key = principal.kind === 'admin' ? 'admin' : principal.customerId;
     const stamp = this.accessVersion.value;
     const view = principal.kind === 'admin' ? await this.buildAdminView(stamp) : await this.buildCustomerView(principal.customerId, stamp);
+    this.metrics.viewBuilt(principal.kind);
     this.storeIfCurrent(this.views, key, view, stamp, MAX_CACHED_VIEWS);
     return view;
   }
@@ -117,6 +121,7 @@ export class RepositoryViews {
     if (versions.length > 0) {
       const key = `${visible.name}|${flavour}|${versions.map((version) => version.id).join(',')}`;
       document = this.documents.get(key);
+      this.metrics.cacheLookup('document', document !== undefined);
       if (!document) {
         document = encode(p2Document(visible.name, versions, this.config.publicUrl));
         this.storeIfCurrent(this.documents, key, document, this.generation, MAX_CACHED_DOCUMENTS);
@@ -180,6 +185,8 @@ export class RepositoryViews {
       if (cached !== undefined) result.set(name, cached);
       else missing.push(name);
     }
+    this.metrics.cacheLookup('catalog', true, result.size);
+    this.metrics.cacheLookup('catalog', false, missing.length);
     if (missing.length === 0) return result;
     const packages = await this.dataSource.manager.findBy(Package, { name: In(missing) });
     const versions = await this.dataSource.manager.findBy(PackageVersion, { packageName: In(missing) });

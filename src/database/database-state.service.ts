@@ -4,6 +4,14 @@ import { DataSource } from 'typeorm';
 import { Metrics } from '../observability/metrics.service';
 import { describeDatabaseFailure, isDatabaseUnavailable } from './database-unavailable';
 
+/** The pg Pool TypeORM's postgres driver keeps as `master`. */
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options: { max: number };
+}
+
 const PROBE_MS = 1000;
 const CHECK_TIMEOUT_MS = 2000;
 /** What clients are told to wait before retrying a request refused during an outage. */
@@ -24,7 +32,12 @@ export class DatabaseState implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    metrics.samplePoolWith(() => {
+      const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+      return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max } : undefined;
+    });
+  }
 
   get reachable(): boolean {
     return this.unreachableSince === undefined;

@@ -3,6 +3,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AccessVersion } from '../common/access-version.service';
 import { Clock } from '../common/clock';
+import { DatabaseState } from '../database/database-state.service';
+import { Metrics } from '../observability/metrics.service';
 import { HistoryService } from '../history/history.service';
 import { BadRequestError, NotFoundError } from '../common/domain-error';
 import { ID_PATTERN, newId } from '../common/ids';
@@ -46,6 +48,8 @@ export class TokensService implements OnModuleDestroy {
     private readonly accessVersion: AccessVersion,
     private readonly history: HistoryService,
     private readonly clock: Clock,
+    private readonly database: DatabaseState,
+    private readonly metrics: Metrics,
   ) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
     this.flushTimer.unref();
@@ -106,6 +110,7 @@ export class TokensService implements OnModuleDestroy {
   /** Resolves a presented secret to its customer; null for unknown, revoked or expired tokens. */
   async authenticate(secret: string): Promise<AuthenticatedToken | null> {
     const known = this.authenticateFromCache(secret);
+    this.metrics.cacheLookup('token', known !== undefined);
     if (known !== undefined) return known;
     const hash = hashToken(secret);
     const stamp = this.accessVersion.value;
@@ -146,6 +151,11 @@ export class TokensService implements OnModuleDestroy {
         [[...batch.keys()], [...batch.values()]],
       );
     } catch (error) {
+      // During an outage the uses wait for the next flush (one per interval, not per request); the outage is logged once elsewhere.
+      if (this.database.reportFailure(error)) {
+        for (const [tokenId, usedAt] of batch) if (!this.pendingLastUsed.has(tokenId)) this.pendingLastUsed.set(tokenId, usedAt);
+        return;
+      }
       this.logger.warn(`Could not record token use: ${(error as Error).message}`);
     }
   }
