@@ -41,6 +41,7 @@ export class MetricsController {
       });
     }
     response.setHeader('Content-Type', this.metrics.registry.contentType);
-    response.send(await this.metrics.registry.metrics());
+    // A Buffer keeps Express from rewriting the exposition format's Content-Type.
+    response.send(Buffer.from(await this.metrics.registry.metrics()));
   }
 }
