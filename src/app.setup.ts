@@ -31,7 +31,9 @@ function installComposerFastPath(app: INestApplication): void {
       logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       if (response.headersSent) return void response.destroy();
     }
-    if (!answered) for (const listener of routed) listener.call(server, request, response);
+    if (answered) return;
+    observer.bindLogger(request);
+    for (const listener of routed) listener.call(server, request, response);
   });
 }
 

@@ -98,7 +98,7 @@ describe('Graceful shutdown', () => {
     const published = await fetch(`${url}/api/v1/packages`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': `multipart/form-data; boundary=${first.boundary}` },
-      body: first.body,
+      body: new Uint8Array(first.body),
     });
     expect(published.status).toBe(201);
     const customer = (await (await admin('/api/v1/customers', { method: 'POST', body: JSON.stringify({ name: 'Acme', email: 'dev@acme.test' }) })).json()) as { id: string; token: string };
