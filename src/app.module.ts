@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DestinationStream } from 'pino';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AccessModule } from './access/access.module';
@@ -19,6 +21,7 @@ import { HealthController } from './health/health.controller';
 import { HistoryModule } from './history/history.module';
 import { MicroserviceModule } from './microservice/microservice.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
 import { PortalModule } from './portal/portal.module';
 import { ComposerRepositoryModule } from './composer-repository/composer-repository.module';
@@ -26,11 +29,13 @@ import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  /** `logDestination`: where logs go instead of stdout (tests read them). */
+  static forRoot(config: AppConfig, databaseUrl: string, logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config),
+        ObservabilityModule.forRoot(config, logDestination),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
         ChangesModule,
         AuthModule,
@@ -49,6 +54,7 @@ export class AppModule {
         ApiKeysModule,
         EventsModule,
         MicroserviceModule,
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
       providers: [

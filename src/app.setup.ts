@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { IncomingMessage, maxHeaderSize, RequestListener, Server, ServerResponse } from 'node:http';
@@ -11,15 +12,22 @@ import { INPUT_LIMITS, InputGuardPipe, inputGuardMiddleware } from './common/inp
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 import { GIT_WEBHOOK_PATH } from './git-sources/git-webhook.controller';
 import { raw } from 'express';
+import { RequestObserver } from './observability/request-observer';
 
-/** Warm Composer metadata requests are answered before Express and Nest route them (see ComposerFastPath). */
+/**
+ * Warm Composer metadata requests are answered before Express and Nest route them (see
+ * ComposerFastPath). Every request, answered there or routed, is first seen by RequestObserver
+ * (request id, access log, metrics, in-flight count).
+ */
 function installComposerFastPath(app: INestApplication): void {
   const fastPath = app.get(ComposerFastPath);
+  const observer = app.get(RequestObserver);
   const server = app.getHttpServer() as Server;
   const routed = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   const logger = new Logger('ComposerFastPath');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    observer.observe(request, response);
     let answered = false;
     try {
       answered = fastPath.tryServe(request, response);
@@ -28,7 +36,9 @@ function installComposerFastPath(app: INestApplication): void {
       logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       if (response.headersSent) return void response.destroy();
     }
-    if (!answered) for (const listener of routed) listener.call(server, request, response);
+    if (answered) return;
+    observer.bindLogger(request);
+    for (const listener of routed) listener.call(server, request, response);
   });
 }
 
@@ -58,6 +68,7 @@ function answerUnparseableRequests(server: Server): void {
 
 /** Everything main.ts and the e2e tests must configure identically. */
 export function configureApp(app: INestApplication): void {
+  app.useLogger(app.get(PinoNestLogger));
   installComposerFastPath(app);
   answerUnparseableRequests(app.getHttpServer() as Server);
   const express = app as NestExpressApplication;
@@ -86,6 +97,7 @@ export function configureApp(app: INestApplication): void {
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN, or a scoped API key (pk_…)' }, 'admin')
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Username "token", password: a customer token' }, 'customer')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN' }, 'metrics')
       .build(),
   );
   documentIdempotencyKey(document);

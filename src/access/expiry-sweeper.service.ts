@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
+import { DatabaseState } from '../database/database-state.service';
 import { AccessService } from './access.service';
 
 const BATCH = 200;
@@ -28,12 +29,16 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly customers: CustomersService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly database: DatabaseState,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.expirySweepSeconds === 0) return;
     this.timer = setInterval(() => {
-      this.sweep().catch((error: Error) => this.logger.error(`Expiry sweep failed: ${error.message}`));
+      this.sweep().catch((error: Error) => {
+        // During a database outage the next tick tries again; the outage itself is logged once.
+        if (!this.database.reportFailure(error)) this.logger.error(`Expiry sweep failed: ${error.message}`);
+      });
     }, this.config.expirySweepSeconds * 1000);
     this.timer.unref();
   }

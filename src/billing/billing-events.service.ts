@@ -12,6 +12,7 @@ import { findCustomerOrFail } from '../customers/customer-lookup';
 import { InvalidStatusTransitionError } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
+import { Metrics } from '../observability/metrics.service';
 import { BillingReading } from './billing-actions';
 import { BillingReport } from './billing-report.entity';
 import { BillingDecision, billingDecision, BillingProvider, SubscriptionState, subscriptionStates } from './billing-state';
@@ -60,6 +61,7 @@ export class BillingEventsService implements OnModuleInit {
     private readonly door: ChangeDoor,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +72,7 @@ export class BillingEventsService implements OnModuleInit {
 
   async receive(event: VerifiedBillingEvent): Promise<WebhookReceipt> {
     const received = await runAsActor(event.provider, () => this.door.run((unit) => this.receiveOnce(unit, event)));
+    this.metrics.billingEvent(event.provider, received?.outcome ?? 'replay');
     const label = `${event.provider} event ${event.eventId} (${event.type})`;
     if (!received) {
       this.logger.log(`${label} was already received: replay ignored`);

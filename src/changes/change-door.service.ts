@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { currentActor } from '../common/actor-context';
 import { Clock } from '../common/clock';
+import { Metrics } from '../observability/metrics.service';
 import { ChangeBus } from './change-bus.service';
 import { ChangeEvent } from './change-event.entity';
 import { CHANGE_CHANNEL, encodeNotification, isEmpty } from './change-keys';
@@ -37,6 +38,7 @@ export class ChangeDoor {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bus: ChangeBus,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async run<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
@@ -91,6 +93,7 @@ export class ChangeDoor {
     }
     if (!isEmpty(unit.keys)) {
       await unit.manager.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, encodeNotification(this.instanceId, unit.keys)]);
+      this.metrics.changeNotification('sent');
     }
   }
 

@@ -2,6 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { Metrics } from '../observability/metrics.service';
 import { ChangeBus } from './change-bus.service';
 import { ChangeDoor } from './change-door.service';
 import { CHANGE_CHANNEL, decodeNotification } from './change-keys';
@@ -31,6 +33,7 @@ export class ChangeListener implements OnApplicationBootstrap, OnApplicationShut
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bus: ChangeBus,
     private readonly door: ChangeDoor,
+    private readonly metrics: Metrics,
   ) {}
 
   get listening(): boolean {
@@ -59,6 +62,7 @@ export class ChangeListener implements OnApplicationBootstrap, OnApplicationShut
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL) return;
       this.received += 1;
+      this.metrics.changeNotification('received');
       const { instanceId, keys } = decodeNotification(message.payload);
       // This instance applied its own commits before answering; the echo would only cost rebuilds.
       if (instanceId !== this.door.instanceId) this.bus.apply(keys);
@@ -114,11 +118,10 @@ export class ChangeListener implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03']);
-
-/** No connection at all (down, restarting, shutting down): then no transaction can commit either. */
+/**
+ * No connection at all (down, restarting, shutting down): then no transaction can commit either.
+ * A server that refuses only us (too many connections) is up, and others may be committing.
+ */
 export function isUnreachable(error: Error): boolean {
-  const code = (error as { code?: string }).code;
-  if (code && UNREACHABLE_CODES.has(code)) return true;
-  return /timeout|terminated|Connection terminated|ECONNREFUSED/i.test(error.message);
+  return isDatabaseUnavailable(error) && (error as { code?: string }).code !== '53300';
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { Response } from 'express';
 import { Observable, throwError } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
+import { DatabaseState, OUTAGE_RETRY_AFTER_SECONDS } from '../database/database-state.service';
 import { DomainError } from './domain-error';
 import { excerpt } from './input-guard';
 
@@ -69,6 +70,8 @@ function shortened(value: unknown, depth: number): unknown {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly database: DatabaseState) {}
+
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     if (host.getType() === 'rpc') {
       const { body } = this.toBody(exception);
@@ -110,6 +113,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const pgCode = (exception.driverError as { code?: string } | undefined)?.code;
       const mapped = pgCode ? PG_ERRORS[pgCode] : undefined;
       if (mapped) return { body: { statusCode: mapped.status, error: mapped.code, message: mapped.message }, headers: {} };
+    }
+    // An outage is logged once by DatabaseState, not with a stack trace per request.
+    if (this.database.reportFailure(exception)) {
+      return {
+        body: { statusCode: 503, error: 'database_unavailable', message: 'The database is unreachable; retry shortly' },
+        headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) },
+      };
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     return {

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { DatabaseState } from '../database/database-state.service';
 import { Clock } from './clock';
 
 /** Process-wide singletons every feature module may inject. */
@@ -9,8 +10,8 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
-      exports: [APP_CONFIG, Clock],
+      providers: [{ provide: APP_CONFIG, useValue: config }, Clock, DatabaseState],
+      exports: [APP_CONFIG, Clock, DatabaseState],
     };
   }
 }

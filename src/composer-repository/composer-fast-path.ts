@@ -3,6 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { readCredentials } from '../auth/credentials';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { Metrics } from '../observability/metrics.service';
 import { TokensService } from '../tokens/tokens.service';
 import { answerMetadata, answerRoot, DistFile, parseMetadataFile, resolveDist } from './composer-responses';
 import { DistDelivery } from './dist-delivery.service';
@@ -48,6 +49,7 @@ export class ComposerFastPath {
     private readonly dists: DistDelivery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   /** True when the request was answered. */
@@ -63,6 +65,7 @@ export class ComposerFastPath {
     if (!view) return false;
 
     this.tokens.recordUse(token.tokenId);
+    this.metrics.fastPathAnswered();
     const contact = this.config.accessDeniedContact;
     switch (target.kind) {
       case 'root':

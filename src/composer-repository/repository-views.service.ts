@@ -7,6 +7,7 @@ import { GrantRule, VersionRef, decideAccess } from '../access/visibility';
 import { Principal } from '../auth/auth.decorators';
 import { ChangeBus } from '../changes/change-bus.service';
 import { ChangeKeys } from '../changes/change-keys';
+import { Metrics } from '../observability/metrics.service';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { CustomerAccessState } from '../access/visibility';
@@ -98,6 +99,7 @@ export class RepositoryViews {
     private readonly bus: ChangeBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     this.versionColumns = dataSource.getMetadata(PackageVersion);
     this.versionJson = `json_build_object(${this.versionColumns.columns
@@ -123,8 +125,9 @@ export class RepositoryViews {
   cachedViewFor(principal: Principal): RepositoryView | undefined {
     if (!this.bus.cacheable) return undefined;
     const cached = this.views.get(principal.kind === 'admin' ? ADMIN_KEY : principal.customerId);
-    if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
-    return undefined;
+    const usable = cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime()) ? cached : undefined;
+    this.metrics.cacheLookup('view', usable !== undefined);
+    return usable;
   }
 
   /**
@@ -140,6 +143,7 @@ export class RepositoryViews {
     if (versions.length > 0) {
       const key = `${visible.name}|${flavour}|${versions.map((version) => version.id).join(',')}`;
       document = this.documents.get(key);
+      this.metrics.cacheLookup('document', document !== undefined);
       if (!document) {
         document = encode(p2Document(visible.name, versions, this.config.publicUrl));
         if (this.bus.cacheable) this.documents.set(key, document);
@@ -175,6 +179,7 @@ export class RepositoryViews {
   private async buildAdminView(): Promise<RepositoryView> {
     const stamp = this.bus.stamp();
     this.builds += 1;
+    this.metrics.viewBuilt('admin');
     const rows: Array<{ name: string }> = await this.dataSource.query(`SELECT "name" FROM "packages" ORDER BY "name"`);
     const names = rows.map((row) => row.name);
     const catalog = await this.loadCatalog(names);
@@ -195,6 +200,7 @@ export class RepositoryViews {
     let access = this.access.get(customerId);
     if (!access || !this.bus.cacheable) {
       this.builds += 1;
+      this.metrics.viewBuilt('customer');
       const loaded = await this.loadCustomerAccess(customerId);
       // A token always belongs to an existing customer (ON DELETE CASCADE); a race with deletion sees nothing.
       if (!loaded) return this.allowedView(new Map());
@@ -294,6 +300,8 @@ export class RepositoryViews {
       if (cached) result.set(name, cached.entry);
       else missing.push(name);
     }
+    this.metrics.cacheLookup('catalog', true, result.size);
+    this.metrics.cacheLookup('catalog', false, missing.length);
     if (missing.length === 0) return result;
     const stamp = this.bus.stamp();
     const [row]: Array<{ packages: RawPackage[]; versions: Record<string, unknown>[] }> = await this.dataSource.query(

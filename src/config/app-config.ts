@@ -74,6 +74,15 @@ export interface AppConfig {
   /** `none`: HTTP only; otherwise Packyard also answers message patterns on this transport. */
   microserviceTransport: 'none' | 'tcp' | 'nats';
   microservicePort: number;
+  logLevel: LogLevel;
+  /** `pretty` for people at a terminal, `json` (one object per line) for log collectors. */
+  logFormat: 'json' | 'pretty';
+  /** Bearer token that unlocks /metrics on the main port; unset: /metrics there answers 404. */
+  metricsToken: string | undefined;
+  /** A separate port serving only /metrics, without authentication (keep it off the public network). */
+  metricsPort: number | undefined;
+  /** How long a SIGTERM waits for requests and downloads in flight before closing anyway. */
+  shutdownTimeoutSeconds: number;
 }
 
 export interface S3Config {
@@ -89,6 +98,9 @@ export interface S3Config {
   /** How long a presigned download URL stays valid. */
   downloadUrlSeconds: number;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -250,6 +262,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const natsUrl = readUrl(env, 'NATS_URL', ['nats:', 'tls:']);
   const microserviceTransport = readChoice(env, 'MICROSERVICE_TRANSPORT', ['none', 'tcp', 'nats'] as const, 'none');
   if (microserviceTransport === 'nats' && !natsUrl) throw new ConfigError('MICROSERVICE_TRANSPORT', 'is "nats" but NATS_URL is not set');
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  const metricsPort = env.METRICS_PORT ? readInteger(env, 'METRICS_PORT', 0, 1, 65535) : undefined;
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', `must differ from PORT (${port})`);
   return {
     nodeEnv,
     port,
@@ -295,5 +311,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookTimeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     microserviceTransport,
     microservicePort: readInteger(env, 'MICROSERVICE_PORT', 4000, 0, 65535),
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: readChoice(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' ? 'pretty' : 'json'),
+    metricsToken,
+    metricsPort,
+    shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 3600),
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, Dirent } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { access, copyFile, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../common/domain-error';
@@ -19,6 +19,8 @@ export interface ArchiveStorage {
   open(key: string): Promise<Readable>;
   /** Removes the archive; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /** Rejects when archives can be neither stored nor read (readiness check). */
+  healthCheck?(): Promise<void>;
   /** Every stored archive with its last change, for the sweep of archives no version references. */
   list(): AsyncIterable<StoredArchive>;
   /**
@@ -92,6 +94,11 @@ export class FilesystemArchiveStorage implements ArchiveStorage {
     const target = this.pathOf(key);
     await rm(target, { force: true });
     await this.pruneEmptyFolders(dirname(target));
+  }
+
+  async healthCheck(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await access(this.root, constants.R_OK | constants.W_OK);
   }
 
   private pathOf(key: string): string {

@@ -6,6 +6,8 @@ import { ChangeBus } from '../changes/change-bus.service';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { Clock } from '../common/clock';
+import { DatabaseState } from '../database/database-state.service';
+import { Metrics } from '../observability/metrics.service';
 import { HistoryService } from '../history/history.service';
 import { BadRequestError, NotFoundError } from '../common/domain-error';
 import { ID_PATTERN, newId } from '../common/ids';
@@ -53,6 +55,8 @@ export class TokensService implements OnModuleDestroy {
     private readonly bus: ChangeBus,
     private readonly history: HistoryService,
     private readonly clock: Clock,
+    private readonly database: DatabaseState,
+    private readonly metrics: Metrics,
   ) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
     this.flushTimer.unref();
@@ -122,6 +126,7 @@ export class TokensService implements OnModuleDestroy {
   /** Resolves a presented secret to its customer; null for unknown, revoked or expired tokens. */
   async authenticate(secret: string): Promise<AuthenticatedToken | null> {
     const known = this.authenticateFromCache(secret);
+    this.metrics.cacheLookup('token', known !== undefined);
     if (known !== undefined) return known;
     const hash = hashToken(secret);
     const stamp = this.bus.stamp();
@@ -166,6 +171,11 @@ export class TokensService implements OnModuleDestroy {
         [[...batch.keys()], [...batch.values()]],
       );
     } catch (error) {
+      // During an outage the uses wait for the next flush (one per interval, not per request); the outage is logged once elsewhere.
+      if (this.database.reportFailure(error)) {
+        for (const [tokenId, usedAt] of batch) if (!this.pendingLastUsed.has(tokenId)) this.pendingLastUsed.set(tokenId, usedAt);
+        return;
+      }
       this.logger.warn(`Could not record token use: ${(error as Error).message}`);
     }
   }

@@ -5,6 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
+import { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -55,8 +56,15 @@ async function truncateAll(dataSource: DataSource): Promise<void> {
   await dataSource.query(`TRUNCATE ${tables.join(', ')} CASCADE`);
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await workerDatabaseUrl();
+export interface TestAppOptions {
+  /** A database of the test's own instead of the worker's (e.g. a cluster the test stops and starts). */
+  databaseUrl?: string;
+  /** Receives the app's log lines (LOG_LEVEL defaults to warn in tests). */
+  logDestination?: DestinationStream;
+}
+
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await workerDatabaseUrl());
   const dataDir = mkdtempSync(join(tmpdir(), 'packyard-test-data-'));
   const port = await findFreePort();
   const config = loadConfig({
@@ -67,9 +75,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     // Tests run the expiry sweep themselves, after moving the clock.
     EXPIRY_SWEEP_SECONDS: '0',
+    LOG_LEVEL: 'warn',
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, options.logDestination), {
     bodyParser: false,
     rawBody: true,
     logger: ['error', 'warn'],
