@@ -1,3 +1,5 @@
+import { UNIT_SETTING } from '../src/changes/change-door.service';
+import { CHANGE_CHANNEL } from '../src/changes/change-keys';
 import { Client } from 'pg';
 import { TokensService } from '../src/tokens/tokens.service';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
@@ -133,9 +135,11 @@ describe('A database outage', () => {
     const other = new Client({ connectionString: postgres.url });
     await other.connect();
     try {
+      // As another instance's change door would: one unit of work with its notification inside.
       await other.query('BEGIN');
+      await other.query(`SELECT set_config('${UNIT_SETTING}', 'on', true)`);
       await other.query('DELETE FROM "access_grants" WHERE "customer_id" = $1', [customer.id]);
-      await other.query(`SELECT pg_notify('packyard_access_changed', 'another-instance')`);
+      await other.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ i: 'another-instance', c: [customer.id], p: [] })]);
       await other.query('COMMIT');
     } finally {
       await other.end();

@@ -71,7 +71,7 @@ describe('Prometheus metrics', () => {
     expect(sample(after, 'packyard_cache_lookups_total', { cache: 'view', result: 'hit' })! - viewHits).toBe(5);
     expect(sample(after, 'packyard_composer_fast_path_answers_total')! - fastPath).toBe(5);
     expect(sample(after, 'packyard_billing_events_total', { provider: 'stripe', outcome: 'applied' })).toBe(1);
-    expect(sample(after, 'packyard_billing_events_total', { provider: 'stripe', outcome: 'ignored_unknown_customer' })).toBe(1);
+    expect(sample(after, 'packyard_billing_events_total', { provider: 'stripe', outcome: 'kept_unknown_customer' })).toBe(1);
     expect(sample(after, 'packyard_change_notifications_total', { direction: 'sent' })).toBeGreaterThanOrEqual(3);
 
     const latency = after.find((f) => f.name === 'packyard_http_request_duration_seconds');

@@ -116,6 +116,8 @@ export class RepositoryViews {
 
   async viewFor(principal: Principal): Promise<RepositoryView> {
     const cached = this.cachedViewFor(principal);
+    // The fast path counts its own hits (Metrics.fastPathAnswered): this is the routed requests' share.
+    this.metrics.cacheLookup('view', cached !== undefined);
     if (cached) return cached;
     if (principal.kind === 'admin') return this.buildAdminView();
     return this.buildCustomerView(principal.customerId);
@@ -125,9 +127,8 @@ export class RepositoryViews {
   cachedViewFor(principal: Principal): RepositoryView | undefined {
     if (!this.bus.cacheable) return undefined;
     const cached = this.views.get(principal.kind === 'admin' ? ADMIN_KEY : principal.customerId);
-    const usable = cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime()) ? cached : undefined;
-    this.metrics.cacheLookup('view', usable !== undefined);
-    return usable;
+    if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
+    return undefined;
   }
 
   /**
