@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -20,7 +21,6 @@ const BATCH = 200;
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExpirySweeper.name);
-  private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
   constructor(
@@ -30,21 +30,23 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly database: DatabaseState,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.expirySweepSeconds === 0) return;
-    this.timer = setInterval(() => {
+    const timer = setInterval(() => {
       this.sweep().catch((error: Error) => {
         // During a database outage the next tick tries again; the outage itself is logged once.
         if (!this.database.reportFailure(error)) this.logger.error(`Expiry sweep failed: ${error.message}`);
       });
     }, this.config.expirySweepSeconds * 1000);
-    this.timer.unref();
+    timer.unref();
+    // The schedule module owns the timer and clears it at shutdown.
+    this.scheduler.addInterval('access.expirySweep', timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
 

@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -27,18 +28,18 @@ export class ApiKeysService implements OnModuleDestroy {
   private readonly logger = new Logger(ApiKeysService.name);
   /** last_used_at is written in batches so authenticating never waits on a write. */
   private readonly pendingLastUsed = new Map<string, Date>();
-  private readonly flushTimer: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly clock: Clock,
-  ) {
-    this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
-    this.flushTimer.unref();
+  ) {}
+
+  @Interval('apiKeys.flushLastUsed', LAST_USED_FLUSH_MS)
+  private flushOnSchedule(): Promise<void> {
+    return this.flushLastUsed();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.flushTimer);
     await this.flushLastUsed();
   }
 

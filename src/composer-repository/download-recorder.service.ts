@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -48,7 +49,6 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
   private buffer: DownloadRecord[] = [];
   /** The batch an INSERT is writing; back to the front of the buffer if it fails. */
   private writing: DownloadRecord[] = [];
-  private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private failingSince?: number;
   private droppedSinceLastLog = 0;
@@ -57,6 +57,7 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   /** Downloads served but not yet written to the database (for a metrics gauge). */
@@ -65,13 +66,13 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), this.limits.flushIntervalMs);
-    this.timer.unref();
+    const timer = setInterval(() => void this.flush(), this.limits.flushIntervalMs);
+    timer.unref();
+    this.scheduler.addInterval('downloads.flush', timer);
   }
 
   /** Runs after the HTTP server stopped accepting and in-flight requests ended, before the pool closes. */
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     const deadline = Date.now() + this.limits.shutdownRetryMs;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
       await this.flush();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -50,13 +51,11 @@ export function judgeStoredKey(
  * is stored afterwards (it changed nothing), while a 5xx releases the key for a retry.
  */
 @Injectable()
-export class IdempotencyService implements OnModuleDestroy {
+export class IdempotencyService {
   private readonly logger = new Logger(IdempotencyService.name);
-  private readonly purgeTimer: NodeJS.Timeout;
 
   private readonly sealing: Buffer;
   private readonly held = new Map<string, string>();
-  private readonly renewTimer: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
@@ -64,15 +63,6 @@ export class IdempotencyService implements OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.sealing = sealingKey(config.adminToken);
-    this.purgeTimer = setInterval(() => void this.purgeExpiredQuietly(), PURGE_INTERVAL_MS);
-    this.purgeTimer.unref();
-    this.renewTimer = setInterval(() => void this.renewLeases(), CLAIM_RENEW_MS);
-    this.renewTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.purgeTimer);
-    clearInterval(this.renewTimer);
   }
 
   /**
@@ -151,6 +141,7 @@ export class IdempotencyService implements OnModuleDestroy {
     return result.affected ?? 0;
   }
 
+  @Interval('idempotency.renewLeases', CLAIM_RENEW_MS)
   private async renewLeases(): Promise<void> {
     if (this.held.size === 0) return;
     try {
@@ -165,6 +156,7 @@ export class IdempotencyService implements OnModuleDestroy {
     }
   }
 
+  @Interval('idempotency.purgeExpired', PURGE_INTERVAL_MS)
   private async purgeExpiredQuietly(): Promise<void> {
     try {
       await this.purgeExpired();

@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,25 +25,25 @@ export interface SweepResult {
 @Injectable()
 export class ArchiveSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ArchiveSweeper.name);
-  private timer?: NodeJS.Timeout;
   private running?: Promise<SweepResult>;
 
   constructor(
     @Inject(ARCHIVE_STORAGE) private readonly storage: ArchiveStorage,
     private readonly packages: PackagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.archiveSweepMinutes === 0) return;
     const run = () => void this.sweep().catch((error: Error) => this.logger.error(`Archive sweep failed: ${error.message}`));
-    this.timer = setInterval(run, this.config.archiveSweepMinutes * 60_000);
-    this.timer.unref();
+    const timer = setInterval(run, this.config.archiveSweepMinutes * 60_000);
+    timer.unref();
+    this.scheduler.addInterval('packages.archiveSweep', timer);
     setImmediate(run);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
 

@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
@@ -40,7 +41,6 @@ export class TokensService implements OnModuleDestroy {
   private readonly logger = new Logger(TokensService.name);
   /** last_used_at is written in batches so authenticating never waits on a write. */
   private readonly pendingLastUsed = new Map<string, Date>();
-  private readonly flushTimer: NodeJS.Timeout;
   /**
    * Composer sends credentials with every request; caching the lookup keeps warm requests off the
    * database. An entry is good while nothing changed its customer since it was read (ChangeBus),
@@ -57,13 +57,14 @@ export class TokensService implements OnModuleDestroy {
     private readonly clock: Clock,
     private readonly database: DatabaseState,
     private readonly metrics: Metrics,
-  ) {
-    this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
-    this.flushTimer.unref();
+  ) {}
+
+  @Interval('tokens.flushLastUsed', LAST_USED_FLUSH_MS)
+  private flushOnSchedule(): Promise<void> {
+    return this.flushLastUsed();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.flushTimer);
     await this.flushLastUsed();
   }
 
