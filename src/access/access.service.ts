@@ -6,7 +6,7 @@ import { UnitOfWork } from '../changes/unit-of-work';
 import { Clock } from '../common/clock';
 import { hasLapsed } from '../customers/customer-status';
 import { HistoryService } from '../history/history.service';
-import { NotFoundError, UnprocessableError } from '../common/domain-error';
+import { NotFoundError } from '../common/domain-error';
 import { InvalidConstraintError, InvalidVersionError, normalizeVersion, parseConstraints } from '../composer-semver';
 import { findCustomerOrFail, markAccessChanged } from '../customers/customer-lookup';
 import { Customer } from '../customers/customer.entity';
@@ -18,21 +18,7 @@ import { MAX_VERSION_LENGTH } from '../packages/published-version';
 import { versionsAllowedByGrants } from './visibility';
 import { FrozenCustomerDto, FrozenVersionDto, GrantDto } from './dto/access.dto';
 import { excerpt } from '../common/input-guard';
-
-export class InvalidConstraintProblem extends UnprocessableError {
-  constructor(constraint: string, reason: string) {
-    super('invalid_constraint', `"${excerpt(constraint)}" is not a valid Composer version constraint: ${reason}`, { constraint });
-  }
-}
-
-export class InvalidVersionProblem extends UnprocessableError {
-  constructor(packageName: string, version: string, reason: string) {
-    super('invalid_version', `"${excerpt(version)}" of ${packageName} is not a valid Composer version: ${reason}`, {
-      package: packageName,
-      version,
-    });
-  }
-}
+import { InvalidConstraintProblem, InvalidVersionProblem } from './access.errors';
 
 export interface PinnedVersion {
   packageName: string;

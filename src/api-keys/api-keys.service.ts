@@ -35,7 +35,7 @@ export class ApiKeysService implements OnModuleDestroy {
   ) {}
 
   @Interval('apiKeys.flushLastUsed', LAST_USED_FLUSH_MS)
-  private flushOnSchedule(): Promise<void> {
+  flushOnSchedule(): Promise<void> {
     return this.flushLastUsed();
   }
 

@@ -9,7 +9,7 @@ import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { PaddleNotification, readPaddleEvent } from './billing-actions';
 import { BillingEventsService, WebhookReceipt } from './billing-events.service';
 import { WebhookReceiptDto } from './dto/webhook-receipt.dto';
-import { InvalidWebhookPayloadError, InvalidWebhookSignatureError, WebhookReceiverDisabledError } from './webhook-errors';
+import { InvalidWebhookPayloadError, InvalidWebhookSignatureError, WebhookReceiverDisabledError } from './billing.errors';
 
 const PATH = '/webhooks/paddle';
 

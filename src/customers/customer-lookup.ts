@@ -1,18 +1,12 @@
 import { EntityManager } from 'typeorm';
 import { nextChangeStamp } from '../common/change-clock';
-import { NotFoundError } from '../common/domain-error';
 import { ID_PATTERN } from '../common/ids';
+import { CustomerNotFoundError } from './customers.errors';
 import { Customer } from './customer.entity';
 
 /** Moves the customer's Last-Modified forward: call in every transaction that changes their access. */
 export async function markAccessChanged(manager: EntityManager, customerId: string): Promise<void> {
   await manager.update(Customer, { id: customerId }, { accessChangedAt: await nextChangeStamp(manager) });
-}
-
-export class CustomerNotFoundError extends NotFoundError {
-  constructor(description: string) {
-    super('customer_not_found', `No customer ${description}`);
-  }
 }
 
 /**

@@ -5,25 +5,19 @@ import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { newId } from '../common/ids';
 import { Clock } from '../common/clock';
-import { ConflictError } from '../common/domain-error';
 import { excerpt } from '../common/input-guard';
 import { isUniqueViolation } from '../database/database-errors';
 import { HistoryService } from '../history/history.service';
 import { TokensService } from '../tokens/tokens.service';
 import { customerSnapshot, snapshotDiff } from './customer-snapshot';
-import { CustomerNotFoundError, findCustomerOrFail, markAccessChanged } from './customer-lookup';
+import { findCustomerOrFail, markAccessChanged } from './customer-lookup';
+import { CustomerNotFoundError, DuplicateExternalIdError } from './customers.errors';
 import { CustomerStatus, effectiveStatus, planStatusChange } from './customer-status';
 import { Customer } from './customer.entity';
 import { CreatedCustomerDto, CustomerDto, CustomerPageDto } from './dto/customer-response.dto';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { ListCustomersQueryDto } from './dto/list-customers.query';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
-
-export class DuplicateExternalIdError extends ConflictError {
-  constructor(externalId: string) {
-    super('external_id_taken', `Another customer already has external_id "${excerpt(externalId)}"`, { external_id: externalId });
-  }
-}
 
 /**
  * Applies the customer's current billing state inside the caller's unit of work. Billing registers

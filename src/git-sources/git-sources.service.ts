@@ -28,7 +28,7 @@ import {
   RepositoryComposerJsonError,
   RepositoryTooLargeError,
   RepositoryUnreachableError,
-} from './git-source-errors';
+} from './git-sources.errors';
 import { GitSource } from './git-source.entity';
 import { GitSync } from './git-sync.entity';
 import { GitSyncRunner } from './git-sync-runner.service';

@@ -9,7 +9,7 @@ import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { PackagesService } from '../packages/packages.service';
 import { GitCommandError } from './git-command';
 import { ComposerJsonProblem, GitCredentials, GitMirror } from './git-mirror';
-import { RepositoryTooLargeError } from './git-source-errors';
+import { RepositoryTooLargeError } from './git-sources.errors';
 import { GitSource } from './git-source.entity';
 import { GitSync, RefReport, SyncTrigger } from './git-sync.entity';
 import { parseGitUrl } from './git-url';

@@ -4,7 +4,7 @@ import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { ChangeDoor } from '../changes/change-door.service';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { ReplayedError } from './idempotency-errors';
+import { ReplayedError } from './idempotency.errors';
 import { Claim, IdempotencyService } from './idempotency.service';
 import { temporaryUploadPath } from '../common/upload-spool';
 import { spoolBodyForReplay } from './request-body';

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { openBody, sealBody, sealingKey } from './response-sealing';
 import { IdempotencyKey } from './idempotency-key.entity';
-import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency-errors';
+import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { RecordedResponse } from './response-recorder';
 
 /** How long a key is remembered after its first request arrived. */
@@ -142,7 +142,7 @@ export class IdempotencyService {
   }
 
   @Interval('idempotency.renewLeases', CLAIM_RENEW_MS)
-  private async renewLeases(): Promise<void> {
+  async renewLeases(): Promise<void> {
     if (this.held.size === 0) return;
     try {
       await this.keys.query(
@@ -157,7 +157,7 @@ export class IdempotencyService {
   }
 
   @Interval('idempotency.purgeExpired', PURGE_INTERVAL_MS)
-  private async purgeExpiredQuietly(): Promise<void> {
+  async purgeExpiredQuietly(): Promise<void> {
     try {
       await this.purgeExpired();
     } catch (error) {

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Request } from 'express';
-import { IdempotentBodyTooLargeError, RequestAbortedError } from './idempotency-errors';
+import { IdempotentBodyTooLargeError, RequestAbortedError } from './idempotency.errors';
 
 /**
  * Reads a request body nobody has read yet (a multipart upload: multer reads it only inside the

@@ -1,5 +1,5 @@
 import { createHash, Hash } from 'node:crypto';
-import { InvalidIdempotencyKeyError } from './idempotency-errors';
+import { InvalidIdempotencyKeyError } from './idempotency.errors';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 

@@ -12,7 +12,7 @@ import { temporaryUploadPath, uploadsDir } from '../common/upload-spool';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { excerpt } from '../common/input-guard';
-import { ArchiveTooLargeError, MalformedUploadError, UnsupportedUploadTypeError } from './package-errors';
+import { ArchiveTooLargeError, MalformedUploadError, UnsupportedUploadTypeError } from './packages.errors';
 
 /** An uploaded archive as the route receives it: spooled to a temporary file, hashed on the way. */
 export interface UploadedArchive {

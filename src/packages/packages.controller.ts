@@ -19,7 +19,7 @@ import { ArchiveUploadCleanup, ArchiveUploadInterceptor, UploadedArchive } from 
 import { ListPackagesQueryDto } from './dto/list-packages.query';
 import { PackageDetailDto, PackagePageDto, PublishedVersionDto } from './dto/package-response.dto';
 import { PublishVersionDto } from './dto/publish-version.dto';
-import { ArchiveMissingError, PackageNotFoundError } from './package-errors';
+import { ArchiveMissingError, PackageNotFoundError } from './packages.errors';
 import { PackageNamePathPipe } from './package-name';
 import { excerpt } from '../common/input-guard';
 import { PackagesService } from './packages.service';

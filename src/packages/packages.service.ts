@@ -22,7 +22,7 @@ import {
   PackageOwnedBySourceError,
   VersionExistsError,
   VersionNotFoundError,
-} from './package-errors';
+} from './packages.errors';
 import { PackageDetailDto, PackagePageDto, PackageSummaryDto, PublishedVersionDto } from './dto/package-response.dto';
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';

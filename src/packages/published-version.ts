@@ -1,6 +1,6 @@
 import { InvalidVersionError, isDevVersion, normalizeVersion } from '../composer-semver';
 import { ComposerJson } from './archive-inspector';
-import { InvalidPackageVersionError, VersionMismatchError, VersionMissingError } from './package-errors';
+import { InvalidPackageVersionError, VersionMismatchError, VersionMissingError } from './packages.errors';
 
 export const MAX_VERSION_LENGTH = 100;
 

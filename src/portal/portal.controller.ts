@@ -7,7 +7,7 @@ import { FailedAuthLimiter } from '../auth/failed-auth-limiter';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { CustomerNotFoundError } from '../customers/customer-lookup';
+import { CustomerNotFoundError } from '../customers/customers.errors';
 import { CreateTokenForm, CsrfForm, SignInForm } from './dto/portal-forms';
 import { PORTAL_SCRIPT, PORTAL_STYLES } from './portal-assets';
 import { PortalExceptionFilter } from './portal-exception.filter';

@@ -60,7 +60,7 @@ export class TokensService implements OnModuleDestroy {
   ) {}
 
   @Interval('tokens.flushLastUsed', LAST_USED_FLUSH_MS)
-  private flushOnSchedule(): Promise<void> {
+  flushOnSchedule(): Promise<void> {
     return this.flushLastUsed();
   }
 
