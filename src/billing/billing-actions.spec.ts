@@ -1,5 +1,14 @@
 import type Stripe from 'stripe';
-import { AFTER_PAYMENT, AFTER_RENEWAL, BillingAction, PaddleNotification, paddleAction, stripeAction } from './billing-actions';
+import { BillingAction, PaddleNotification, paddleAction, stripeAction } from './billing-actions';
+import { CustomerStatus } from '../customers/customer-status';
+
+/**
+ * Who a reactivation may lift, written out here rather than imported: a paid invoice ends only a
+ * payment suspension; a subscription that is active (again) also restores a customer whose previous
+ * subscription ended.
+ */
+const ONLY_SUSPENDED: CustomerStatus[] = ['suspended'];
+const SUSPENDED_FROZEN_OR_EXPIRED: CustomerStatus[] = ['suspended', 'frozen', 'expired'];
 
 const CREATED = 1_767_000_000;
 
@@ -15,15 +24,15 @@ describe('stripeAction', () => {
     ['a failed invoice payment suspends', stripeEvent('invoice.payment_failed', invoice()),
       { kind: 'suspend', externalCustomerId: 'cus_A', reason: 'Stripe: payment failed for invoice INV-0042 (attempt 2)' }],
     ['a paid invoice lifts only a suspension', stripeEvent('invoice.paid', invoice()),
-      { kind: 'reactivate', externalCustomerId: 'cus_A', reason: 'Stripe: invoice INV-0042 paid', from: AFTER_PAYMENT }],
+      { kind: 'reactivate', externalCustomerId: 'cus_A', reason: 'Stripe: invoice INV-0042 paid', from: ONLY_SUSPENDED }],
     ['a past_due subscription suspends', stripeEvent('customer.subscription.updated', subscription('past_due')),
       { kind: 'suspend', externalCustomerId: 'cus_A', reason: 'Stripe: subscription sub_1 is past_due' }],
     ['an unpaid subscription suspends', stripeEvent('customer.subscription.updated', subscription('unpaid')),
       { kind: 'suspend', externalCustomerId: 'cus_A' }],
     ['an active subscription restores access', stripeEvent('customer.subscription.updated', subscription('active')),
-      { kind: 'reactivate', externalCustomerId: 'cus_A', from: AFTER_RENEWAL }],
+      { kind: 'reactivate', externalCustomerId: 'cus_A', from: SUSPENDED_FROZEN_OR_EXPIRED }],
     ['a new active subscription restores access', stripeEvent('customer.subscription.created', subscription('active')),
-      { kind: 'reactivate', externalCustomerId: 'cus_A', from: AFTER_RENEWAL }],
+      { kind: 'reactivate', externalCustomerId: 'cus_A', from: SUSPENDED_FROZEN_OR_EXPIRED }],
     ['a trialing subscription changes nothing', stripeEvent('customer.subscription.updated', subscription('trialing')),
       { kind: 'ignore', externalCustomerId: 'cus_A' }],
     ['a paused subscription changes nothing', stripeEvent('customer.subscription.updated', subscription('paused')),
@@ -76,9 +85,9 @@ describe('paddleAction', () => {
     ['a failed transaction payment suspends', paddleEvent('transaction.payment_failed', { id: 'txn_01', customer_id: 'ctm_A' }),
       { kind: 'suspend', externalCustomerId: 'ctm_A', reason: 'Paddle: payment failed for transaction txn_01' }],
     ['an activated subscription restores access', paddleEvent('subscription.activated', subscriptionData),
-      { kind: 'reactivate', externalCustomerId: 'ctm_A', from: AFTER_RENEWAL, reason: 'Paddle: subscription sub_01 activated' }],
+      { kind: 'reactivate', externalCustomerId: 'ctm_A', from: SUSPENDED_FROZEN_OR_EXPIRED, reason: 'Paddle: subscription sub_01 activated' }],
     ['a resumed subscription restores access', paddleEvent('subscription.resumed', subscriptionData),
-      { kind: 'reactivate', externalCustomerId: 'ctm_A', from: AFTER_RENEWAL, reason: 'Paddle: subscription sub_01 resumed' }],
+      { kind: 'reactivate', externalCustomerId: 'ctm_A', from: SUSPENDED_FROZEN_OR_EXPIRED, reason: 'Paddle: subscription sub_01 resumed' }],
     ['a canceled subscription ends at canceled_at', paddleEvent('subscription.canceled', { ...subscriptionData, canceled_at: '2026-01-09T08:00:00Z' }),
       { kind: 'end_subscription', externalCustomerId: 'ctm_A', endedAt: new Date('2026-01-09T08:00:00Z') }],
     ['without canceled_at, when it occurred', paddleEvent('subscription.canceled', { ...subscriptionData, canceled_at: null }),
@@ -116,3 +125,71 @@ describe('paddleAction', () => {
   });
 });
 
+
+describe('which customers a billing event restores', () => {
+  const restores = (action: BillingAction, status: CustomerStatus) => action.kind === 'reactivate' && action.from.includes(status);
+  const events: Array<[string, BillingAction]> = [
+    ['Stripe invoice.paid', stripeAction(stripeEvent('invoice.paid', invoice()))],
+    ['Stripe subscription active', stripeAction(stripeEvent('customer.subscription.updated', subscription('active')))],
+    ['Paddle subscription.activated', paddleAction(paddleEvent('subscription.activated', { id: 'sub_01', customer_id: 'ctm_A' }))],
+    ['Paddle subscription.resumed', paddleAction(paddleEvent('subscription.resumed', { id: 'sub_01', customer_id: 'ctm_A' }))],
+  ];
+  const expected: Record<string, Record<CustomerStatus, boolean>> = {
+    'Stripe invoice.paid': { active: false, suspended: true, frozen: false, expired: false },
+    'Stripe subscription active': { active: false, suspended: true, frozen: true, expired: true },
+    'Paddle subscription.activated': { active: false, suspended: true, frozen: true, expired: true },
+    'Paddle subscription.resumed': { active: false, suspended: true, frozen: true, expired: true },
+  };
+
+  it.each(events.flatMap(([name, action]) => (['active', 'suspended', 'frozen', 'expired'] as const).map((status) => [name, status, action] as const)))(
+    '%s restores a %s customer as the table says',
+    (name, status, action) => {
+      expect(restores(action, status)).toBe(expected[name][status]);
+    },
+  );
+});
+
+describe('event fields that are missing or unusable', () => {
+  it.each<[string, Stripe.Event, Partial<BillingAction>]>([
+    ['an empty customer id names none', stripeEvent('invoice.paid', invoice({ customer: '' })), { externalCustomerId: null }],
+    ['a customer object without a string id names none', stripeEvent('invoice.paid', invoice({ customer: { id: 42 } })), { externalCustomerId: null }],
+    ['a missing customer names none', stripeEvent('customer.subscription.updated', subscription('active', { customer: undefined })), { externalCustomerId: null }],
+    ['an ended_at of 0 is no time: canceled_at counts', stripeEvent('customer.subscription.deleted', subscription('canceled', { ended_at: 0, canceled_at: CREATED - 60 })),
+      { endedAt: new Date((CREATED - 60) * 1000) }],
+    ['a negative ended_at is no time', stripeEvent('customer.subscription.deleted', subscription('canceled', { ended_at: -5, canceled_at: null })),
+      { endedAt: new Date(CREATED * 1000) }],
+    ['a non-numeric ended_at is no time', stripeEvent('customer.subscription.deleted', subscription('canceled', { ended_at: '1767000000', canceled_at: null })),
+      { endedAt: new Date(CREATED * 1000) }],
+    ['an attempt count of 1 is named', stripeEvent('invoice.payment_failed', invoice({ attempt_count: 1 })),
+      { reason: 'Stripe: payment failed for invoice INV-0042 (attempt 1)' }],
+    ['an active subscription names its status in the reason', stripeEvent('customer.subscription.created', subscription('active')),
+      { reason: 'Stripe: subscription sub_1 is active' }],
+    ['an ignored subscription says it changes nothing', stripeEvent('customer.subscription.updated', subscription('incomplete')),
+      { kind: 'ignore', reason: 'Stripe: subscription sub_1 is incomplete: no change to access' }],
+    ['a deleted subscription names the customer', stripeEvent('customer.subscription.deleted', subscription('canceled')), { externalCustomerId: 'cus_A' }],
+  ])('Stripe: %s', (_name, event, expected) => {
+    expect(stripeAction(event)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['zero', 0],
+    ['negative', -1],
+    ['infinite', Infinity],
+    ['not a number', NaN],
+  ])('Stripe: an event created at a %s time has no event time', (_label, created) => {
+    const event = { ...stripeEvent('invoice.paid', invoice()), created } as unknown as Stripe.Event;
+    expect(stripeAction(event).occurredAt).toBeNull();
+  });
+
+  it.each<[string, PaddleNotification, Partial<BillingAction>]>([
+    ['an empty customer id names none', paddleEvent('subscription.past_due', { id: 'sub_01', customer_id: '' }), { externalCustomerId: null }],
+    ['a notification without an entity id names it unknown', paddleEvent('subscription.past_due', { customer_id: 'ctm_A' }),
+      { reason: 'Paddle: subscription unknown is past due' }],
+    ['an unreadable canceled_at falls back to when it occurred', paddleEvent('subscription.canceled', { id: 'sub_01', customer_id: 'ctm_A', canceled_at: 'soon' }),
+      { endedAt: new Date('2026-01-10T12:00:00.000Z') }],
+    ['a canceled subscription names itself', paddleEvent('subscription.canceled', { id: 'sub_01', customer_id: 'ctm_A' }),
+      { reason: 'Paddle: subscription sub_01 canceled' }],
+  ])('Paddle: %s', (_name, event, expected) => {
+    expect(paddleAction(event)).toMatchObject(expected);
+  });
+});

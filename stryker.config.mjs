@@ -1,0 +1,46 @@
+// Mutation testing of the pure rule modules: `npm run test:mutation`. Each surviving mutant is a
+// change to a rule that no unit spec notices. Unit specs only (jest.unit.config.js), no database.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'jest',
+  jest: {
+    configFile: 'jest.unit.config.js',
+    // Only the specs of the mutated modules: faster, and a rule must be pinned by its own table.
+    config: {
+      testMatch: [
+        '<rootDir>/src/customers/customer-status.spec.ts',
+        '<rootDir>/src/access/visibility.spec.ts',
+        '<rootDir>/src/billing/billing-actions.spec.ts',
+        '<rootDir>/src/composer-repository/composer-metadata.spec.ts',
+        '<rootDir>/src/idempotency/request-fingerprint.spec.ts',
+        '<rootDir>/src/idempotency/response-sealing.spec.ts',
+        '<rootDir>/src/packages/published-version.spec.ts',
+        '<rootDir>/src/packages/archive-inspector.spec.ts',
+        '<rootDir>/src/composer-semver/composer-semver.spec.ts',
+      ],
+    },
+    enableFindRelatedTests: false,
+  },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/customers/customer-status.ts',
+    'src/access/visibility.ts',
+    'src/billing/billing-actions.ts',
+    'src/composer-repository/composer-metadata.ts',
+    'src/idempotency/request-fingerprint.ts',
+    'src/idempotency/response-sealing.ts',
+    'src/packages/published-version.ts',
+    'src/packages/archive-inspector.ts',
+    'src/composer-semver/*.ts',
+    '!src/**/*.spec.ts',
+  ],
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 10000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: 85 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
