@@ -1,5 +1,9 @@
 // Mutation testing of the pure rule modules: `npm run test:mutation`. Each surviving mutant is a
 // change to a rule that no unit spec notices. Unit specs only (jest.unit.config.js), no database.
+// The port is checked against the committed fixture here; whether the fixture still equals live
+// composer/semver output is `npm test`'s job (it runs PHP, which no mutant can change).
+process.env.COMPOSER_SEMVER_AUTOLOAD = '/nonexistent/skip-fixture-freshness-in-mutation-runs';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
