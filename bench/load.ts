@@ -66,20 +66,23 @@ function writeScript(target: LoadTarget, dir: string): string {
     const list = Object.entries(headers)
       .map(([name, value]) => `[${luaString(name)}]=${luaString(value)}`)
       .join(',');
-    return `wrk.format("GET", ${luaString(path)}, {${list}})`;
+    return `{${luaString(path)}, {${list}}}`;
   });
   const lua = `
-local list = {
+local raw = {
 ${entries.join(',\n')}
 }
-local count = #list
+local list = {}
+local count = #raw
 local threads = 0
 function setup(thread)
   thread:set("offset", threads * 7919)
   threads = threads + 1
 end
 local i = 0
+-- wrk.format adds the Host header, which wrk only knows once the thread runs: build here, not at load.
 function init(args)
+  for k, r in ipairs(raw) do list[k] = wrk.format("GET", r[1], r[2]) end
   i = (offset or 0) % count
 end
 function request()
