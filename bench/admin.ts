@@ -12,7 +12,12 @@ export class AdminClient {
     private readonly adminToken: string,
   ) {}
 
-  private async call(method: string, path: string, body?: unknown, expect: number[] = [200, 201, 204]): Promise<unknown> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    expect: number[] = [200, 201, 204],
+  ): Promise<unknown> {
     const init: RequestInit = { method, headers: { Authorization: `Bearer ${this.adminToken}` } };
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) {
@@ -21,15 +26,23 @@ export class AdminClient {
     }
     const response = await fetch(`${this.origin}${path}`, init);
     const text = await response.text();
-    if (!expect.includes(response.status)) throw new Error(`${method} ${path}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+    if (!expect.includes(response.status))
+      throw new Error(`${method} ${path}: HTTP ${response.status}: ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : undefined;
   }
 
-  async publish(archive: Buffer, version: string): Promise<{ package: string; version_normalized: string; shasum: string }> {
+  async publish(
+    archive: Buffer,
+    version: string,
+  ): Promise<{ package: string; version_normalized: string; shasum: string }> {
     const form = new FormData();
     form.append('archive', new Blob([new Uint8Array(archive)], { type: 'application/zip' }), 'package.zip');
     form.append('version', version);
-    return (await this.call('POST', '/api/v1/packages', form)) as { package: string; version_normalized: string; shasum: string };
+    return (await this.call('POST', '/api/v1/packages', form)) as {
+      package: string;
+      version_normalized: string;
+      shasum: string;
+    };
   }
 
   grant(customerId: string, packageName: string, constraint: string): Promise<unknown> {

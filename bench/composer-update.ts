@@ -30,19 +30,29 @@ function projectJson(origin: string, requires: Record<string, string>): string {
   );
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; output: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (error) return reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
+      if (error)
+        return reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
       resolve({ ms, output: `${stdout}${stderr}` });
     });
   });
 }
 
 /** One cold `composer update`; returns its wall-clock time in ms and how many packages it installed. */
-export async function coldComposerUpdate(side: ComposerSide, requires: Record<string, string>, dir: string): Promise<{ ms: number; installed: number }> {
+export async function coldComposerUpdate(
+  side: ComposerSide,
+  requires: Record<string, string>,
+  dir: string,
+): Promise<{ ms: number; installed: number }> {
   rmSync(dir, { recursive: true, force: true });
   const project = join(dir, 'project');
   mkdirSync(project, { recursive: true });
@@ -54,10 +64,19 @@ export async function coldComposerUpdate(side: ComposerSide, requires: Record<st
     COMPOSER_CACHE_DIR: join(dir, 'cache'),
     COMPOSER_NO_INTERACTION: '1',
     COMPOSER_ALLOW_SUPERUSER: '1',
-    COMPOSER_AUTH: JSON.stringify(side.token ? { 'http-basic': { [host]: { username: 'token', password: side.token } } } : {}),
+    COMPOSER_AUTH: JSON.stringify(
+      side.token ? { 'http-basic': { [host]: { username: 'token', password: side.token } } } : {},
+    ),
   };
-  const { ms, output } = await run('composer', ['update', '--no-interaction', '--no-progress', '--no-plugins', '--no-scripts', '--prefer-dist'], project, env);
-  const installed = (output.match(/- (Installing|Downloading) /g) ?? []).filter((line) => line.includes('Installing')).length;
+  const { ms, output } = await run(
+    'composer',
+    ['update', '--no-interaction', '--no-progress', '--no-plugins', '--no-scripts', '--prefer-dist'],
+    project,
+    env,
+  );
+  const installed = (output.match(/- (Installing|Downloading) /g) ?? []).filter((line) =>
+    line.includes('Installing'),
+  ).length;
   return { ms, installed };
 }
 
@@ -76,7 +95,9 @@ export async function mirrorForStatic(
   const fetchText = async (path: string) => {
     const reply = await httpGet(`${packyardOrigin}${path}`, headers);
     if (reply.status !== 200) throw new Error(`mirror: GET ${path} answered ${reply.status}`);
-    const gz = reply.rawHeaders.some((v, i) => i % 2 === 0 && v.toLowerCase() === 'content-encoding') ? gunzipSync(reply.body) : reply.body;
+    const gz = reply.rawHeaders.some((v, i) => i % 2 === 0 && v.toLowerCase() === 'content-encoding')
+      ? gunzipSync(reply.body)
+      : reply.body;
     return gz.toString('utf8');
   };
   const write = (path: string, data: string | Buffer) => {

@@ -119,7 +119,19 @@ interface WrkSummary {
 function wrk(target: LoadTarget, options: LoadOptions, seconds: number): Promise<WrkSummary> {
   const script = writeScript(target, options.scriptDir);
   const threads = Math.min(options.threads, options.connections);
-  const args = ['-t', String(threads), '-c', String(options.connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script, `${target.origin}/`];
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(options.connections),
+    '-d',
+    `${seconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    script,
+    `${target.origin}/`,
+  ];
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`wrk failed: ${error.message}\n${stderr}`));
@@ -144,7 +156,10 @@ export async function measure(target: LoadTarget, options: LoadOptions): Promise
   const problems: string[] = [];
   if (summary.status) problems.push(`${summary.status} × HTTP status >= 400`);
   const socketErrors = summary.connect + summary.read + summary.write;
-  if (socketErrors) problems.push(`${socketErrors} socket errors (connect ${summary.connect}, read ${summary.read}, write ${summary.write})`);
+  if (socketErrors)
+    problems.push(
+      `${socketErrors} socket errors (connect ${summary.connect}, read ${summary.read}, write ${summary.write})`,
+    );
   if (summary.timeout) problems.push(`${summary.timeout} timeouts`);
   return {
     requests: summary.requests,

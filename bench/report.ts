@@ -24,17 +24,34 @@ const fmtCpu = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
 const fmtMBs = (n: number) => (Number.isFinite(n) ? (n / 1e6).toFixed(1) : '-');
 
 export function ratioOf(row: Comparison): number {
-  return row.per === 'bytes' ? row.packyard.bytesPerSecond / row.baseline.bytesPerSecond : row.packyard.requestsPerSecond / row.baseline.requestsPerSecond;
+  return row.per === 'bytes'
+    ? row.packyard.bytesPerSecond / row.baseline.bytesPerSecond
+    : row.packyard.requestsPerSecond / row.baseline.requestsPerSecond;
 }
 
 export function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(' | ');
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(' | ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
 export function formatComparisons(rows: Comparison[]): string {
-  const header = ['scenario', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'cpu us/req', 'vs', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'cpu us/req', 'ratio'];
+  const header = [
+    'scenario',
+    'req/s',
+    'MB/s',
+    'p50 ms',
+    'p99 ms',
+    'cpu us/req',
+    'vs',
+    'req/s',
+    'MB/s',
+    'p50 ms',
+    'p99 ms',
+    'cpu us/req',
+    'ratio',
+  ];
   const cells = rows.map((row) => [
     row.scenario,
     fmtRate(row.packyard.requestsPerSecond),
@@ -52,8 +69,12 @@ export function formatComparisons(rows: Comparison[]): string {
   ]);
   const out = [table(header, cells, [false, true, true, true, true, true, false, true, true, true, true, true, true])];
   for (const row of rows) {
-    for (const [who, result] of [['packyard', row.packyard], [row.baselineName, row.baseline]] as const) {
-      if (result.problems.length) out.push(`  ! ${row.scenario} (${who}): unexpected answers: ${result.problems.join(', ')}`);
+    for (const [who, result] of [
+      ['packyard', row.packyard],
+      [row.baselineName, row.baseline],
+    ] as const) {
+      if (result.problems.length)
+        out.push(`  ! ${row.scenario} (${who}): unexpected answers: ${result.problems.join(', ')}`);
     }
   }
   return out.join('\n');
@@ -62,7 +83,10 @@ export function formatComparisons(rows: Comparison[]): string {
 export function formatTargets(targets: Target[]): string {
   const width = Math.max(...targets.map((t) => t.name.length));
   return targets
-    .map((t) => `  ${t.name.padEnd(width)}  ${t.invalid ? `INVALID (${t.invalid})` : t.met ? 'MET   ' : 'MISSED'}  ${t.measured}`)
+    .map(
+      (t) =>
+        `  ${t.name.padEnd(width)}  ${t.invalid ? `INVALID (${t.invalid})` : t.met ? 'MET   ' : 'MISSED'}  ${t.measured}`,
+    )
     .join('\n');
 }
 
