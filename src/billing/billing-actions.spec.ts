@@ -183,6 +183,7 @@ describe('event fields that are missing or unusable', () => {
 
   it.each<[string, PaddleNotification, Partial<BillingAction>]>([
     ['an empty customer id names none', paddleEvent('subscription.past_due', { id: 'sub_01', customer_id: '' }), { externalCustomerId: null }],
+    ['a customer id that is not a string names none', paddleEvent('subscription.past_due', { id: 'sub_01', customer_id: 42 as unknown as string }), { externalCustomerId: null }],
     ['a notification without an entity id names it unknown', paddleEvent('subscription.past_due', { customer_id: 'ctm_A' }),
       { reason: 'Paddle: subscription unknown is past due' }],
     ['an unreadable canceled_at falls back to when it occurred', paddleEvent('subscription.canceled', { id: 'sub_01', customer_id: 'ctm_A', canceled_at: 'soon' }),

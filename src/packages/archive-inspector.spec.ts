@@ -50,6 +50,14 @@ describe('inspectArchive', () => {
     expect((await inspectArchive(zip, limits)).stats.composerJsonPath).toBe('pkg/composer.json');
   });
 
+  it('reads entry names written with backslashes (Windows zip tools) as folders', async () => {
+    const archive = rawZip([
+      { name: 'pkg\\composer.json', data: JSON.stringify(composerJson) },
+      { name: 'pkg\\src\\Widget.php', data: '<?php' },
+    ]);
+    expect((await inspectArchive(archive, limits)).stats.composerJsonPath).toBe('pkg/composer.json');
+  });
+
   it('prefers the root composer.json over a nested one', async () => {
     const zip = await buildZip({ 'composer.json': JSON.stringify(composerJson), 'sub/composer.json': validComposerJson({ name: 'other/pkg' }) });
     expect((await inspectArchive(zip, limits)).name).toBe('acme/widget');
@@ -210,6 +218,16 @@ describe('locateComposerJson', () => {
       expect.objectContaining({
         message: 'No composer.json in the archive: expected composer.json at the root or inside the single top-level folder',
       }),
+    );
+  });
+
+  it('counts a top-level file whose name starts like the folder as another entry', () => {
+    expect(() => locateComposerJson(['pkg/composer.json', 'pkgs'])).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+  });
+
+  it('lists exactly five top-level entries without an ellipsis', () => {
+    expect(() => locateComposerJson(['a/x', 'b/x', 'c/x', 'd/x', 'e/x'])).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('(top-level entries: a/, b/, c/, d/, e/)') }),
     );
   });
 

@@ -39,6 +39,12 @@ describe('normalizePublishedVersion at the 100-character limit', () => {
     expect(normalizePublishedVersion(raw).versionNormalized).toHaveLength(100);
   });
 
+  it('refuses a version over 100 characters even when its normalized form is short (build metadata)', () => {
+    expect(() => normalizePublishedVersion(`1.0.0+${'a'.repeat(100)}`)).toThrow(
+      expect.objectContaining({ code: 'invalid_version', message: expect.stringContaining('it is longer than 100 characters') }),
+    );
+  });
+
   it('refuses a short version whose normalized form is longer than 100 characters', () => {
     expect(() => normalizePublishedVersion(`1.0.${'0'.repeat(95)}`)).toThrow(
       expect.objectContaining({ code: 'invalid_version', message: expect.stringContaining('it is longer than 100 characters') }),
@@ -104,7 +110,7 @@ describe('resolvePublishedVersion', () => {
 
   it('refuses a composer.json version that is not a string', () => {
     expect(() => resolvePublishedVersion('acme/widget', undefined, { version: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'invalid_version' }),
+      expect.objectContaining({ code: 'invalid_version', message: '"1.5" is not a valid Composer version: the "version" in composer.json must be a string' }),
     );
   });
 });
