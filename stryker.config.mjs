@@ -26,6 +26,8 @@ export default {
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
+  // Not copied into the sandbox: build output and reports change while other commands run.
+  ignorePatterns: ['dist', 'reports', 'var', 'coverage', '.stryker-tmp*'],
   mutate: [
     'src/customers/customer-status.ts',
     'src/access/visibility.ts',
