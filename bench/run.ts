@@ -386,8 +386,7 @@ async function main(): Promise<void> {
       const started = Date.now();
       try {
         if (kind === 'grant') {
-          const customer = loadPairs[(tick * 7919) % loadPairs.length].customer;
-          if (customer === customerA) return;
+          const customer = loadPairs[1 + ((tick * 7919) % (loadPairs.length - 1))].customer;
           await admin.grant(customer.id, 'bench/dist-small', '*');
           granted.push(customer);
         } else if (kind === 'revoke') {
@@ -416,10 +415,13 @@ async function main(): Promise<void> {
       }
     };
     let tick = 0;
+    let startedChanges = 0;
     const loopStart = Date.now();
     while (churn.running) {
       if (inFlight.size < MAX_CHURN_IN_FLIGHT) {
-        const kind = ['grant', 'publish', 'revoke', 'suspend', 'publish', 'reactivate'][tick % 6];
+        // The kind follows the changes started, not the ticks, so skipped ticks cannot starve a kind.
+        const kind = ['grant', 'publish', 'revoke', 'suspend', 'publish', 'reactivate'][startedChanges % 6];
+        startedChanges += 1;
         const pending: Promise<void> = change(kind, tick).finally(() => inFlight.delete(pending));
         inFlight.add(pending);
       } else {
