@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '.stryker-tmp/', 'var/'],
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '.stryker-tmp*/', 'var/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
