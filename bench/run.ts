@@ -1,55 +1,82 @@
 /**
  * `npm run bench`: seeds a realistic catalog and customer base into a throw-away PostgreSQL, then
- * load-tests the Composer endpoints of the real server (a separate `node dist/main.js` process)
- * beside a bare `http` server replaying the same bytes, and prints the comparison.
+ * load-tests the real server (a separate `node dist/main.js` process) with wrk, each scenario beside
+ * its baseline in the same run (a bare node:http server and nginx serving the same bytes), and
+ * prints the comparison and the targets of issue 9 with MET / MISSED.
  *
- * Environment: BENCH_DURATION (seconds per measured phase, default 10), BENCH_WARMUP (default 2),
- * BENCH_DATABASE_URL (use a dedicated `packyard_bench` database on that server instead of an
- * embedded PostgreSQL), BENCH_SERVER_NODE_ARGS (extra node flags for the Packyard server). The run
- * reports; it exits 0 whether or not the targets are met (1 if the run itself fails). See README.md.
+ * Environment: BENCH_DURATION (seconds per measured phase, default 10), BENCH_WARMUP (default 3),
+ * BENCH_CUSTOMERS (customers in the many-customer scenarios, default 5000: the targets' number),
+ * BENCH_CONNECTIONS (default 50), BENCH_THREADS (wrk threads, default 2), BENCH_DATABASE_URL (use a
+ * dedicated `packyard_bench` database on that server instead of an embedded PostgreSQL),
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the Packyard server). The run reports; it exits 0
+ * whether or not the targets are met (1 if the run itself fails). See README.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
-import type { BaselineResponse } from './baseline-server';
-import { BenchDatabase, countersAfter, countersBefore, openBenchDatabase, withClient } from './database';
-import { LoadOptions, LoadResult, LoadTarget, measure, warmUp } from './load';
-import { DbLine, DbWork, formatReport, ScenarioRow } from './report';
-import { generateCatalog, generateCustomers, seedCatalog, seedCustomers, vacuumAnalyze } from './seed';
-import { ChildServer, header, httpGet, HttpReply, killChildrenNow, startBaseline, startPackyard, stopChildren } from './servers';
+import { versionsAllowedByGrants } from '../src/access/visibility';
 import { findFreePort } from '../src/database/embedded-postgres';
+import { AdminClient, benchArchive, churnArchive } from './admin';
+import type { BaselineResponse } from './baseline-server';
+import { coldComposerUpdate, mirrorForStatic } from './composer-update';
+import { BenchDatabase, countersAfter, countersBefore, DbCounters, openBenchDatabase, withClient } from './database';
+import { LoadOptions, LoadResult, LoadTarget, measure, warmUp } from './load';
+import { Comparison, fmtCpu, fmtMs, fmtRate, formatComparisons, formatTargets, ratioOf, Target } from './report';
+import { generateCatalog, generateCustomers, SeedCustomer, seedCatalog, seedCustomers, vacuumAnalyze } from './seed';
+import {
+  ChildServer,
+  header,
+  httpGet,
+  HttpReply,
+  killChildrenNow,
+  startBaseline,
+  startNginx,
+  startPackyard,
+  stopChildren,
+} from './servers';
+import { ensureTools, nginxBinary } from './tools';
 
 const ROOT = resolve(__dirname, '..');
 const PACKAGES = 200;
 const VERSIONS_PER_PACKAGE = 30;
-const CUSTOMERS = 5000;
-const FEW_CUSTOMERS = 5;
-const CONNECTIONS = 50;
+/** The targets are for 5,000 customers; BENCH_CUSTOMERS only shortens a trial run. */
+const LOAD_CUSTOMERS = numberFromEnv('BENCH_CUSTOMERS', 5000, 10);
+/** Seeded customers; some are suspended or expired, the first LOAD_CUSTOMERS active ones are the load. */
+const SEEDED_CUSTOMERS = Math.ceil(LOAD_CUSTOMERS * 1.12);
+const CHURN_INTERVAL_MS = 100;
+const MAX_CHURN_IN_FLIGHT = 4;
+const COMPOSER_PACKAGES = 20;
+const COMPOSER_ROUNDS = 3;
 const ADMIN_TOKEN = 'adm_packyard_bench_fixed_admin_token';
-const WARM_P2_MIN_RATIO = 0.5;
-const CUSTOMER_SCALING_TOLERANCE = 0.1;
-/** Alternating 5 / 5,000 customer rounds, a fresh server each (median taken). */
-const SCALING_ROUNDS = 3;
-/** Fewer than one query per thousand requests: only the server's timers, nothing per request. */
-const MAX_QUERIES_PER_WARM_REQUEST = 0.001;
+/** Fewer than one database transaction per thousand requests: only the server's timers, nothing per request. */
+const MAX_XACTS_PER_WARM_REQUEST = 0.001;
 /** Idle time before a measured Packyard phase: PostgreSQL publishes a backend's counters within 10 s. */
 const QUIET_MS = 10_500;
+const TARGETS = {
+  churn: 0.7,
+  warmP2VsNginx: 0.3,
+  smallDist: 0.1,
+  largeDistBytes: 0.3,
+  composer: 1.1,
+  coldStartMs: 10_000,
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-function seconds(name: string, fallback: number, min: number): number {
+function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of seconds (at least ${min}), got "${raw}"`);
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`${name} must be a number (at least ${min}), got "${raw}"`);
   return value;
 }
 
 const startedAt = Date.now();
 const startLoad = os.loadavg()[0];
 function progress(message: string): void {
-  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
+  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 }
 
 // --- cleanup: children, database, temp dir; on success, error, Ctrl-C or SIGTERM -----------------
@@ -78,125 +105,444 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
 }
 process.on('SIGINT', () => onSignal('SIGINT', 130));
 process.on('SIGTERM', () => onSignal('SIGTERM', 143));
-// Last resort when something exits the process first (embedded-postgres stops its cluster on
-// signals itself, then exits): nothing of the run may be left behind.
 process.on('exit', () => {
   killChildrenNow();
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
-// --- the run -----------------------------------------------------------------------------------------
+// --- helpers -------------------------------------------------------------------------------------
 
 function basicAuth(token: string): string {
   return `Basic ${Buffer.from(`token:${token}`).toString('base64')}`;
 }
 
 function expectReply(reply: HttpReply, status: number, what: string): HttpReply {
-  if (reply.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${reply.status}: ${reply.body.toString('utf8').slice(0, 300)}`);
+  if (reply.status !== status)
+    throw new Error(
+      `${what}: expected HTTP ${status}, got ${reply.status}: ${reply.body.toString('utf8').slice(0, 300)}`,
+    );
   return reply;
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Each (path, headers) once, `concurrency` at a time over keep-alive connections; the statuses in order. */
+async function requestEach(origin: string, requests: LoadTarget['requests'], concurrency: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const statuses = new Array<number>(requests.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const index = next++;
+      // A failed or timed-out request counts as status 0: the report shows it, the run goes on.
+      statuses[index] = await new Promise<number>((resolveStatus) => {
+        const req = request(
+          `${origin}${requests[index].path}`,
+          { headers: requests[index].headers, agent, timeout: 60_000 },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolveStatus(res.statusCode ?? 0));
+            res.on('error', () => resolveStatus(0));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', () => resolveStatus(0));
+        req.end();
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+  return statuses;
+}
+
+function countStatuses(statuses: number[]): string {
+  const counts = new Map<number, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} × ${status}`).join(', ');
+}
+
+// --- the run -------------------------------------------------------------------------------------
+
 async function main(): Promise<void> {
-  const durationSeconds = seconds('BENCH_DURATION', 10, 1);
-  const load: LoadOptions = { connections: CONNECTIONS, durationSeconds, warmupSeconds: seconds('BENCH_WARMUP', 2, 0) };
+  ensureTools(progress);
+  const load: LoadOptions = {
+    connections: numberFromEnv('BENCH_CONNECTIONS', 50, 1),
+    threads: numberFromEnv('BENCH_THREADS', 2, 1),
+    durationSeconds: numberFromEnv('BENCH_DURATION', 10, 1),
+    warmupSeconds: numberFromEnv('BENCH_WARMUP', 3, 0),
+    scriptDir: '',
+  };
 
   tempDir = mkdtempSync(join(os.tmpdir(), 'packyard-bench-'));
+  load.scriptDir = tempDir;
   progress(`temporary directory ${tempDir}`);
   database = await openBenchDatabase(tempDir);
   const db = database;
   progress(`database: ${db.describe}`);
 
-  const port = await findFreePort();
-  const baselinePort = await findFreePort();
+  const [port, baselinePort, nginxPort, composerStaticPort] = [
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+  ];
   const dataDir = join(tempDir, 'data');
   let serverRuns = 0;
   const startServer = async (why: string): Promise<ChildServer> => {
     serverRuns += 1;
     progress(`starting Packyard (${why}) on 127.0.0.1:${port}`);
-    return startPackyard({ root: ROOT, port, databaseUrl: db.url, dataDir, adminToken: ADMIN_TOKEN, logFile: join(tempDir!, `packyard-${serverRuns}.log`) });
+    return startPackyard({
+      root: ROOT,
+      port,
+      databaseUrl: db.url,
+      dataDir,
+      adminToken: ADMIN_TOKEN,
+      logFile: join(tempDir!, `packyard-${serverRuns}.log`),
+    });
   };
+  const base = `http://127.0.0.1:${port}`;
 
-  // 1. Schema: the server's own migrations.
+  // 1. Schema (the server's own migrations), then catalog and customers straight into the tables.
   await (await startServer('to run the migrations')).stop();
-
-  // 2. Catalog and the first few customers, straight into the tables.
   const catalog = generateCatalog(PACKAGES, VERSIONS_PER_PACKAGE);
   const benchPackage = catalog[0].name;
-  const customers = generateCustomers(CUSTOMERS, catalog, benchPackage);
+  const customers = generateCustomers(SEEDED_CUSTOMERS, catalog, benchPackage);
   const customerA = customers[0];
-  progress(`seeding ${catalog.length} packages × ${VERSIONS_PER_PACKAGE} versions and ${FEW_CUSTOMERS} customers`);
+  progress(
+    `seeding ${catalog.length} packages × ${VERSIONS_PER_PACKAGE} versions and ${customers.length.toLocaleString('en-US')} customers`,
+  );
   await withClient(db.url, async (client) => {
     await seedCatalog(client, catalog);
-    await seedCustomers(client, customers.slice(0, FEW_CUSTOMERS));
+    await seedCustomers(client, customers);
     await vacuumAnalyze(client);
   });
 
-  const base = `http://127.0.0.1:${port}`;
-  const baselineOrigin = `http://127.0.0.1:${baselinePort}`;
-  const auth = { Authorization: basicAuth(customerA.tokens[0].secret), 'Accept-Encoding': 'gzip' };
-  const p2Path = `/p2/${benchPackage}.json`;
+  // The load customers: active, each with a p2 file their grants show tagged versions of.
+  const versionsOf = new Map(
+    catalog.map((p) => [
+      p.name,
+      p.versions.filter((v) => !v.isDev).map((v) => ({ packageName: p.name, versionNormalized: v.versionNormalized })),
+    ]),
+  );
+  const loadPairs: Array<{ customer: SeedCustomer; path: string }> = [];
+  for (const customer of customers) {
+    if (customer.status !== 'active' || loadPairs.length >= LOAD_CUSTOMERS) continue;
+    const visible = versionsAllowedByGrants(customer.grants, (name) => versionsOf.get(name) ?? []);
+    const packageName = customer === customerA ? benchPackage : [...visible.keys()][0];
+    if (packageName) loadPairs.push({ customer, path: `/p2/${packageName}.json` });
+  }
+  const rotation: LoadTarget['requests'] = loadPairs.map(({ customer, path }) => ({
+    path,
+    headers: { Authorization: basicAuth(customer.tokens[0].secret), 'Accept-Encoding': 'gzip' },
+  }));
+  const inLoad = new Set(loadPairs.map((p) => p.customer));
+  const others = customers.filter((c) => c.status === 'active' && !inLoad.has(c));
+
+  // 2. Archives through the admin API: the dist pair and the composer project's packages.
+  let server = await startServer('to publish the archives');
+  const admin = new AdminClient(base, ADMIN_TOKEN);
+  progress('publishing the dist archives (~10 KB, ~2 MB) and 20 packages × 3 versions for composer');
+  const small = await admin.publish(await benchArchive('bench/dist-small', 10 * 1024, 1), '1.0.0');
+  const large = await admin.publish(await benchArchive('bench/dist-large', 2 * 1024 * 1024, 2), '1.0.0');
+  const composerPackages: string[] = [];
+  for (let i = 1; i <= COMPOSER_PACKAGES; i += 1) {
+    const name = `bench/lib-${String(i).padStart(2, '0')}`;
+    composerPackages.push(name);
+    for (const [n, version] of ['1.0.0', '1.1.0', '1.2.0'].entries())
+      await admin.publish(await benchArchive(name, 8 * 1024 + i * 512, 100 * i + n), version);
+  }
+  for (const name of ['bench/dist-small', 'bench/dist-large', ...composerPackages])
+    await admin.grant(customerA.id, name, '*');
+  await server.stop();
+
+  // 3. Cold start: a fresh server, then every load customer's first request.
+  server = await startServer('cold, for the cold start');
+  progress(`cold start: the first request of each of ${rotation.length.toLocaleString('en-US')} customers`);
+  const coldStarted = Date.now();
+  const coldStatuses = await requestEach(base, rotation, load.connections);
+  const coldMs = Date.now() - coldStarted;
+  const coldAnswered = coldStatuses.filter((s) => s === 200).length;
 
   monitor = new Client({ connectionString: db.monitorUrl });
   monitor.on('error', () => undefined); // see withClient
   await monitor.connect();
   const counters = monitor;
-  /**
-   * The measured Packyard run between two readings of the database counters. Call it after a
-   * warm-up followed by more than 10 s without load (see countersBefore).
-   */
-  const measurePackyard = async (target: LoadTarget): Promise<{ result: LoadResult; work: DbWork }> => {
-    const before = await countersBefore(db, counters);
+  const measureWithCounters = async (
+    target: LoadTarget,
+  ): Promise<{ result: LoadResult; xacts: number; scans: number }> => {
+    const before: DbCounters = await countersBefore(db, counters);
     const result = await measure(target, load);
     const after = await countersAfter(db, counters, before);
-    return {
-      result,
-      work: {
-        tableScans: after.tableScans - before.tableScans,
-        rowsRead: after.rowsRead - before.rowsRead,
-        transactions: after.transactions - before.transactions,
-      },
+    return { result, xacts: after.transactions - before.transactions, scans: after.tableScans - before.tableScans };
+  };
+
+  // 4. Warm p2 for one customer vs node:http and nginx replaying the same bytes.
+  const authA = { Authorization: basicAuth(customerA.tokens[0].secret), 'Accept-Encoding': 'gzip' };
+  const p2Path = `/p2/${benchPackage}.json`;
+  const p2Reply = expectReply(await httpGet(`${base}${p2Path}`, authA), 200, `GET ${p2Path}`);
+  if (header(p2Reply, 'content-encoding') !== 'gzip')
+    throw new Error(`GET ${p2Path} was not gzipped despite Accept-Encoding: gzip`);
+  const responsesFile = join(tempDir, 'baseline-responses.json');
+  const captured: BaselineResponse[] = [
+    {
+      path: p2Path,
+      conditional: false,
+      status: 200,
+      rawHeaders: p2Reply.rawHeaders,
+      bodyBase64: p2Reply.body.toString('base64'),
+    },
+  ];
+  writeFileSync(responsesFile, JSON.stringify(captured));
+  const baseline = await startBaseline(ROOT, baselinePort, responsesFile, join(tempDir, 'baseline.log'));
+
+  const staticRoot = join(tempDir, 'static');
+  const composerRoot = join(tempDir, 'composer-static');
+  const writeStatic = (path: string, body: Buffer) => {
+    const file = join(staticRoot, decodeURIComponent(path));
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, body);
+  };
+  writeStatic(p2Path, p2Reply.body);
+  const distPath = (published: { package: string; version_normalized: string; shasum: string }) =>
+    `/dists/${published.package}/${encodeURIComponent(published.version_normalized)}/${published.shasum}.zip`;
+  const smallReply = expectReply(await httpGet(`${base}${distPath(small)}`, authA), 200, 'GET small dist');
+  const largeReply = expectReply(await httpGet(`${base}${distPath(large)}`, authA), 200, 'GET large dist');
+  writeStatic(distPath(small), smallReply.body);
+  writeStatic(distPath(large), largeReply.body);
+  const composerStaticOrigin = `http://127.0.0.1:${composerStaticPort}`;
+  const mirroredZips = await mirrorForStatic(base, composerStaticOrigin, authA, composerPackages, composerRoot);
+  const nginx = await startNginx(nginxBinary(), join(tempDir, 'nginx'), [
+    // The captured p2 body is gzip: served as is, with the header Packyard sends.
+    {
+      port: nginxPort,
+      root: staticRoot,
+      extra: 'location /p2/ { add_header Content-Encoding gzip; add_header Vary Accept-Encoding; }',
+    },
+    { port: composerStaticPort, root: composerRoot, extra: 'gzip on; gzip_types application/json;' },
+  ]);
+  const nginxOrigin = `http://127.0.0.1:${nginxPort}`;
+  const nginxP2 = expectReply(await httpGet(`${nginxOrigin}${p2Path}`, authA), 200, 'nginx p2');
+  if (!nginxP2.body.equals(p2Reply.body)) throw new Error('nginx does not serve the same p2 bytes');
+
+  const one = (origin: string, path: string, pid: number): LoadTarget => ({
+    origin,
+    requests: [{ path, headers: authA }],
+    serverPid: pid,
+  });
+  const comparisons: Comparison[] = [];
+  progress(
+    'warm p2, one customer: Packyard warm-up, node:http, nginx, then Packyard (after 10 s idle for the database counters)',
+  );
+  await warmUp(one(base, p2Path, server.pid), load);
+  let idleSince = Date.now();
+  await warmUp(one(`http://127.0.0.1:${baselinePort}`, p2Path, baseline.pid), load);
+  const p2Node = await measure(one(`http://127.0.0.1:${baselinePort}`, p2Path, baseline.pid), load);
+  await warmUp(one(nginxOrigin, p2Path, nginx.pid), load);
+  const p2Nginx = await measure(one(nginxOrigin, p2Path, nginx.pid), load);
+  await baseline.stop();
+  await sleep(QUIET_MS - (Date.now() - idleSince));
+  const warmP2 = await measureWithCounters(one(base, p2Path, server.pid));
+  comparisons.push({
+    scenario: 'warm p2, 1 customer',
+    packyard: warmP2.result,
+    baselineName: 'node:http',
+    baseline: p2Node,
+  });
+  comparisons.push({
+    scenario: 'warm p2, 1 customer',
+    packyard: warmP2.result,
+    baselineName: 'nginx',
+    baseline: p2Nginx,
+  });
+
+  // 5. p2 across the load customers' tokens: quiet, then with an access change every 100 ms.
+  const manyTarget: LoadTarget = { origin: base, requests: rotation, serverPid: server.pid };
+  progress(`p2 across ${rotation.length.toLocaleString('en-US')} customers: quiet`);
+  await warmUp(manyTarget, load);
+  const quiet = await measure(manyTarget, load);
+  progress(
+    `p2 across ${rotation.length.toLocaleString('en-US')} customers: one access change every ${CHURN_INTERVAL_MS} ms`,
+  );
+  const churn = {
+    running: true,
+    done: 0,
+    failed: 0,
+    skipped: 0,
+    kinds: new Map<string, number>(),
+    latencies: [] as number[],
+  };
+  // Changes start on a fixed 100 ms schedule, whether or not the previous one has answered (at
+  // most MAX_CHURN_IN_FLIGHT at once), so a slow admin API cannot lower the rate of change unseen.
+  const churnLoop = (async () => {
+    const granted: SeedCustomer[] = [];
+    const suspended: SeedCustomer[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const change = async (kind: string, tick: number): Promise<void> => {
+      const started = Date.now();
+      try {
+        if (kind === 'grant') {
+          const customer = loadPairs[1 + ((tick * 7919) % (loadPairs.length - 1))].customer;
+          await admin.grant(customer.id, 'bench/dist-small', '*');
+          granted.push(customer);
+        } else if (kind === 'revoke') {
+          const customer = granted.shift();
+          if (!customer) return;
+          await admin.revoke(customer.id, 'bench/dist-small');
+        } else if (kind === 'suspend') {
+          const customer = others[tick % Math.max(1, others.length)];
+          if (!customer || suspended.includes(customer)) return;
+          suspended.push(customer);
+          await admin.suspend(customer.id);
+        } else if (kind === 'reactivate') {
+          const customer = suspended.shift();
+          if (!customer) return;
+          await admin.reactivate(customer.id);
+        } else {
+          const pkg = catalog[(tick * 31) % catalog.length].name;
+          await admin.publish(await churnArchive(pkg), `99.${tick}.0`);
+        }
+        churn.done += 1;
+        churn.kinds.set(kind, (churn.kinds.get(kind) ?? 0) + 1);
+        churn.latencies.push(Date.now() - started);
+      } catch (error) {
+        churn.failed += 1;
+        if (churn.failed <= 3) progress(`churn ${kind} failed: ${(error as Error).message}`);
+      }
     };
-  };
+    let tick = 0;
+    let startedChanges = 0;
+    const loopStart = Date.now();
+    while (churn.running) {
+      if (inFlight.size < MAX_CHURN_IN_FLIGHT) {
+        // The kind follows the changes started, not the ticks, so skipped ticks cannot starve a kind.
+        const kind = ['grant', 'publish', 'revoke', 'suspend', 'publish', 'reactivate'][startedChanges % 6];
+        startedChanges += 1;
+        const pending: Promise<void> = change(kind, tick).finally(() => inFlight.delete(pending));
+        inFlight.add(pending);
+      } else {
+        churn.skipped += 1;
+      }
+      tick += 1;
+      await sleep(loopStart + tick * CHURN_INTERVAL_MS - Date.now());
+    }
+    await Promise.all(inFlight);
+    for (const customer of granted) await admin.revoke(customer.id, 'bench/dist-small').catch(() => undefined);
+    for (const customer of suspended) await admin.reactivate(customer.id).catch(() => undefined);
+  })();
+  const churned = await measure(manyTarget, load);
+  churn.running = false;
+  await churnLoop;
 
-  /** One more warm-p2 sample on a freshly started server (for the customer-count comparison). */
-  const freshServerSample = async (label: string): Promise<LoadResult> => {
-    const fresh = await startServer(label);
-    const target: LoadTarget = { url: `${base}${p2Path}`, headers: auth, expectStatus: 200, serverPid: fresh.pid };
-    expectReply(await httpGet(target.url, auth), 200, `GET ${p2Path}`);
-    progress(`measuring Packyard warm p2 (${label})`);
-    await warmUp(target, load);
-    const result = await measure(target, load);
-    await fresh.stop();
-    return result;
+  // 6. Dist downloads vs nginx, with downloads recorded vs served.
+  const countDownloads = () =>
+    withClient(db.url, async (client) =>
+      Number((await client.query('SELECT count(*)::int AS n FROM downloads')).rows[0].n),
+    );
+  /** Waits for a buffered download writer to flush: the count must stand still for 3 s (at most 30 s). */
+  const settledDownloads = async () => {
+    let value = await countDownloads();
+    let stillSince = Date.now();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() - stillSince < 3000 && Date.now() < deadline) {
+      await sleep(1000);
+      const current = await countDownloads();
+      if (current !== value) {
+        value = current;
+        stillSince = Date.now();
+      }
+    }
+    return value;
   };
-  const others = customers.slice(FEW_CUSTOMERS);
-  const seedOthers = async () => {
-    progress(`seeding the other ${others.length.toLocaleString('en-US')} customers`);
-    await withClient(db.url, async (client) => {
-      await seedCustomers(client, others);
-      await vacuumAnalyze(client);
+  const dists: Array<{ label: string; path: string; per: 'requests' | 'bytes'; exactCount: number }> = [
+    {
+      label: `dist ~${Math.round(smallReply.body.length / 1024)} KB`,
+      path: distPath(small),
+      per: 'requests',
+      exactCount: 300,
+    },
+    {
+      label: `dist ~${(largeReply.body.length / 1024 / 1024).toFixed(1)} MB`,
+      path: distPath(large),
+      per: 'bytes',
+      exactCount: 40,
+    },
+  ];
+  const distResults: Array<{
+    label: string;
+    result: LoadResult;
+    nginx: LoadResult;
+    xacts: number;
+    scans: number;
+    recorded: number;
+    exactSent: number;
+    exactServed: number;
+    exactRecorded: number;
+  }> = [];
+  for (const dist of dists) {
+    progress(`${dist.label}: Packyard warm-up, nginx, then Packyard`);
+    await warmUp(one(base, dist.path, server.pid), load);
+    idleSince = Date.now();
+    await warmUp(one(nginxOrigin, dist.path, nginx.pid), load);
+    const nginxResult = await measure(one(nginxOrigin, dist.path, nginx.pid), load);
+    await sleep(QUIET_MS - (Date.now() - idleSince));
+    const before = await settledDownloads();
+    const measured = await measureWithCounters(one(base, dist.path, server.pid));
+    const after = await settledDownloads();
+    // wrk's count can miss requests cut off when it stops; this exact count cannot.
+    const exactRequests = Array.from({ length: dist.exactCount }, () => ({ path: dist.path, headers: authA }));
+    const exactStatuses = await requestEach(base, exactRequests, 10);
+    const exactRecorded = (await settledDownloads()) - after;
+    distResults.push({
+      exactServed: exactStatuses.filter((status) => status === 200).length,
+      exactSent: dist.exactCount,
+      exactRecorded,
+      label: dist.label,
+      result: measured.result,
+      nginx: nginxResult,
+      xacts: measured.xacts,
+      scans: measured.scans,
+      recorded: after - before,
     });
-  };
-  const removeOthers = async () => {
-    progress(`removing the other ${others.length.toLocaleString('en-US')} customers again`);
-    await withClient(db.url, async (client) => {
-      await client.query('DELETE FROM customers WHERE NOT (id = ANY($1::varchar[]))', [customers.slice(0, FEW_CUSTOMERS).map((c) => c.id)]);
-      await vacuumAnalyze(client);
+    comparisons.push({
+      scenario: dist.label,
+      packyard: measured.result,
+      baselineName: 'nginx',
+      baseline: nginxResult,
+      per: dist.per,
     });
-  };
-
-  // 3. Warm p2 with 5 customers (fresh servers, so none can hold anything seeded behind its back).
-  let server = await startServer(`${FEW_CUSTOMERS} customers`);
-  const p2Few = expectReply(await httpGet(`${base}${p2Path}`, auth), 200, `GET ${p2Path}`);
-  progress(`measuring Packyard warm p2 with ${FEW_CUSTOMERS} customers`);
-  const fewTarget: LoadTarget = { url: `${base}${p2Path}`, headers: auth, expectStatus: 200, serverPid: server.pid };
-  await warmUp(fewTarget, load);
-  await sleep(QUIET_MS); // the same pause the baseline run gives the server before each phase below
-  const few = await measurePackyard(fewTarget);
+  }
   await server.stop();
 
-  // 4. The other customers, then a fresh server again.
-  await seedOthers();
+  // 7. A cold `composer update` of 20 packages: Packyard vs the same files from nginx, alternating.
+  const requires = Object.fromEntries(composerPackages.map((name) => [name, '^1.0']));
+  const composerTimes = { packyard: [] as number[], static: [] as number[] };
+  server = await startServer('for composer update');
+  let installedCheck = '';
+  for (let round = 1; round <= COMPOSER_ROUNDS; round += 1) {
+    progress(`composer update, round ${round} of ${COMPOSER_ROUNDS}`);
+    const fromStatic = await coldComposerUpdate(
+      { name: 'nginx', origin: composerStaticOrigin },
+      requires,
+      join(tempDir, 'composer-run'),
+    );
+    const fromPackyard = await coldComposerUpdate(
+      { name: 'packyard', origin: base, token: customerA.tokens[0].secret },
+      requires,
+      join(tempDir, 'composer-run'),
+    );
+    composerTimes.static.push(fromStatic.ms);
+    composerTimes.packyard.push(fromPackyard.ms);
+    installedCheck = `installed ${fromPackyard.installed} from Packyard, ${fromStatic.installed} from nginx`;
+  }
+  await server.stop();
+  await nginx.stop();
+
+  // 8. The report.
   const counts = await withClient(db.url, async (client) => {
     const { rows } = await client.query(`SELECT
       (SELECT count(*) FROM packages)::int AS packages, (SELECT count(*) FROM package_versions)::int AS versions,
@@ -204,100 +550,92 @@ async function main(): Promise<void> {
       (SELECT count(*) FROM access_grants)::int AS grants`);
     return rows[0] as Record<string, number>;
   });
-  server = await startServer(`${CUSTOMERS.toLocaleString('en-US')} customers`);
-
-  // 5. Capture the real responses; the baseline replays exactly these.
-  const rootReply = expectReply(await httpGet(`${base}/packages.json`, auth), 200, 'GET /packages.json');
-  const p2Reply = expectReply(await httpGet(`${base}${p2Path}`, auth), 200, `GET ${p2Path}`);
-  const lastModified = header(p2Reply, 'last-modified');
-  if (!lastModified) throw new Error(`GET ${p2Path} sent no Last-Modified`);
-  if (header(p2Reply, 'content-encoding') !== 'gzip') throw new Error(`GET ${p2Path} was not gzipped despite Accept-Encoding: gzip`);
-  if (!p2Reply.body.equals(p2Few.body)) progress(`warning: the p2 document differs between the ${FEW_CUSTOMERS}- and the ${CUSTOMERS}-customer runs`);
-  const conditional = { ...auth, 'If-Modified-Since': lastModified };
-  const notModifiedReply = expectReply(await httpGet(`${base}${p2Path}`, conditional), 304, `GET ${p2Path} with If-Modified-Since`);
-
-  const scenarios = [
-    { key: 'p2', label: 'warm p2 (gzip)', path: p2Path, headers: auth, reply: p2Reply, minRatio: WARM_P2_MIN_RATIO, maxDb: MAX_QUERIES_PER_WARM_REQUEST },
-    { key: 'root', label: 'packages.json', path: '/packages.json', headers: auth, reply: rootReply, minRatio: undefined, maxDb: undefined },
-    { key: '304', label: '304 revalidation', path: p2Path, headers: conditional, reply: notModifiedReply, minRatio: undefined, maxDb: undefined },
-  ];
-  const responsesFile = join(tempDir, 'baseline-responses.json');
-  const captured: BaselineResponse[] = scenarios.map(({ path, headers, reply }) => ({
-    path,
-    conditional: 'If-Modified-Since' in headers,
-    status: reply.status,
-    rawHeaders: reply.rawHeaders,
-    bodyBase64: reply.body.toString('base64'),
-  }));
-  writeFileSync(responsesFile, JSON.stringify(captured));
-  const baseline = await startBaseline(ROOT, baselinePort, responsesFile, join(tempDir, 'baseline.log'));
-  for (const { path, headers, reply } of scenarios) {
-    const replay = await httpGet(`${baselineOrigin}${path}`, headers);
-    if (replay.status !== reply.status || !replay.body.equals(reply.body) || JSON.stringify(replay.rawHeaders) !== JSON.stringify(reply.rawHeaders)) {
-      throw new Error(`the baseline does not replay ${path} identically`);
-    }
-  }
-
-  // 6. Per scenario: Packyard warm-up, the baseline (warm-up and run, while Packyard idles long
-  //    enough for its database counters to be complete), then the measured Packyard run. The two
-  //    numbers of a ratio are taken close together; warm p2 comes first, like the 5-customer run.
-  const rows: ScenarioRow[] = [];
-  const dbLines: DbLine[] = [];
-  let manyP2: LoadResult | undefined;
-  for (const scenario of scenarios) {
-    const packyardTarget: LoadTarget = { url: `${base}${scenario.path}`, headers: scenario.headers, expectStatus: scenario.reply.status, serverPid: server.pid };
-    const baselineTarget: LoadTarget = { url: `${baselineOrigin}${scenario.path}`, headers: scenario.headers, expectStatus: scenario.reply.status, serverPid: baseline.pid };
-    progress(`measuring ${scenario.label}: Packyard warm-up, then the baseline`);
-    await warmUp(packyardTarget, load);
-    const packyardIdleSince = Date.now();
-    await warmUp(baselineTarget, load);
-    const baselineResult = await measure(baselineTarget, load);
-    await sleep(QUIET_MS - (Date.now() - packyardIdleSince));
-    progress(`measuring ${scenario.label}: Packyard`);
-    const { result, work } = await measurePackyard(packyardTarget);
-    rows.push({ name: scenario.label, packyard: result, baseline: baselineResult, minRatio: scenario.minRatio });
-    dbLines.push({ scenario: scenario.label, ...work, requests: result.requests, maxPerRequest: scenario.maxDb });
-    if (scenario.key === 'p2') manyP2 = result;
-  }
-  dbLines.push({ scenario: `warm p2, ${FEW_CUSTOMERS} customers`, ...few.work, requests: few.result.requests, maxPerRequest: MAX_QUERIES_PER_WARM_REQUEST });
-  await baseline.stop();
-  await server.stop();
-
-  // 7. More rounds of 5 vs 5,000 customers, alternating, each on a fresh server: one server process
-  //    can run 10-15% faster or slower than the next on the same data, and the machine drifts, so
-  //    the comparison takes the median of alternating samples rather than one of each.
-  const fewSamples = [few.result];
-  const manySamples = [manyP2!];
-  for (let round = 2; round <= SCALING_ROUNDS; round += 1) {
-    await removeOthers();
-    fewSamples.push(await freshServerSample(`${FEW_CUSTOMERS} customers, round ${round}`));
-    await seedOthers();
-    manySamples.push(await freshServerSample(`${CUSTOMERS.toLocaleString('en-US')} customers, round ${round}`));
-  }
-
-  // 8. The report.
-  const rawP2 = gunzipSync(p2Reply.body).length;
-  const rawRoot = header(rootReply, 'content-encoding') === 'gzip' ? gunzipSync(rootReply.body).length : rootReply.body.length;
-  const order = ['packages.json', 'warm p2 (gzip)', '304 revalidation'];
-  rows.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   const load1 = os.loadavg()[0];
+  const quietRow: Comparison = {
+    scenario: `p2, ${rotation.length.toLocaleString('en-US')} customers`,
+    packyard: churned,
+    baselineName: 'quiet',
+    baseline: quiet,
+  };
+  const churnRatio = churned.requestsPerSecond / quiet.requestsPerSecond;
+  const invalid = (...results: LoadResult[]) =>
+    results.some((r) => r.unexpected > 0) ? 'unexpected answers, see above' : undefined;
+  const composerRatio = median(composerTimes.packyard) / median(composerTimes.static);
+  const smallDist = distResults[0];
+  const largeDist = distResults[1];
+  const xactLine = (name: string, xacts: number, scans: number, requests: number): Target => ({
+    name: `0 queries per warm request (${name})`,
+    measured: `${xacts} xacts, ${scans} table scans over ${requests.toLocaleString('en-US')} requests = ${(xacts / Math.max(1, requests)).toFixed(5)} xacts/request (< ${MAX_XACTS_PER_WARM_REQUEST}: timers only)`,
+    met: xacts / Math.max(1, requests) < MAX_XACTS_PER_WARM_REQUEST,
+  });
+  const targets: Target[] = [
+    {
+      name: `p2 churn >= ${TARGETS.churn}x quiet`,
+      measured: `${churnRatio.toFixed(2)}x (${fmtRate(churned.requestsPerSecond)} vs ${fmtRate(quiet.requestsPerSecond)} req/s; ${churn.done} changes in ${load.durationSeconds}+ s: ${[...churn.kinds].map(([k, n]) => `${n} ${k}`).join(', ')}; median change ${median(churn.latencies).toFixed(0)} ms${churn.failed ? `; ${churn.failed} failed` : ''}${churn.skipped ? `; ${churn.skipped} ticks skipped with ${MAX_CHURN_IN_FLIGHT} changes in flight` : ''})`,
+      met: churnRatio >= TARGETS.churn,
+      invalid: invalid(quiet, churned),
+    },
+    {
+      name: `warm p2 >= ${TARGETS.warmP2VsNginx}x nginx`,
+      measured: `${ratioOf(comparisons[1]).toFixed(2)}x (${fmtRate(warmP2.result.requestsPerSecond)} vs ${fmtRate(p2Nginx.requestsPerSecond)} req/s; node:http ${fmtRate(p2Node.requestsPerSecond)})`,
+      met: ratioOf(comparisons[1]) >= TARGETS.warmP2VsNginx,
+      invalid: invalid(warmP2.result, p2Nginx),
+    },
+    {
+      name: `small dist >= ${TARGETS.smallDist}x nginx`,
+      measured: `${(smallDist.result.requestsPerSecond / smallDist.nginx.requestsPerSecond).toFixed(2)}x req/s (${fmtRate(smallDist.result.requestsPerSecond)} vs ${fmtRate(smallDist.nginx.requestsPerSecond)})`,
+      met: smallDist.result.requestsPerSecond / smallDist.nginx.requestsPerSecond >= TARGETS.smallDist,
+      invalid: invalid(smallDist.result, smallDist.nginx),
+    },
+    {
+      name: `large dist >= ${TARGETS.largeDistBytes}x nginx bytes/s`,
+      measured: `${(largeDist.result.bytesPerSecond / largeDist.nginx.bytesPerSecond).toFixed(2)}x (${(largeDist.result.bytesPerSecond / 1e6).toFixed(0)} vs ${(largeDist.nginx.bytesPerSecond / 1e6).toFixed(0)} MB/s)`,
+      met: largeDist.result.bytesPerSecond / largeDist.nginx.bytesPerSecond >= TARGETS.largeDistBytes,
+      invalid: invalid(largeDist.result, largeDist.nginx),
+    },
+    ...distResults.map((d): Target => ({
+      name: `downloads recorded = served (${d.label})`,
+      // The exact count decides; wrk's count can miss up to one cut-off request per connection.
+      measured:
+        `exactly ${d.exactSent} downloads: ${d.exactServed} served, ${d.exactRecorded} recorded; ` +
+        `under wrk: ${d.recorded.toLocaleString('en-US')} recorded, ${d.result.requests.toLocaleString('en-US')} complete responses ` +
+        `(+ up to ${load.connections} cut off when wrk stopped)`,
+      met: d.exactServed === d.exactSent && d.exactRecorded === d.exactServed && d.recorded >= d.result.requests,
+    })),
+    {
+      name: `composer update <= ${TARGETS.composer}x static`,
+      measured: `${composerRatio.toFixed(2)}x (median ${(median(composerTimes.packyard) / 1000).toFixed(2)} s vs ${(median(composerTimes.static) / 1000).toFixed(2)} s; rounds: Packyard ${composerTimes.packyard.map((ms) => (ms / 1000).toFixed(2)).join('/')} s, nginx ${composerTimes.static.map((ms) => (ms / 1000).toFixed(2)).join('/')} s; ${installedCheck})`,
+      met: composerRatio <= TARGETS.composer,
+    },
+    {
+      name: `cold start of ${rotation.length.toLocaleString('en-US')} customers < ${TARGETS.coldStartMs / 1000} s`,
+      measured: `${(coldMs / 1000).toFixed(2)} s until every customer's first p2 request was answered (${countStatuses(coldStatuses)})`,
+      met: coldMs < TARGETS.coldStartMs && coldAnswered === rotation.length,
+    },
+    xactLine('warm p2', warmP2.xacts, warmP2.scans, warmP2.result.requests),
+    ...distResults.map((d) => xactLine(d.label, d.xacts, d.scans, d.result.requests)),
+  ];
+
   const lines = [
     '',
     `Packyard benchmark: Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? 'unknown'}) shared by server and load generator; ` +
       `load average at start ${startLoad.toFixed(2)}, at end ${load1.toFixed(2)}` +
-      (Math.max(startLoad, load1) > os.cpus().length ? ' (other processes were competing for the CPUs: expect noisy numbers)' : ''),
-    `autocannon: ${CONNECTIONS} connections, pipelining 1, ${load.warmupSeconds}s warm-up + ${durationSeconds}s per phase, loopback; database: ${db.describe}`,
-    `catalog: ${counts.packages} packages, ${counts.versions} versions; ${counts.customers} customers, ${counts.tokens} tokens, ${counts.grants} grants`,
-    `customer A (${customerA.id}): ${customerA.grants.length} grants; packages.json ${rootReply.body.length} B gzip (${rawRoot} B JSON); ` +
-      `p2 ${benchPackage}: ${p2Reply.body.length} B gzip (${rawP2} B JSON), Last-Modified ${lastModified}`,
-    `baseline: bare node:http server in its own process replaying the identical status, headers and body bytes (verified); ` +
-      `"cpu us/req" is the server process's user+system CPU time per response`,
+      (Math.max(startLoad, load1) > os.cpus().length
+        ? ' (other processes were competing for the CPUs: expect noisy numbers)'
+        : ''),
+    `wrk: ${load.threads} threads, ${load.connections} connections, ${load.warmupSeconds}s warm-up + ${load.durationSeconds}s per phase, loopback; database: ${db.describe}`,
+    `catalog: ${counts.packages} packages, ${counts.versions} versions; ${counts.customers} customers, ${counts.tokens} tokens, ${counts.grants} grants; ` +
+      `${mirroredZips} zips mirrored for the static composer repository`,
+    `p2 ${benchPackage} for customer A: ${p2Reply.body.length} B gzip; baselines: node:http replaying Packyard's exact status, headers and body; ` +
+      `nginx 1 worker serving the same body bytes (p2 as stored gzip, zips as files)`,
+    `"cpu us/req" is the serving process's user+system CPU time per response (/proc/<pid>/stat)`,
     '',
-    formatReport(rows, dbLines, {
-      few: { customers: FEW_CUSTOMERS, results: fewSamples },
-      many: { customers: CUSTOMERS, results: manySamples },
-      tolerance: CUSTOMER_SCALING_TOLERANCE,
-    }),
+    formatComparisons([...comparisons.slice(0, 2), quietRow, ...comparisons.slice(2)]),
+    `  (the "p2, ${rotation.length} customers" row is churn vs quiet: the same wrk script rotating ${rotation.length.toLocaleString('en-US')} tokens; ` +
+      `quiet p50 ${fmtMs(quiet.p50Ms)} ms, cpu ${fmtCpu(quiet.serverCpuMicros)} us/req)`,
+    '',
+    'Targets (issue 9):',
+    formatTargets(targets),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -310,7 +648,7 @@ main()
     process.exit(0);
   })
   .catch(async (error: Error) => {
-    if (interrupted) return; // the signal handler is already cleaning up and exiting
+    if (interrupted) return;
     process.stderr.write(`\nbench failed: ${error.stack ?? error.message}\n`);
     await cleanup();
     process.exit(1);

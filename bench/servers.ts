@@ -1,9 +1,9 @@
 /**
- * The processes under test: the real Packyard server (`node dist/main.js`) and the bare `http`
- * baseline, each a child process of the driver, on 127.0.0.1 only.
+ * The processes under test: the real Packyard server (`node dist/main.js`), the bare `http`
+ * baseline and nginx, each a child process of the driver, on 127.0.0.1 only.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 
@@ -90,9 +90,17 @@ export function logTail(file: string, lines = 30): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, logFile: string, readyUrl: string): Promise<ChildServer> {
+async function startChild(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  logFile: string,
+  readyUrl: string,
+  command = process.execPath,
+): Promise<ChildServer> {
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', log, log] });
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', log, log] });
   closeSync(log);
   running.add(child);
   let exited = false;
@@ -152,4 +160,57 @@ export function startBaseline(root: string, port: number, responsesFile: string,
   const script = join(root, 'bench', 'baseline-server.ts');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
   return startChild('baseline', ['-r', 'ts-node/register/transpile-only', script, responsesFile, String(port)], env, root, logFile, `http://127.0.0.1:${port}/__ready`);
+}
+
+export interface NginxSite {
+  port: number;
+  root: string;
+  /** Extra directives inside `server { }`, e.g. headers for pre-compressed files. */
+  extra?: string;
+}
+
+/**
+ * nginx with one worker (`master_process off`: the child process is the worker, so its CPU time is
+ * nginx's), in the foreground, with a config generated into `dir`, serving static files.
+ */
+export function startNginx(binary: string, dir: string, sites: NginxSite[]): Promise<ChildServer> {
+  mkdirSync(join(dir, 'temp'), { recursive: true });
+  const servers = sites
+    .map(
+      (site) => `
+  server {
+    listen 127.0.0.1:${site.port};
+    root ${site.root};
+    location = /__ready { return 200; }
+    ${site.extra ?? ''}
+  }`,
+    )
+    .join('\n');
+  const conf = `
+daemon off;
+master_process off;
+worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 4096; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  client_body_temp_path ${join(dir, 'temp', 'body')};
+  proxy_temp_path ${join(dir, 'temp', 'proxy')};
+  fastcgi_temp_path ${join(dir, 'temp', 'fastcgi')};
+  uwsgi_temp_path ${join(dir, 'temp', 'uwsgi')};
+  scgi_temp_path ${join(dir, 'temp', 'scgi')};
+${servers}
+}
+`;
+  const confFile = join(dir, 'nginx.conf');
+  writeFileSync(confFile, conf);
+  return startChild('nginx', ['-p', dir, '-c', confFile, '-e', join(dir, 'error.log')], { PATH: process.env.PATH }, dir, join(dir, 'nginx.log'), `http://127.0.0.1:${sites[0].port}/__ready`, binary);
 }

@@ -25,7 +25,7 @@ ini_set('display_errors', 'stderr');
 
 // Versions used both for normalisation vectors and the satisfies() cross product.
 $versions = array(
-    '0.0.0', '0.0.3', '0.0.4', '0.1.0-beta1', '0.3.0', '0.3.5',
+    '0.0.0', '0.0.3', '0.0.4', '0.1.0-beta1', '0.3.0', '0.3.4', '0.3.5', '0.3.9', '0.4.0', '0.4.0-beta1',
     '1', '1.0', '1.0.0', '1.0.0.0', 'v1.0.0',
     '1.0.0-dev', '1.0.0-alpha', '1.0.0-alpha2', '1.0.0-beta1', '1.0.0-beta.3',
     '1.0.0-RC1', '1.0.0-rc2', '1.0.0-patch1', '1.0.0-p1', '1.0.0-pl2',
@@ -63,6 +63,8 @@ $normalizeOnly = array(
 $constraints = array(
     '*', '*.*', 'x', 'X.x', 'v*', '*@dev', '*@stable', '@dev', '@stable',
     '^2.0', '^0.3', '^0.0.3', '^0.0', '^0', '^1', '^1.2', '^1.2.3', '^1.2.3.4', '^v1.2', '^0.0.0',
+    // Caret below 1.0: the first non-zero part is the one that may not change.
+    '^0.3.5', '^0.3.4.1', '^0.1', '^0.3.0-beta1', '^0.0.4', '~0.3.5', '0.3.*', '>=0.3.5 <0.4',
     '^1.2.3-beta1', '^1.0@dev', '^1.0@beta', '^1.0@RC', '^1.0@stable', '^2.0@beta', '^2.0-beta',
     '^1.0.0+build', '^01.02', '^0.99999999999999999999', '^1.x-dev', '^2.0.x-dev',
     '~1.2', '~1.2.3', '~1', '~1.0@dev', '~2.0-beta', '~2.0.0-beta1', '~1.2.x-dev', '~1.x-dev', '~0.3',

@@ -62,6 +62,31 @@ describe('decideAccess', () => {
     expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.0.0.0'] });
   });
 
+  it('shows a frozen customer several pinned versions of one package, in catalog order', () => {
+    const decision = decideAccess(
+      state('frozen'),
+      NOW,
+      [],
+      [
+        { packageName: 'acme/widget', versionNormalized: '1.0.0.0' },
+        { packageName: 'acme/widget', versionNormalized: '2.1.0.0' },
+        { packageName: 'acme/helper', versionNormalized: '1.0.0.0' },
+      ],
+      lookup,
+    );
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.1.0.0', '1.0.0.0'], 'acme/helper': ['1.0.0.0'] });
+  });
+
+  it('shows a frozen customer with no pins nothing', () => {
+    expect(visibleOf(decideAccess(state('frozen'), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup))).toEqual({});
+  });
+
+  it('returns the catalog entries themselves', () => {
+    const decision = decideAccess(state('active'), NOW, [{ packageName: 'acme/helper', constraint: '*' }], [], lookup);
+    expect(decision).toEqual({ kind: 'allowed', versions: new Map([['acme/helper', catalog['acme/helper']]]) });
+    expect(decision.kind === 'allowed' && decision.versions.get('acme/helper')![0]).toBe(catalog['acme/helper'][0]);
+  });
+
   it.each(['suspended', 'expired'] as const)('denies a %s customer everything', (status) => {
     expect(decideAccess(state(status), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup)).toEqual({ kind: 'denied', status });
   });
@@ -76,6 +101,34 @@ describe('decideAccess after the subscription end', () => {
   it('keeps what the grants allowed among versions released before the end (on_expiry freeze)', () => {
     const decision = decideAccess(state('active', end, 'freeze'), NOW, grants, [], () => timeline);
     expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.1.0.0', '2.0.0.0'] });
+  });
+
+  it('leaves out a version released exactly at the end', () => {
+    const atTheEnd = [released('2.3.0.0', '2026-05-01T00:00:00Z'), released('2.1.0.0', '2026-04-30T23:59:59.999Z')];
+    const decision = decideAccess(state('active', end, 'freeze'), NOW, grants, [], () => atTheEnd);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.1.0.0'] });
+  });
+
+  it('leaves out a version without a known release time', () => {
+    const unknown = [{ packageName: 'acme/widget', versionNormalized: '2.4.0.0' }, ...timeline];
+    const decision = decideAccess(state('active', end, 'freeze'), NOW, grants, [], () => unknown);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.1.0.0', '2.0.0.0'] });
+  });
+
+  it('still applies the grant constraint to versions released before the end', () => {
+    const decision = decideAccess(state('active', end, 'freeze'), NOW, [{ packageName: 'acme/widget', constraint: '~2.0.0' }], [], () => timeline);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.0.0.0'] });
+  });
+
+  it('shows nothing of a package whose every granted version came after the end', () => {
+    const late = [released('2.2.0.0', '2026-05-20T00:00:00Z')];
+    const decision = decideAccess(state('active', end, 'freeze'), NOW, grants, [], () => late);
+    expect(visibleOf(decision)).toEqual({});
+  });
+
+  it('keeps a customer already frozen on their pins after the end', () => {
+    const decision = decideAccess(state('frozen', end, 'expire'), NOW, grants, [{ packageName: 'acme/widget', versionNormalized: '2.2.0.0' }], () => timeline);
+    expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.2.0.0'] });
   });
 
   it('denies everything with on_expiry expire', () => {

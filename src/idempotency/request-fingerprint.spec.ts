@@ -106,3 +106,56 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint('POST', '/api/v1/packages', multipart('----111', 'PK zip bytes'))).toBe(expected);
   });
 });
+
+describe('multipartBoundary, as clients write the header', () => {
+  it.each([
+    ['no space after the semicolon', 'multipart/form-data;boundary=abc', 'abc'],
+    ['several spaces', 'multipart/form-data;   boundary=abc', 'abc'],
+    ['a parameter after it', 'multipart/form-data; boundary=abc; charset=utf-8', 'abc'],
+    ['a space after it', 'multipart/form-data; boundary=abc def', 'abc'],
+    ['quoted, with a semicolon inside', 'multipart/form-data; boundary="a;b"', 'a;b'],
+    ['upper-case parameter name', 'multipart/form-data; Boundary=abc', 'abc'],
+    ['no semicolon before it', 'multipart/form-databoundary=abc', undefined],
+    ['an empty boundary', 'multipart/form-data; boundary=', undefined],
+  ])('%s: %j', (_label, contentType, boundary) => {
+    expect(multipartBoundary(contentType)).toBe(boundary);
+  });
+});
+
+describe('canonicalJson of values JSON leaves out', () => {
+  it.each([
+    ['an undefined member is left out', { a: undefined, b: 1 }, '{"b":1}'],
+    ['an undefined array item becomes null', [1, undefined, 2], '[1,null,2]'],
+    ['undefined itself is null', undefined, 'null'],
+    ['null stays null', null, 'null'],
+    ['strings are escaped', { 'a"b': 'c\nd' }, '{"a\\"b":"c\\nd"}'],
+    ['an empty object', {}, '{}'],
+    ['an empty array', [], '[]'],
+  ])('%s', (_label, value, text) => {
+    expect(canonicalJson(value)).toBe(text);
+  });
+});
+
+describe('requestFingerprint stays the same across releases', () => {
+  // Stored keys keep their fingerprint for 24 hours: a release that computed it differently would
+  // answer every retry across an upgrade with idempotency_key_reused. These digests are pinned.
+  const raw = Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0.0\r\n--XyZ--\r\n');
+  it.each([
+    ['a JSON body', 'POST', '/api/v1/customers', { kind: 'parsed' as const, value: { name: 'Acme', email: 'a@b.c' } }, '45d1c182ccba846ff406ae69053dbebb78523fac1a12b6da5b4ecfdf0e015a86'],
+    ['no body', 'POST', '/api/v1/customers', { kind: 'parsed' as const, value: undefined }, 'b10f366074d2c64c5748b8df41d2b0eccafc6f8716b33492c1fe2af0cefce386'],
+    ['a multipart body', 'POST', '/api/v1/packages', { kind: 'multipart' as const, boundary: 'XyZ', raw }, '14988aa8ed5ce351f8e69e329b20b359b32fb05b569ef1de7b11bbdcc130b718'],
+    ['a multipart body without a known boundary', 'POST', '/api/v1/packages', { kind: 'multipart' as const, boundary: undefined, raw }, 'f5eaaa3a2ae0c73a82491383e71e9c5061a96f9a0863970b9b0b56d52e4029e0'],
+  ])('%s', (_label, method, url, body, digest) => {
+    expect(requestFingerprint(method, url, body)).toBe(digest);
+  });
+
+  it('tells a multipart body apart from the same bytes whose parts are split elsewhere', () => {
+    const a = { kind: 'multipart' as const, boundary: 'B', raw: Buffer.from('--B\r\nx\r\n--B--') };
+    const b = { kind: 'multipart' as const, boundary: 'B', raw: Buffer.from('--B\r\n\r\nx--B--') };
+    expect(requestFingerprint('POST', '/p', a)).not.toBe(requestFingerprint('POST', '/p', b));
+  });
+
+  it('tells a JSON null body apart from no body', () => {
+    expect(requestFingerprint('POST', '/p', { kind: 'parsed', value: null })).not.toBe(requestFingerprint('POST', '/p', { kind: 'parsed', value: undefined }));
+  });
+});

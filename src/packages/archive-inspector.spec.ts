@@ -50,6 +50,14 @@ describe('inspectArchive', () => {
     expect((await inspectArchive(zip, limits)).stats.composerJsonPath).toBe('pkg/composer.json');
   });
 
+  it('reads entry names written with backslashes (Windows zip tools) as folders', async () => {
+    const archive = rawZip([
+      { name: 'pkg\\composer.json', data: JSON.stringify(composerJson) },
+      { name: 'pkg\\src\\Widget.php', data: '<?php' },
+    ]);
+    expect((await inspectArchive(archive, limits)).stats.composerJsonPath).toBe('pkg/composer.json');
+  });
+
   it('prefers the root composer.json over a nested one', async () => {
     const zip = await buildZip({ 'composer.json': JSON.stringify(composerJson), 'sub/composer.json': validComposerJson({ name: 'other/pkg' }) });
     expect((await inspectArchive(zip, limits)).name).toBe('acme/widget');
@@ -206,7 +214,68 @@ describe('pathProblem', () => {
   });
 });
 
+describe('pathProblem names the problem', () => {
+  it.each([
+    ['docs/a:b.md', undefined],
+    ['src/Http:Client.php', undefined],
+    ['a:', 'is an absolute path'],
+    ['1:/a', undefined],
+    ['ab:/c', undefined],
+    ['', 'has an empty name'],
+    ['a\0b', 'contains a NUL byte'],
+    ['/etc/passwd', 'is an absolute path'],
+    ['\\server\\share', 'is an absolute path'],
+    ['D:\\evil.php', 'is an absolute path'],
+    ['src/..', 'climbs out of the archive with ".."'],
+    ['src\\..\\..\\x', 'climbs out of the archive with ".."'],
+    ['src/..hidden/x', undefined],
+    ['src/x../y', undefined],
+  ])('%p: %p', (name, problem) => {
+    expect(pathProblem(name)).toBe(problem);
+  });
+});
+
 describe('locateComposerJson', () => {
+  it('ignores anything with __MACOSX in its path when counting top-level entries', () => {
+    expect(locateComposerJson(['pkg/composer.json', 'pkg/__MACOSX/x', '__MACOSX/pkg/._composer.json'])).toBe('pkg/composer.json');
+  });
+
+  it('counts a top-level file and a folder as two top-level entries', () => {
+    expect(() => locateComposerJson(['README', 'pkg/composer.json'])).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+  });
+
+  it('names at most five top-level entries when there are several', () => {
+    const names = ['a/x', 'b/x', 'c/x', 'd/x', 'e/x', 'f/x'];
+    expect(() => locateComposerJson(names)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('(top-level entries: a/, b/, c/, d/, e/, …)') }),
+    );
+    expect(() => locateComposerJson(names.slice(0, 2))).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('(top-level entries: a/, b/)') }),
+    );
+  });
+
+  it('says where it looked when the single folder has no composer.json', () => {
+    expect(() => locateComposerJson(['pkg/src/a.php'])).toThrow(
+      expect.objectContaining({
+        message: 'No composer.json in the archive: expected composer.json at the root or inside the single top-level folder',
+      }),
+    );
+  });
+
+  it('counts a top-level file whose name starts like the folder as another entry', () => {
+    expect(() => locateComposerJson(['pkg/composer.json', 'pkgs'])).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+  });
+
+  it('lists exactly five top-level entries without an ellipsis', () => {
+    expect(() => locateComposerJson(['a/x', 'b/x', 'c/x', 'd/x', 'e/x'])).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('(top-level entries: a/, b/, c/, d/, e/)') }),
+    );
+  });
+
+  it('does not take a file named like a folder for the folder', () => {
+    expect(() => locateComposerJson(['pkg'])).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+  });
+
   it.each([
     [['composer.json', 'src/a.php'], 'composer.json'],
     [['pkg/composer.json', 'pkg/src/a.php'], 'pkg/composer.json'],
