@@ -57,7 +57,10 @@ export async function openBenchDatabase(tempDir: string): Promise<BenchDatabase>
     url: withDatabase(external, BENCH_DATABASE),
     monitorUrl,
     describe: `database ${BENCH_DATABASE} on BENCH_DATABASE_URL (dropped at the end)`,
-    close: () => withClient(monitorUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`).then(() => undefined)),
+    close: () =>
+      withClient(monitorUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`).then(() => undefined),
+      ),
   };
 }
 
@@ -98,7 +101,11 @@ async function readTransactions(monitor: Client): Promise<number> {
  * go idle, but at most once a second; a backend that goes idle within that second publishes up
  * to 10 s later. So after activity the counter is only final once it has been still for > 10 s.
  */
-async function settledTransactions(monitor: Client, quietMs: (value: number) => number, maxWaitMs = 30_000): Promise<number> {
+async function settledTransactions(
+  monitor: Client,
+  quietMs: (value: number) => number,
+  maxWaitMs = 30_000,
+): Promise<number> {
   const deadline = Date.now() + maxWaitMs;
   let value = await readTransactions(monitor);
   let stillSince = Date.now();

@@ -25,7 +25,8 @@ type Random = () => number;
 const int = (random: Random, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const base62 = (random: Random, length: number) => Array.from({ length }, () => BASE62[Math.floor(random() * 62)]).join('');
+const base62 = (random: Random, length: number) =>
+  Array.from({ length }, () => BASE62[Math.floor(random() * 62)]).join('');
 const title = (word: string) => word.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 const DAY = 86_400_000;
 /** Whole seconds, like every timestamp the server itself writes for Last-Modified. */
@@ -67,9 +68,40 @@ const VENDORS = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'way
 /** Vendors that tag their releases "v1.2.3" rather than "1.2.3". */
 const V_PREFIXED = new Set(['globex', 'stark', 'tyrell']);
 const WORDS = [
-  'http', 'cache', 'queue', 'mailer', 'billing', 'invoice', 'auth', 'oauth', 'search', 'pdf', 'image', 'storage',
-  'logger', 'metrics', 'router', 'forms', 'validator', 'i18n', 'payments', 'shipping', 'inventory', 'reports',
-  'export', 'import', 'sync', 'webhooks', 'scheduler', 'crm', 'seo', 'sitemap', 'cms', 'blocks', 'theme', 'admin',
+  'http',
+  'cache',
+  'queue',
+  'mailer',
+  'billing',
+  'invoice',
+  'auth',
+  'oauth',
+  'search',
+  'pdf',
+  'image',
+  'storage',
+  'logger',
+  'metrics',
+  'router',
+  'forms',
+  'validator',
+  'i18n',
+  'payments',
+  'shipping',
+  'inventory',
+  'reports',
+  'export',
+  'import',
+  'sync',
+  'webhooks',
+  'scheduler',
+  'crm',
+  'seo',
+  'sitemap',
+  'cms',
+  'blocks',
+  'theme',
+  'admin',
 ];
 const SUFFIXES = ['', '', '-bundle', '-client', '-sdk', '-pro', '-bridge', '-plugin'];
 const PHP_BY_MAJOR = ['>=7.4', '>=7.4', '>=8.0', '>=8.1', '>=8.2'];
@@ -111,11 +143,15 @@ export function generateCatalog(packageCount: number, versionsPerPackage: number
   }
   return names.map((name) => {
     const [vendor, project] = name.split('/');
-    const type = project.endsWith('-bundle') ? 'symfony-bundle' : project.endsWith('-plugin') ? 'wordpress-plugin' : 'library';
+    const type = project.endsWith('-bundle')
+      ? 'symfony-bundle'
+      : project.endsWith('-plugin')
+        ? 'wordpress-plugin'
+        : 'library';
     const license = random() < 0.8 ? ['proprietary'] : ['MIT'];
     // 1–3 other seeded packages it depends on.
     const deps = new Set<string>();
-    for (let wanted = int(random, 1, 3); deps.size < wanted; ) {
+    for (let wanted = int(random, 1, 3); deps.size < wanted;) {
       const dep = pick(random, names);
       if (dep !== name) deps.add(dep);
     }
@@ -161,7 +197,12 @@ export function generateCatalog(packageCount: number, versionsPerPackage: number
         releasedAt: dates[i],
       };
     });
-    return { name, createdAt: versions[0].releasedAt, contentsChangedAt: versions[versions.length - 1].releasedAt, versions };
+    return {
+      name,
+      createdAt: versions[0].releasedAt,
+      contentsChangedAt: versions[versions.length - 1].releasedAt,
+      versions,
+    };
   });
 }
 
@@ -175,7 +216,12 @@ const FORMS = ['GmbH', 'Ltd', 'Inc.', 'SAS', 'BV', 'AB', 'LLC'];
  * sees `benchPackage` with "*". The same seed gives the same customers whatever `count` is, so the
  * first five are identical in the 5- and the 5,000-customer runs.
  */
-export function generateCustomers(count: number, catalog: SeedPackage[], benchPackage: string, now = Date.now()): SeedCustomer[] {
+export function generateCustomers(
+  count: number,
+  catalog: SeedPackage[],
+  benchPackage: string,
+  now = Date.now(),
+): SeedCustomer[] {
   const random = prng(0xc057);
   const names = catalog.map((p) => p.name);
   const customers: SeedCustomer[] = [];
@@ -188,9 +234,21 @@ export function generateCustomers(count: number, catalog: SeedPackage[], benchPa
     const granted = new Set<string>(i === 0 ? [benchPackage] : []);
     while (granted.size < grantCount) granted.add(pick(random, names));
     const company = `${pick(random, ADJECTIVES)} ${pick(random, NOUNS)} ${FORMS[i % FORMS.length]}`;
-    const tokens = [{ id: `tkn_${base62(random, 20)}`, secret: generateTokenSecret(), label: 'default', expiresAt: null as Date | null }];
+    const tokens = [
+      {
+        id: `tkn_${base62(random, 20)}`,
+        secret: generateTokenSecret(),
+        label: 'default',
+        expiresAt: null as Date | null,
+      },
+    ];
     if (random() < 0.2) {
-      tokens.push({ id: `tkn_${base62(random, 20)}`, secret: generateTokenSecret(), label: 'CI', expiresAt: new Date(now + 365 * DAY) });
+      tokens.push({
+        id: `tkn_${base62(random, 20)}`,
+        secret: generateTokenSecret(),
+        label: 'CI',
+        expiresAt: new Date(now + 365 * DAY),
+      });
     }
     customers.push({
       id: `cust_${base62(random, 20)}`,
@@ -212,13 +270,22 @@ export function generateCustomers(count: number, catalog: SeedPackage[], benchPa
 }
 
 /** Inserts rows column-wise: one round trip per `chunk` rows, whatever the row count. */
-async function insertColumns(client: Client, table: string, columns: Array<[name: string, type: string]>, rows: unknown[][], chunk = 5000): Promise<void> {
+async function insertColumns(
+  client: Client,
+  table: string,
+  columns: Array<[name: string, type: string]>,
+  rows: unknown[][],
+  chunk = 5000,
+): Promise<void> {
   const list = columns.map(([name]) => `"${name}"`).join(', ');
   const params = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
   const sql = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${params})`;
   for (let start = 0; start < rows.length; start += chunk) {
     const slice = rows.slice(start, start + chunk);
-    await client.query(sql, columns.map((_, c) => slice.map((row) => row[c])));
+    await client.query(
+      sql,
+      columns.map((_, c) => slice.map((row) => row[c])),
+    );
   }
 }
 
@@ -227,21 +294,42 @@ export async function seedCatalog(client: Client, catalog: SeedPackage[]): Promi
   await insertColumns(
     client,
     'packages',
-    [['name', 'varchar'], ['created_at', 'timestamptz'], ['contents_changed_at', 'timestamptz']],
+    [
+      ['name', 'varchar'],
+      ['created_at', 'timestamptz'],
+      ['contents_changed_at', 'timestamptz'],
+    ],
     catalog.map((p) => [p.name, p.createdAt.toISOString(), p.contentsChangedAt.toISOString()]),
   );
   await insertColumns(
     client,
     'package_versions',
     [
-      ['id', 'varchar'], ['package_name', 'varchar'], ['version', 'varchar'], ['version_normalized', 'varchar'],
-      ['is_dev', 'boolean'], ['composer_json', 'jsonb'], ['shasum', 'bpchar'], ['size_bytes', 'bigint'],
-      ['storage_key', 'varchar'], ['released_at', 'timestamptz'], ['created_at', 'timestamptz'],
+      ['id', 'varchar'],
+      ['package_name', 'varchar'],
+      ['version', 'varchar'],
+      ['version_normalized', 'varchar'],
+      ['is_dev', 'boolean'],
+      ['composer_json', 'jsonb'],
+      ['shasum', 'bpchar'],
+      ['size_bytes', 'bigint'],
+      ['storage_key', 'varchar'],
+      ['released_at', 'timestamptz'],
+      ['created_at', 'timestamptz'],
     ],
     catalog.flatMap((p) =>
       p.versions.map((v) => [
-        v.id, p.name, v.version, v.versionNormalized, v.isDev, JSON.stringify(v.composerJson), v.shasum, v.sizeBytes,
-        v.storageKey, v.releasedAt.toISOString(), v.releasedAt.toISOString(),
+        v.id,
+        p.name,
+        v.version,
+        v.versionNormalized,
+        v.isDev,
+        JSON.stringify(v.composerJson),
+        v.shasum,
+        v.sizeBytes,
+        v.storageKey,
+        v.releasedAt.toISOString(),
+        v.releasedAt.toISOString(),
       ]),
     ),
     2000,
@@ -256,28 +344,76 @@ export async function seedCustomers(client: Client, customers: SeedCustomer[]): 
     client,
     'customers',
     [
-      ['id', 'varchar'], ['name', 'varchar'], ['email', 'varchar'], ['external_id', 'varchar'], ['status', 'varchar'],
-      ['status_reason', 'varchar'], ['status_changed_at', 'timestamptz'], ['created_at', 'timestamptz'],
-      ['updated_at', 'timestamptz'], ['access_changed_at', 'timestamptz'],
+      ['id', 'varchar'],
+      ['name', 'varchar'],
+      ['email', 'varchar'],
+      ['external_id', 'varchar'],
+      ['status', 'varchar'],
+      ['status_reason', 'varchar'],
+      ['status_changed_at', 'timestamptz'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+      ['access_changed_at', 'timestamptz'],
     ],
     customers.map((c) => {
       const changed = c.accessChangedAt.toISOString();
-      return [c.id, c.name, c.email, c.externalId, c.status, c.statusReason, c.statusReason ? changed : null, c.createdAt.toISOString(), changed, changed];
+      return [
+        c.id,
+        c.name,
+        c.email,
+        c.externalId,
+        c.status,
+        c.statusReason,
+        c.statusReason ? changed : null,
+        c.createdAt.toISOString(),
+        changed,
+        changed,
+      ];
     }),
   );
   await insertColumns(
     client,
     'customer_tokens',
-    [['id', 'varchar'], ['customer_id', 'varchar'], ['token_hash', 'bpchar'], ['prefix', 'varchar'], ['label', 'varchar'], ['created_at', 'timestamptz'], ['expires_at', 'timestamptz']],
+    [
+      ['id', 'varchar'],
+      ['customer_id', 'varchar'],
+      ['token_hash', 'bpchar'],
+      ['prefix', 'varchar'],
+      ['label', 'varchar'],
+      ['created_at', 'timestamptz'],
+      ['expires_at', 'timestamptz'],
+    ],
     customers.flatMap((c) =>
-      c.tokens.map((t) => [t.id, c.id, hashToken(t.secret), visiblePrefix(t.secret), t.label, c.createdAt.toISOString(), t.expiresAt?.toISOString() ?? null]),
+      c.tokens.map((t) => [
+        t.id,
+        c.id,
+        hashToken(t.secret),
+        visiblePrefix(t.secret),
+        t.label,
+        c.createdAt.toISOString(),
+        t.expiresAt?.toISOString() ?? null,
+      ]),
     ),
   );
   await insertColumns(
     client,
     'access_grants',
-    [['customer_id', 'varchar'], ['package_name', 'varchar'], ['constraint', 'varchar'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
-    customers.flatMap((c) => c.grants.map((g) => [c.id, g.packageName, g.constraint, c.createdAt.toISOString(), c.accessChangedAt.toISOString()])),
+    [
+      ['customer_id', 'varchar'],
+      ['package_name', 'varchar'],
+      ['constraint', 'varchar'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+    ],
+    customers.flatMap((c) =>
+      c.grants.map((g) => [
+        c.id,
+        g.packageName,
+        g.constraint,
+        c.createdAt.toISOString(),
+        c.accessChangedAt.toISOString(),
+      ]),
+    ),
   );
   await bumpChangeClock(client);
   await client.query('COMMIT');

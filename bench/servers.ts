@@ -27,7 +27,8 @@ export function httpGet(url: string, headers: Record<string, string> = {}, timeo
       res.on('end', () => {
         const rawHeaders: string[] = [];
         for (let i = 0; i < res.rawHeaders.length; i += 2) {
-          if (!NODE_WRITES_ITSELF.has(res.rawHeaders[i].toLowerCase())) rawHeaders.push(res.rawHeaders[i], res.rawHeaders[i + 1]);
+          if (!NODE_WRITES_ITSELF.has(res.rawHeaders[i].toLowerCase()))
+            rawHeaders.push(res.rawHeaders[i], res.rawHeaders[i + 1]);
         }
         resolve({ status: res.statusCode ?? 0, rawHeaders, body: Buffer.concat(chunks) });
       });
@@ -152,14 +153,33 @@ export function startPackyard(options: PackyardOptions): Promise<ChildServer> {
   if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm run bench does)`);
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/packyard-prof" to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return startChild('Packyard', [...nodeArgs, main], env, options.root, options.logFile, `http://127.0.0.1:${options.port}/health`);
+  return startChild(
+    'Packyard',
+    [...nodeArgs, main],
+    env,
+    options.root,
+    options.logFile,
+    `http://127.0.0.1:${options.port}/health`,
+  );
 }
 
 /** The baseline: bench/baseline-server.ts replaying `responsesFile` (see writeBaselineResponses). */
-export function startBaseline(root: string, port: number, responsesFile: string, logFile: string): Promise<ChildServer> {
+export function startBaseline(
+  root: string,
+  port: number,
+  responsesFile: string,
+  logFile: string,
+): Promise<ChildServer> {
   const script = join(root, 'bench', 'baseline-server.ts');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
-  return startChild('baseline', ['-r', 'ts-node/register/transpile-only', script, responsesFile, String(port)], env, root, logFile, `http://127.0.0.1:${port}/__ready`);
+  return startChild(
+    'baseline',
+    ['-r', 'ts-node/register/transpile-only', script, responsesFile, String(port)],
+    env,
+    root,
+    logFile,
+    `http://127.0.0.1:${port}/__ready`,
+  );
 }
 
 export interface NginxSite {
@@ -212,5 +232,13 @@ ${servers}
 `;
   const confFile = join(dir, 'nginx.conf');
   writeFileSync(confFile, conf);
-  return startChild('nginx', ['-p', dir, '-c', confFile, '-e', join(dir, 'error.log')], { PATH: process.env.PATH }, dir, join(dir, 'nginx.log'), `http://127.0.0.1:${sites[0].port}/__ready`, binary);
+  return startChild(
+    'nginx',
+    ['-p', dir, '-c', confFile, '-e', join(dir, 'error.log')],
+    { PATH: process.env.PATH },
+    dir,
+    join(dir, 'nginx.log'),
+    `http://127.0.0.1:${sites[0].port}/__ready`,
+    binary,
+  );
 }

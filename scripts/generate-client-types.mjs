@@ -10,5 +10,10 @@ if (!source) {
   console.error('usage: node scripts/generate-client-types.mjs <openapi.json | http://host/docs-json>');
   process.exit(2);
 }
-const document = /^https?:/.test(source) ? await (await fetch(source)).json() : JSON.parse(readFileSync(source, 'utf8'));
-process.stdout.write(HEADER + astToString(await openapiTS(document, { alphabetize: true, defaultNonNullable: false, emptyObjectsUnknown: true })));
+const document = /^https?:/.test(source)
+  ? await (await fetch(source)).json()
+  : JSON.parse(readFileSync(source, 'utf8'));
+process.stdout.write(
+  HEADER +
+    astToString(await openapiTS(document, { alphabetize: true, defaultNonNullable: false, emptyObjectsUnknown: true })),
+);

@@ -54,7 +54,12 @@ function answerUnparseableRequests(server: Server): void {
     if (error.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent) return void socket.destroy();
     const [status, reason, code, message] =
       error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'headers_too_large', `The request headers are larger than ${maxHeaderSize} bytes in total`]
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'headers_too_large',
+            `The request headers are larger than ${maxHeaderSize} bytes in total`,
+          ]
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'Request Timeout', 'request_timeout', 'The request did not arrive in time']
           : [400, 'Bad Request', 'malformed_request', 'The request is not valid HTTP/1.1'];
@@ -95,8 +100,14 @@ export function configureApp(app: INestApplication): void {
           'Every admin POST accepts an `Idempotency-Key` header that makes retrying it safe.',
       )
       .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN, or a scoped API key (pk_…)' }, 'admin')
-      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Username "token", password: a customer token' }, 'customer')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN, or a scoped API key (pk_…)' },
+        'admin',
+      )
+      .addBasicAuth(
+        { type: 'http', scheme: 'basic', description: 'Username "token", password: a customer token' },
+        'customer',
+      )
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN' }, 'metrics')
       .build(),
   );

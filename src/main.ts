@@ -20,17 +20,28 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * SHUTDOWN_TIMEOUT_SECONDS), then close the application: buffered writes are flushed by the
  * modules' shutdown hooks (token use today), the change listener and the pool close last.
  */
-async function shutDown(app: INestApplication, config: AppConfig, embedded: EmbeddedDatabase | undefined, logger: Logger, signal: string): Promise<void> {
+async function shutDown(
+  app: INestApplication,
+  config: AppConfig,
+  embedded: EmbeddedDatabase | undefined,
+  logger: Logger,
+  signal: string,
+): Promise<void> {
   const server = app.getHttpServer() as Server;
   const requests = app.get(RequestObserver);
-  logger.log(`${signal} received: no new connections; ${requests.requestsInFlight} request(s) in flight get up to ${config.shutdownTimeoutSeconds} s`);
+  logger.log(
+    `${signal} received: no new connections; ${requests.requestsInFlight} request(s) in flight get up to ${config.shutdownTimeoutSeconds} s`,
+  );
   server.close();
   server.closeIdleConnections();
   const drained = await Promise.race([
     requests.drained().then(() => true),
     sleep(config.shutdownTimeoutSeconds * 1000, false, { ref: false }),
   ]);
-  if (!drained) logger.warn(`${requests.requestsInFlight} request(s) still in flight after ${config.shutdownTimeoutSeconds} s: closing their connections`);
+  if (!drained)
+    logger.warn(
+      `${requests.requestsInFlight} request(s) still in flight after ${config.shutdownTimeoutSeconds} s: closing their connections`,
+    );
   server.closeAllConnections();
   const closed = await Promise.race([app.close().then(() => true), sleep(CLOSE_TIMEOUT_MS, false, { ref: false })]);
   // The pool is closed (and pending token use flushed) before the embedded cluster stops.
@@ -111,8 +122,10 @@ async function bootstrap(): Promise<void> {
     `Composer repository: ${config.publicUrl}`,
     `Customer portal: ${config.publicUrl}/portal`,
   ];
-  if (config.microserviceTransport === 'tcp') lines.push(`Message patterns: TCP ${config.host}:${config.microservicePort}`);
-  if (config.microserviceTransport === 'nats') lines.push(`Message patterns: NATS ${config.natsUrl} (${config.natsSubjectPrefix}.rpc.*)`);
+  if (config.microserviceTransport === 'tcp')
+    lines.push(`Message patterns: TCP ${config.host}:${config.microservicePort}`);
+  if (config.microserviceTransport === 'nats')
+    lines.push(`Message patterns: NATS ${config.natsUrl} (${config.natsSubjectPrefix}.rpc.*)`);
   if (config.adminTokenGenerated) {
     // Shown only to a person at a terminal; JSON logs are collected and kept, so they never carry it.
     lines.push(

@@ -62,10 +62,14 @@ export function listenFailed(host: string, port: number, error: unknown): Startu
     );
   }
   if (code === 'EACCES') {
-    return new StartupProblem(`Port ${port} needs privileges this user does not have: start Packyard with PORT=8080 or another port above 1023.`);
+    return new StartupProblem(
+      `Port ${port} needs privileges this user does not have: start Packyard with PORT=8080 or another port above 1023.`,
+    );
   }
   if (code === 'EADDRNOTAVAIL') {
-    return new StartupProblem(`HOST=${host} is not an address of this machine: set HOST=0.0.0.0 or one of its own addresses.`);
+    return new StartupProblem(
+      `HOST=${host} is not an address of this machine: set HOST=0.0.0.0 or one of its own addresses.`,
+    );
   }
   return undefined;
 }

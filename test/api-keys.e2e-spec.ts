@@ -26,10 +26,13 @@ describe('Scoped API keys', () => {
 
   it('lets a key do what its scopes allow, records its name as the actor and its last use', async () => {
     const { id, key } = await createKey('billing-service', ['customers:read', 'customers:write']);
-    const customer = (await as(key).post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com' }).expect(201)).body;
+    const customer = (await as(key).post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com' }).expect(201))
+      .body;
     await as(key).post(`/api/v1/customers/${customer.id}/suspend`, { reason: 'Payment failed' }).expect(200);
     const history = (await t.admin.get(`/api/v1/customers/${customer.id}/events`).expect(200)).body.data;
-    expect(history.map((event: { actor: string }) => event.actor)).toEqual(expect.arrayContaining(['key:billing-service']));
+    expect(history.map((event: { actor: string }) => event.actor)).toEqual(
+      expect.arrayContaining(['key:billing-service']),
+    );
     expect(history.every((event: { actor: string }) => event.actor === 'key:billing-service')).toBe(true);
     const listed = (await t.admin.get('/api/v1/api-keys').expect(200)).body.find((k: { id: string }) => k.id === id);
     expect(listed.last_used_at).not.toBeNull();
@@ -60,15 +63,21 @@ describe('Scoped API keys', () => {
     const bad = await t.admin.post('/api/v1/api-keys', { name: 'x', scopes: ['customers:fly'] }).expect(400);
     expect(bad.body.error).toBe('validation_failed');
     await t.admin.post('/api/v1/api-keys', { name: 'Bad Name', scopes: ['customers:read'] }).expect(400);
-    await t.admin.post('/api/v1/api-keys', { name: 'past', scopes: ['customers:read'], expires_at: '2001-01-01T00:00:00Z' }).expect(400);
-    expect((await t.admin.post('/api/v1/api-keys', { name: 'crm', scopes: ['customers:read'] }).expect(409)).body.error).toBe(
-      'api_key_name_taken',
-    );
+    await t.admin
+      .post('/api/v1/api-keys', { name: 'past', scopes: ['customers:read'], expires_at: '2001-01-01T00:00:00Z' })
+      .expect(400);
+    expect(
+      (await t.admin.post('/api/v1/api-keys', { name: 'crm', scopes: ['customers:read'] }).expect(409)).body.error,
+    ).toBe('api_key_name_taken');
   });
 
   it('lets a key with api-keys:manage manage keys', async () => {
     const { key } = await createKey('key-admin', ['api-keys:manage']);
-    const made = (await as(key).post('/api/v1/api-keys', { name: 'made-by-key', scopes: ['events:read'] }).expect(201)).body;
+    const made = (
+      await as(key)
+        .post('/api/v1/api-keys', { name: 'made-by-key', scopes: ['events:read'] })
+        .expect(201)
+    ).body;
     await as(key).delete(`/api/v1/api-keys/${made.id}`).expect(204);
   });
 });

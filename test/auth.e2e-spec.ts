@@ -6,7 +6,8 @@ describe('Admin API authentication', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    customerToken = (await t.admin.post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com' }).expect(201)).body.token;
+    customerToken = (await t.admin.post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com' }).expect(201)).body
+      .token;
   });
   afterAll(() => t.close());
 
@@ -29,7 +30,12 @@ describe('Admin API authentication', () => {
   it('answers 403 for a customer token', async () => {
     const res = await t.http().get('/api/v1/customers').set('Authorization', `Bearer ${customerToken}`).expect(403);
     expect(res.body.error).toBe('forbidden');
-    await t.http().post('/api/v1/customers').set('Authorization', `Bearer ${customerToken}`).send({ name: 'x', email: 'x@x.com' }).expect(403);
+    await t
+      .http()
+      .post('/api/v1/customers')
+      .set('Authorization', `Bearer ${customerToken}`)
+      .send({ name: 'x', email: 'x@x.com' })
+      .expect(403);
   });
 
   it('protects every admin route, including mutations', async () => {
@@ -85,15 +91,28 @@ describe('Health and API documentation', () => {
     expect(create.requestBody.content['application/json'].schema.$ref).toContain('CreateCustomerDto');
     expect(create.responses['201']).toBeDefined();
     const created = doc.components.schemas.CreatedCustomerDto;
-    expect(Object.keys(created.properties).sort()).toEqual(['created_at', 'email', 'external_id', 'id', 'name', 'status', 'token']);
+    expect(Object.keys(created.properties).sort()).toEqual([
+      'created_at',
+      'email',
+      'external_id',
+      'id',
+      'name',
+      'status',
+      'token',
+    ]);
     for (const [page, item] of [
       ['CustomerPageDto', 'CustomerDto'],
       ['EventPageDto', 'EventDto'],
       ['DownloadPageDto', 'DownloadDto'],
       ['PackagePageDto', 'PackageSummaryDto'],
     ]) {
-      expect([page, doc.components.schemas[page].properties.data.items.$ref]).toEqual([page, `#/components/schemas/${item}`]);
-      expect(doc.components.schemas[page].required).toEqual(expect.arrayContaining(['data', 'total', 'limit', 'offset']));
+      expect([page, doc.components.schemas[page].properties.data.items.$ref]).toEqual([
+        page,
+        `#/components/schemas/${item}`,
+      ]);
+      expect(doc.components.schemas[page].required).toEqual(
+        expect.arrayContaining(['data', 'total', 'limit', 'offset']),
+      );
     }
   });
 });

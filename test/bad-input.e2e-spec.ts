@@ -1,7 +1,17 @@
 import { DataSource } from 'typeorm';
 import { Clock } from '../src/common/clock';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
-import { createBillingCustomer, deliverPaddle, deliverStripe, PADDLE_SECRET, paddleEvent, paddleSubscription, STRIPE_SECRET, stripeEvent, stripeInvoice } from './helpers/billing';
+import {
+  createBillingCustomer,
+  deliverPaddle,
+  deliverStripe,
+  PADDLE_SECRET,
+  paddleEvent,
+  paddleSubscription,
+  STRIPE_SECRET,
+  stripeEvent,
+  stripeInvoice,
+} from './helpers/billing';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { packageZip, rawZip, validComposerJson, zerosBomb } from './helpers/zip';
 
@@ -14,7 +24,11 @@ describe('Bad input never breaks Packyard', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, PADDLE_WEBHOOK_SECRET: PADDLE_SECRET, MAX_ARCHIVE_MB: '100' });
+    t = await createTestApp({
+      STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+      PADDLE_WEBHOOK_SECRET: PADDLE_SECRET,
+      MAX_ARCHIVE_MB: '100',
+    });
     db = t.app.get(DataSource);
   });
   afterAll(() => t.close());
@@ -30,12 +44,25 @@ describe('Bad input never breaks Packyard', () => {
     const longEvil = `${'a'.repeat(100)}-${'a'.repeat(90)}!`;
 
     it.each([
-      ['a grant', (id: string) => t.admin.post(`/api/v1/customers/${id}/packages`, { package: evil, constraint: '^1.0' }), 400],
-      ['a freeze pin', (id: string) => t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: longEvil, version: '1.0.0' }] }), 400],
+      [
+        'a grant',
+        (id: string) => t.admin.post(`/api/v1/customers/${id}/packages`, { package: evil, constraint: '^1.0' }),
+        400,
+      ],
+      [
+        'a freeze pin',
+        (id: string) =>
+          t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: longEvil, version: '1.0.0' }] }),
+        400,
+      ],
       ['the downloads filter', () => t.admin.get(`/api/v1/downloads?package=${longEvil}`), 400],
       ['GET a package', () => t.admin.get(`/api/v1/packages/${'a'.repeat(60)}/${longEvil.slice(0, 150)}`), 404],
       ['DELETE a package', () => t.admin.delete(`/api/v1/packages/${'a'.repeat(60)}/${longEvil.slice(0, 150)}`), 404],
-      ['revoking a grant', (id: string) => t.admin.delete(`/api/v1/customers/${id}/packages/${encodeURIComponent(longEvil)}`), 404],
+      [
+        'revoking a grant',
+        (id: string) => t.admin.delete(`/api/v1/customers/${id}/packages/${encodeURIComponent(longEvil)}`),
+        404,
+      ],
     ])('answers %s at once', async (_label, send, status) => {
       const { id } = await createCustomer(t);
       const started = Date.now();
@@ -48,7 +75,10 @@ describe('Bad input never breaks Packyard', () => {
 
     it('answers an uploaded composer.json name at once', async () => {
       const started = Date.now();
-      const res = await t.admin.post('/api/v1/packages').attach('archive', await packageZip({ name: longEvil }), 'x.zip').field('version', '1.0.0');
+      const res = await t.admin
+        .post('/api/v1/packages')
+        .attach('archive', await packageZip({ name: longEvil }), 'x.zip')
+        .field('version', '1.0.0');
       expect(Date.now() - started).toBeLessThan(1000);
       expect(res.status).toBe(422);
       expect(res.body.error).toBe('package_name_invalid');
@@ -61,8 +91,18 @@ describe('Bad input never breaks Packyard', () => {
       ['external_id', () => t.admin.post('/api/v1/customers', { name: 'a', email: 'a@b.co', external_id: 'x\u0000' })],
       ['a token label', (id: string) => t.admin.post(`/api/v1/customers/${id}/tokens`, { label: '\u0000' })],
       ['a reason', (id: string) => t.admin.post(`/api/v1/customers/${id}/suspend`, { reason: 'late\u0000' })],
-      ['a constraint', (id: string) => t.admin.post(`/api/v1/customers/${id}/packages`, { package: 'acme/widget', constraint: '^1.0\u0000' })],
-      ['a freeze version', (id: string) => t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'acme/widget', version: '1.0.0\u0000' }] })],
+      [
+        'a constraint',
+        (id: string) =>
+          t.admin.post(`/api/v1/customers/${id}/packages`, { package: 'acme/widget', constraint: '^1.0\u0000' }),
+      ],
+      [
+        'a freeze version',
+        (id: string) =>
+          t.admin.post(`/api/v1/customers/${id}/freeze`, {
+            versions: [{ package: 'acme/widget', version: '1.0.0\u0000' }],
+          }),
+      ],
       ['?q=', () => t.admin.get('/api/v1/customers?q=%00')],
       ['?email=', () => t.admin.get('/api/v1/customers?email=%00')],
       ['?external_id=', () => t.admin.get('/api/v1/customers?external_id=%00')],
@@ -70,7 +110,11 @@ describe('Bad input never breaks Packyard', () => {
       ['customer_id on downloads', () => t.admin.get('/api/v1/downloads?customer_id=%00')],
       ['a path', () => t.admin.get('/api/v1/customers/by-external/%00')],
       ['a version in a path', () => t.admin.delete('/api/v1/packages/acme/widget/versions/1.0.0%00')],
-      ['a multipart field', () => t.admin.post('/api/v1/packages').attach('archive', Buffer.from('zip'), 'x.zip').field('version', '1.0\u0000')],
+      [
+        'a multipart field',
+        () =>
+          t.admin.post('/api/v1/packages').attach('archive', Buffer.from('zip'), 'x.zip').field('version', '1.0\u0000'),
+      ],
     ])('in %s', async (_label, send) => {
       const { id } = await createCustomer(t);
       const before = await customerRow(id);
@@ -84,10 +128,16 @@ describe('Bad input never breaks Packyard', () => {
 
     it('in a correctly signed Stripe or Paddle event, which is not recorded', async () => {
       await createBillingCustomer(t, 'cus_Nul');
-      const stripe = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_Nul'), { id: 'evt_\u0000' }));
+      const stripe = await deliverStripe(
+        t,
+        stripeEvent('invoice.payment_failed', stripeInvoice('cus_Nul'), { id: 'evt_\u0000' }),
+      );
       expect(stripe.status).toBe(400);
       errorShape(stripe.body, 400, 'validation_failed');
-      const paddle = await deliverPaddle(t, { ...paddleEvent('subscription.past_due', paddleSubscription('ctm_1', 'past_due')), event_type: 'subscription.\u0000' });
+      const paddle = await deliverPaddle(t, {
+        ...paddleEvent('subscription.past_due', paddleSubscription('ctm_1', 'past_due')),
+        event_type: 'subscription.\u0000',
+      });
       expect(paddle.status).toBe(400);
       errorShape(paddle.body, 400, 'validation_failed');
       expect((await db.query('SELECT count(*)::int AS n FROM webhook_events'))[0].n).toBe(0);
@@ -106,19 +156,25 @@ describe('Bad input never breaks Packyard', () => {
     }
   });
 
-  it.each([['name'], ['email'], ['on_expiry']])('4. refuses null for the required field %s and changes nothing', async (field) => {
-    const { id } = await createCustomer(t);
-    const before = await customerRow(id);
-    const res = await t.admin.patch(`/api/v1/customers/${id}`, { [field]: null });
-    expect(res.status).toBe(400);
-    errorShape(res.body, 400, 'validation_failed');
-    expect(res.body.details.fields.map((f: { field: string }) => f.field)).toContain(field);
-    expect(await customerRow(id)).toEqual(before);
-    // Clearing what may be cleared still works.
-    await t.admin.patch(`/api/v1/customers/${id}`, { external_id: null, expires_at: null }).expect(200);
-  });
+  it.each([['name'], ['email'], ['on_expiry']])(
+    '4. refuses null for the required field %s and changes nothing',
+    async (field) => {
+      const { id } = await createCustomer(t);
+      const before = await customerRow(id);
+      const res = await t.admin.patch(`/api/v1/customers/${id}`, { [field]: null });
+      expect(res.status).toBe(400);
+      errorShape(res.body, 400, 'validation_failed');
+      expect(res.body.details.fields.map((f: { field: string }) => f.field)).toContain(field);
+      expect(await customerRow(id)).toEqual(before);
+      // Clearing what may be cleared still works.
+      await t.admin.patch(`/api/v1/customers/${id}`, { external_id: null, expires_at: null }).expect(200);
+    },
+  );
 
-  it.each([['a lone high surrogate', '\ud800x'], ['a lone low surrogate', 'x\udc00@b.co']])('5. refuses %s in an e-mail', async (_label, email) => {
+  it.each([
+    ['a lone high surrogate', '\ud800x'],
+    ['a lone low surrogate', 'x\udc00@b.co'],
+  ])('5. refuses %s in an e-mail', async (_label, email) => {
     const res = await t.admin.post('/api/v1/customers', { name: 'x', email });
     expect(res.status).toBe(400);
     errorShape(res.body, 400, 'validation_failed');
@@ -126,9 +182,21 @@ describe('Bad input never breaks Packyard', () => {
   });
 
   it.each([
-    ['multipart/mixed', 'multipart/mixed; boundary=abc', '--abc\r\nContent-Type: text/plain\r\n\r\nx\r\n--abc--\r\n', 415, 'unsupported_media_type'],
+    [
+      'multipart/mixed',
+      'multipart/mixed; boundary=abc',
+      '--abc\r\nContent-Type: text/plain\r\n\r\nx\r\n--abc--\r\n',
+      415,
+      'unsupported_media_type',
+    ],
     ['form-data without a boundary', 'multipart/form-data', 'x', 400, 'malformed_multipart'],
-    ['a truncated form', 'multipart/form-data; boundary=abc', '--abc\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0', 400, 'malformed_multipart'],
+    [
+      'a truncated form',
+      'multipart/form-data; boundary=abc',
+      '--abc\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0',
+      400,
+      'malformed_multipart',
+    ],
   ])('6. answers an upload sent as %s in the error shape', async (_label, contentType, body, status, code) => {
     const res = await t.admin.post('/api/v1/packages').set('Content-Type', contentType).send(body);
     expect(res.status).toBe(status);
@@ -137,15 +205,28 @@ describe('Bad input never breaks Packyard', () => {
 
   it('7. applies a signed invoice.payment_failed whose attempt_count is an object', async () => {
     const { id } = await createBillingCustomer(t, 'cus_Obj');
-    const res = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_Obj', { attempt_count: { toString: 1 } })));
+    const res = await deliverStripe(
+      t,
+      stripeEvent('invoice.payment_failed', stripeInvoice('cus_Obj', { attempt_count: { toString: 1 } })),
+    );
     expect(res.status).toBe(200);
     expect((await t.admin.get(`/api/v1/customers/${id}`).expect(200)).body.status).toBe('suspended');
   });
 
   describe('8. accepts nothing malformed', () => {
     it.each([
-      ['__proto__ in a body', () => t.admin.post('/api/v1/customers').set('Content-Type', 'application/json').send('{"name":"x","email":"a@b.co","__proto__":{"admin":true}}')],
-      ['constructor in a body', () => t.admin.post('/api/v1/customers', { name: 'x', email: 'a@b.co', constructor: { prototype: 1 } })],
+      [
+        '__proto__ in a body',
+        () =>
+          t.admin
+            .post('/api/v1/customers')
+            .set('Content-Type', 'application/json')
+            .send('{"name":"x","email":"a@b.co","__proto__":{"admin":true}}'),
+      ],
+      [
+        'constructor in a body',
+        () => t.admin.post('/api/v1/customers', { name: 'x', email: 'a@b.co', constructor: { prototype: 1 } }),
+      ],
       ['__proto__ in a query', () => t.admin.get('/api/v1/customers?__proto__=1')],
       ['constructor in a query', () => t.admin.get('/api/v1/customers?constructor=1')],
     ])('refuses %s like any unknown field', async (_label, send) => {
@@ -156,22 +237,34 @@ describe('Bad input never breaks Packyard', () => {
       expect((await db.query('SELECT count(*)::int AS n FROM customers'))[0].n).toBe(0);
     });
 
-    it.each([['suspend'], ['expire']])('does not %s a customer when the body carries a prototype key', async (action) => {
-      const { id } = await createCustomer(t);
-      const res = await t.admin.post(`/api/v1/customers/${id}/${action}`).set('Content-Type', 'application/json').send('{"__proto__":{"reason":"x"}}');
-      expect(res.status).toBe(400);
-      expect((await customerRow(id)).status).toBe('active');
-    });
+    it.each([['suspend'], ['expire']])(
+      'does not %s a customer when the body carries a prototype key',
+      async (action) => {
+        const { id } = await createCustomer(t);
+        const res = await t.admin
+          .post(`/api/v1/customers/${id}/${action}`)
+          .set('Content-Type', 'application/json')
+          .send('{"__proto__":{"reason":"x"}}');
+        expect(res.status).toBe(400);
+        expect((await customerRow(id)).status).toBe('active');
+      },
+    );
 
     it('refuses an archive that inflates a thousandfold, and a damaged one; stores neither', async () => {
-      const bomb = await t.admin.post('/api/v1/packages').attach('archive', zerosBomb(60 * 1024 * 1024), 'bomb.zip').field('version', '1.0.0');
+      const bomb = await t.admin
+        .post('/api/v1/packages')
+        .attach('archive', zerosBomb(60 * 1024 * 1024), 'bomb.zip')
+        .field('version', '1.0.0');
       expect(bomb.status).toBe(422);
       errorShape(bomb.body, 422, 'archive_zip_bomb');
       const damaged = rawZip([
         { name: 'composer.json', data: validComposerJson(), crc: 0xdeadbeef },
         { name: 'src/Widget.php', data: '<?php' },
       ]);
-      const crc = await t.admin.post('/api/v1/packages').attach('archive', damaged, 'damaged.zip').field('version', '1.0.0');
+      const crc = await t.admin
+        .post('/api/v1/packages')
+        .attach('archive', damaged, 'damaged.zip')
+        .field('version', '1.0.0');
       expect(crc.status).toBe(422);
       errorShape(crc.body, 422, 'archive_corrupt');
       expect((await db.query('SELECT count(*)::int AS n FROM package_versions'))[0].n).toBe(0);
@@ -185,16 +278,27 @@ describe('Bad input never breaks Packyard', () => {
     await publish(t, 'acme/widget', '1.1.0', { releasedAt: new Date(now - 86400_000).toISOString() });
     await publish(t, 'acme/widget', '1.2.0', { releasedAt: new Date(now + 60_000).toISOString() });
     const created = await t.admin
-      .post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com', on_expiry: 'freeze', expires_at: new Date(now + 5_000).toISOString() })
+      .post('/api/v1/customers', {
+        name: 'Acme',
+        email: 'dev@acme.com',
+        on_expiry: 'freeze',
+        expires_at: new Date(now + 5_000).toISOString(),
+      })
       .expect(201);
     const { id, token } = created.body;
     // A burst of admin changes pushes the change clock well ahead of the wall clock.
     for (let i = 0; i < 35; i += 1) {
-      await t.admin.post(`/api/v1/customers/${id}/packages`, { package: 'acme/widget', constraint: i % 2 ? '^1.0' : '>=1.0' }).expect((r) => expect(r.status).toBeLessThan(300));
+      await t.admin
+        .post(`/api/v1/customers/${id}/packages`, { package: 'acme/widget', constraint: i % 2 ? '^1.0' : '>=1.0' })
+        .expect((r) => expect(r.status).toBeLessThan(300));
     }
     const p2 = () => t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token));
     const before = await p2().expect(200);
-    expect(before.body.packages['acme/widget'].map((v: { version: string }) => v.version)).toEqual(['1.2.0', '1.1.0', '1.0.0']);
+    expect(before.body.packages['acme/widget'].map((v: { version: string }) => v.version)).toEqual([
+      '1.2.0',
+      '1.1.0',
+      '1.0.0',
+    ]);
     expect(Date.parse(before.headers['last-modified'])).toBeLessThanOrEqual(Date.parse(before.headers.date));
 
     clock.travel(6_000);
@@ -207,7 +311,10 @@ describe('Bad input never breaks Packyard', () => {
   describe('10. smaller things', () => {
     it('quotes at most about a hundred characters of a megabyte-long unknown key', async () => {
       const key = 'k'.repeat(1024 * 1000);
-      const res = await t.admin.post('/api/v1/customers').set('Content-Type', 'application/json').send(`{"name":"x","email":"a@b.co","${key}":1}`);
+      const res = await t.admin
+        .post('/api/v1/customers')
+        .set('Content-Type', 'application/json')
+        .send(`{"name":"x","email":"a@b.co","${key}":1}`);
       expect(res.status).toBe(400);
       errorShape(res.body, 400, 'validation_failed');
       expect(res.text.length).toBeLessThan(1000);
@@ -258,21 +365,27 @@ describe('Bad input never breaks Packyard', () => {
       ];
       for (const res of await Promise.all(attempts)) {
         expect([res.status, res.body.error]).toEqual([400, 'validation_failed']);
-        expect(res.body.details.fields.map((f: { field: string }) => f.field).join()).toMatch(/expires_at|since|until|released_at/);
+        expect(res.body.details.fields.map((f: { field: string }) => f.field).join()).toMatch(
+          /expires_at|since|until|released_at/,
+        );
       }
     });
 
     it('never lets PostgreSQL refuse what the API accepted: a pin whose normalized form outgrows the column', async () => {
       const { id } = await createCustomer(t);
       const version = `1.2.3-b${'1'.repeat(93)}`;
-      const res = await t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'acme/widget', version }] });
+      const res = await t.admin.post(`/api/v1/customers/${id}/freeze`, {
+        versions: [{ package: 'acme/widget', version }],
+      });
       expect(res.status).toBe(422);
       errorShape(res.body, 422, 'invalid_version');
       expect((await customerRow(id)).status).toBe('active');
     });
 
     it('answers the creation with the status the GET right after answers', async () => {
-      const res = await t.admin.post('/api/v1/customers', { name: 'x', email: 'a@b.co', expires_at: '2001-01-01T00:00:00Z' }).expect(201);
+      const res = await t.admin
+        .post('/api/v1/customers', { name: 'x', email: 'a@b.co', expires_at: '2001-01-01T00:00:00Z' })
+        .expect(201);
       const got = await t.admin.get(`/api/v1/customers/${res.body.id}`).expect(200);
       expect(res.body.status).toBe('frozen');
       expect(got.body.status).toBe(res.body.status);

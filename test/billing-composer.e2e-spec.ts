@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
-import { createBillingCustomer, deliverStripe, STRIPE_SECRET, stripeEvent, stripeInvoice, stripeSubscription, stripeSubscriptionIdOf } from './helpers/billing';
+import {
+  createBillingCustomer,
+  deliverStripe,
+  STRIPE_SECRET,
+  stripeEvent,
+  stripeInvoice,
+  stripeSubscription,
+  stripeSubscriptionIdOf,
+} from './helpers/billing';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -16,7 +24,10 @@ describe('Billing webhooks and the real Composer client', () => {
   let graceConsumer: ComposerProject;
 
   beforeAll(async () => {
-    t = await createTestApp({ STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, ACCESS_DENIED_CONTACT: 'Write to billing@vendor.test.' });
+    t = await createTestApp({
+      STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+      ACCESS_DENIED_CONTACT: 'Write to billing@vendor.test.',
+    });
     await publish(t, 'acme/toolkit', '1.0.0', { releasedAt: new Date(Date.now() - 60 * DAY_MS).toISOString() });
     await publish(t, 'acme/toolkit', '1.1.0', { releasedAt: new Date(Date.now() - 10 * DAY_MS).toISOString() });
   });
@@ -30,20 +41,33 @@ describe('Billing webhooks and the real Composer client', () => {
     const { token } = await createBillingCustomer(t, 'cus_ComposerStory', { 'acme/toolkit': '^1.0' }, 'freeze');
     consumer = new ComposerProject(t.url, token);
 
-    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_ComposerStory'))).expect(200, { received: true, outcome: 'applied' });
+    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_ComposerStory'))).expect(200, {
+      received: true,
+      outcome: 'applied',
+    });
     const refused = await consumer.run('require', 'acme/toolkit');
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain('Your access to this Composer repository is suspended');
     expect(refused.output).toContain('Write to billing@vendor.test.');
 
-    await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice('cus_ComposerStory', { status: 'paid' }))).expect(200, { received: true, outcome: 'applied' });
+    await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice('cus_ComposerStory', { status: 'paid' }))).expect(
+      200,
+      { received: true, outcome: 'applied' },
+    );
     const installed = await consumer.run('require', 'acme/toolkit');
     expect(installed.code).toBe(0);
     expect(consumer.installedVersion('acme/toolkit')).toBe('1.1.0');
 
     const endedAt = Math.floor(Date.now() / 1000) - 60;
-    const deleted = stripeSubscription('cus_ComposerStory', 'canceled', { id: stripeSubscriptionIdOf('cus_ComposerStory'), canceled_at: endedAt, ended_at: endedAt });
-    await deliverStripe(t, stripeEvent('customer.subscription.deleted', deleted)).expect(200, { received: true, outcome: 'applied' });
+    const deleted = stripeSubscription('cus_ComposerStory', 'canceled', {
+      id: stripeSubscriptionIdOf('cus_ComposerStory'),
+      canceled_at: endedAt,
+      ended_at: endedAt,
+    });
+    await deliverStripe(t, stripeEvent('customer.subscription.deleted', deleted)).expect(200, {
+      received: true,
+      outcome: 'applied',
+    });
     await publish(t, 'acme/toolkit', '1.2.0');
 
     expect(await consumer.availableVersions('acme/toolkit')).toEqual(['1.1.0', '1.0.0']);
@@ -63,7 +87,10 @@ describe('Billing webhooks and the real Composer client', () => {
     graceConsumer = new ComposerProject(t.url, token);
     const clock = t.app.get(Clock);
 
-    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_GraceStory'))).expect(200, { received: true, outcome: 'unchanged' });
+    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_GraceStory'))).expect(200, {
+      received: true,
+      outcome: 'unchanged',
+    });
     expect((await graceConsumer.run('require', 'acme/toolkit')).code).toBe(0);
 
     clock.travel(3 * DAY_MS);
@@ -75,7 +102,10 @@ describe('Billing webhooks and the real Composer client', () => {
 
       // The vendor lets them in while they sort out the card: a further failed retry does not undo that.
       await t.admin.post(`/api/v1/customers/${id}/reactivate`, {}).expect(200);
-      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_GraceStory', { attempt_count: 2 }))).expect(200, {
+      await deliverStripe(
+        t,
+        stripeEvent('invoice.payment_failed', stripeInvoice('cus_GraceStory', { attempt_count: 2 })),
+      ).expect(200, {
         received: true,
         outcome: 'held_by_admin',
       });

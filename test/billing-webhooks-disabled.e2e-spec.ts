@@ -1,4 +1,11 @@
-import { deliverPaddle, deliverStripe, paddleEvent, paddleSubscription, stripeEvent, stripeInvoice } from './helpers/billing';
+import {
+  deliverPaddle,
+  deliverStripe,
+  paddleEvent,
+  paddleSubscription,
+  stripeEvent,
+  stripeInvoice,
+} from './helpers/billing';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 describe('Billing webhooks without their secrets', () => {
@@ -17,7 +24,10 @@ describe('Billing webhooks without their secrets', () => {
   });
 
   it('answers 404 at /webhooks/paddle while PADDLE_WEBHOOK_SECRET is unset', async () => {
-    const res = await deliverPaddle(t, paddleEvent('subscription.past_due', paddleSubscription('ctm_A', 'past_due'))).expect(404);
+    const res = await deliverPaddle(
+      t,
+      paddleEvent('subscription.past_due', paddleSubscription('ctm_A', 'past_due')),
+    ).expect(404);
     expect(res.body).toEqual({ statusCode: 404, error: 'not_found', message: 'Cannot POST /webhooks/paddle' });
   });
 
@@ -29,8 +39,13 @@ describe('Billing webhooks without their secrets', () => {
   it('keeps one receiver off while the other is configured', async () => {
     const stripeOnly = await createTestApp({ STRIPE_WEBHOOK_SECRET: 'whsec_only_stripe' });
     try {
-      await deliverPaddle(stripeOnly, paddleEvent('subscription.past_due', paddleSubscription('ctm_A', 'past_due'))).expect(404);
-      await deliverStripe(stripeOnly, stripeEvent('invoice.payment_failed', stripeInvoice('cus_A')), { secret: 'whsec_only_stripe' }).expect(200);
+      await deliverPaddle(
+        stripeOnly,
+        paddleEvent('subscription.past_due', paddleSubscription('ctm_A', 'past_due')),
+      ).expect(404);
+      await deliverStripe(stripeOnly, stripeEvent('invoice.payment_failed', stripeInvoice('cus_A')), {
+        secret: 'whsec_only_stripe',
+      }).expect(200);
     } finally {
       await stripeOnly.close();
     }

@@ -33,7 +33,9 @@ describe('Changes across instances', () => {
   const p2 = (t: TestApp, token: string) => t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token));
   const versionsOf = async (t: TestApp, token: string): Promise<string[] | number> => {
     const res = await p2(t, token);
-    return res.status === 200 ? res.body.packages['acme/widget'].map((v: { version: string }) => v.version) : res.status;
+    return res.status === 200
+      ? res.body.packages['acme/widget'].map((v: { version: string }) => v.version)
+      : res.status;
   };
 
   /** Polls B until `check` holds; returns how long that took. */
@@ -47,12 +49,19 @@ describe('Changes across instances', () => {
 
   const cases: Array<[string, (changed: { id: string; token: string }) => Promise<unknown>, string[] | number]> = [
     ['a suspension', (c) => a.admin.post(`/api/v1/customers/${c.id}/suspend`, { reason: 'unpaid' }).expect(200), 403],
-    ['a narrowed grant', (c) => a.admin.post(`/api/v1/customers/${c.id}/packages`, { package: 'acme/widget', constraint: '^1.0' }).expect(200), ['1.0.0']],
+    [
+      'a narrowed grant',
+      (c) =>
+        a.admin.post(`/api/v1/customers/${c.id}/packages`, { package: 'acme/widget', constraint: '^1.0' }).expect(200),
+      ['1.0.0'],
+    ],
     ['a revoked grant', (c) => a.admin.delete(`/api/v1/customers/${c.id}/packages/acme%2Fwidget`).expect(204), 404],
     [
       'a revoked token',
       async (c) => {
-        const tokens = (await a.admin.get(`/api/v1/customers/${c.id}/tokens`).expect(200)).body as Array<{ id: string }>;
+        const tokens = (await a.admin.get(`/api/v1/customers/${c.id}/tokens`).expect(200)).body as Array<{
+          id: string;
+        }>;
         await a.admin.delete(`/api/v1/customers/${c.id}/tokens/${tokens[0].id}`).expect(204);
       },
       401,
@@ -61,24 +70,29 @@ describe('Changes across instances', () => {
     ['a deleted version', () => a.admin.delete('/api/v1/packages/acme/widget/versions/2.0.0').expect(204), ['1.0.0']],
   ];
 
-  it.each(cases)('%s is seen at once on the same instance, within the notification delay on another, and nowhere else', async (name, change, expected) => {
-    const changed = await createCustomer(a, { 'acme/widget': '*' }, 'Changed');
-    const bystander = await createCustomer(a, { 'acme/widget': '^1.0' }, 'Bystander');
-    for (const t of [a, b]) for (const c of [changed, bystander]) await p2(t, c.token).expect(200);
-    const builds = b.app.get(RepositoryViews).viewBuilds;
+  it.each(cases)(
+    '%s is seen at once on the same instance, within the notification delay on another, and nowhere else',
+    async (name, change, expected) => {
+      const changed = await createCustomer(a, { 'acme/widget': '*' }, 'Changed');
+      const bystander = await createCustomer(a, { 'acme/widget': '^1.0' }, 'Bystander');
+      for (const t of [a, b]) for (const c of [changed, bystander]) await p2(t, c.token).expect(200);
+      const builds = b.app.get(RepositoryViews).viewBuilds;
 
-    await change(changed);
-    // Read-your-writes on the instance that made the change: the very next request.
-    expect(await versionsOf(a, changed.token)).toEqual(expected);
-    delays.push(await untilOnB(async () => JSON.stringify(await versionsOf(b, changed.token)) === JSON.stringify(expected)));
+      await change(changed);
+      // Read-your-writes on the instance that made the change: the very next request.
+      expect(await versionsOf(a, changed.token)).toEqual(expected);
+      delays.push(
+        await untilOnB(async () => JSON.stringify(await versionsOf(b, changed.token)) === JSON.stringify(expected)),
+      );
 
-    // The bystander's view on B was never rebuilt from the database; only the changed customer's was
-    // (a package change rebuilds no customer: their documents are recomputed from memory).
-    expect(await versionsOf(b, bystander.token)).toEqual(['1.0.0']);
-    const rebuilt = b.app.get(RepositoryViews).viewBuilds - builds;
-    // A revoked token is refused before any view is needed.
-    expect(rebuilt).toBe(name.includes('version') || name.includes('token') ? 0 : 1);
-  });
+      // The bystander's view on B was never rebuilt from the database; only the changed customer's was
+      // (a package change rebuilds no customer: their documents are recomputed from memory).
+      expect(await versionsOf(b, bystander.token)).toEqual(['1.0.0']);
+      const rebuilt = b.app.get(RepositoryViews).viewBuilds - builds;
+      // A revoked token is refused before any view is needed.
+      expect(rebuilt).toBe(name.includes('version') || name.includes('token') ? 0 : 1);
+    },
+  );
 
   it('loses no change when the instance that made it is killed right after answering', async () => {
     const databaseUrl = (a.app.get(DataSource).options as { url: string }).url;

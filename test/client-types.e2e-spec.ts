@@ -33,7 +33,7 @@ describe('@packyard/client types', () => {
   });
   afterAll(() => t.close());
 
-  it('match the server\'s OpenAPI document (regenerate with `npm run client:types`)', () => {
+  it("match the server's OpenAPI document (regenerate with `npm run client:types`)", () => {
     const generated = generate(document);
     if (process.env.UPDATE_CLIENT_TYPES === '1') writeFileSync(GENERATED, generated);
     expect(existsSync(GENERATED) ? readFileSync(GENERATED, 'utf8') : '').toBe(generated);
@@ -42,7 +42,10 @@ describe('@packyard/client types', () => {
   it('call only routes the server has, with the method it expects', () => {
     for (const operation of Object.values(OPERATIONS)) {
       const route = document.paths[operation.openapiPath];
-      expect([operation.openapiPath, route && operation.method.toLowerCase() in route]).toEqual([operation.openapiPath, true]);
+      expect([operation.openapiPath, route && operation.method.toLowerCase() in route]).toEqual([
+        operation.openapiPath,
+        true,
+      ]);
     }
   });
 });

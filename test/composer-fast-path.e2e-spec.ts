@@ -49,7 +49,9 @@ describe('Composer fast path', () => {
     const warm = await send();
     expect(served).toEqual([false, true]);
     expect(warm.status).toBe(cold.status);
-    expect((warm as unknown as { res: { statusMessage: string } }).res.statusMessage).toBe((cold as unknown as { res: { statusMessage: string } }).res.statusMessage);
+    expect((warm as unknown as { res: { statusMessage: string } }).res.statusMessage).toBe(
+      (cold as unknown as { res: { statusMessage: string } }).res.statusMessage,
+    );
     for (const name of compared) expect([name, warm.headers[name]]).toEqual([name, cold.headers[name]]);
     expect(warm.text).toBe(cold.text);
     return warm;
@@ -68,7 +70,9 @@ describe('Composer fast path', () => {
     expect((await coldThenWarm('/p2/acme/widget~dev.json', token)).status).toBe(404);
     // The change clock stamps changes ahead of the wall clock; a copy is confirmed only once its change lies in the past.
     await passChangeClock(t);
-    const lastModified = (await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token))).headers['last-modified'];
+    const lastModified = (await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token))).headers[
+      'last-modified'
+    ];
     expect((await coldThenWarm('/p2/acme/widget.json', token, { 'If-Modified-Since': lastModified })).status).toBe(304);
   });
 
@@ -87,7 +91,11 @@ describe('Composer fast path', () => {
     await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth('tok_wrong')).expect(401);
     await t.http().get('/p2/acme/widget.json').expect(401);
     await t.http().get('/p2/acme/widget.json?x=1').set('Authorization', basicAuth(token)).expect(200);
-    await t.http().get('/p2/acme/widget.json').set('Authorization', 'Bearer test-admin-token-0123456789abcdef').expect(200);
+    await t
+      .http()
+      .get('/p2/acme/widget.json')
+      .set('Authorization', 'Bearer test-admin-token-0123456789abcdef')
+      .expect(200);
     await t.http().head('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
     expect(served).toEqual([false, false, false, false, false]);
   });
@@ -127,7 +135,14 @@ describe('Composer fast path for dist downloads', () => {
     served = [];
   });
 
-  const compared = ['content-type', 'content-length', 'content-disposition', 'location', 'cache-control', 'retry-after'];
+  const compared = [
+    'content-type',
+    'content-length',
+    'content-disposition',
+    'location',
+    'cache-control',
+    'retry-after',
+  ];
 
   function get(path: string, token: string) {
     return t
@@ -156,7 +171,9 @@ describe('Composer fast path for dist downloads', () => {
 
   async function distPath(token: string, name: string, version: string): Promise<string> {
     const meta = await t.http().get(`/p2/${name}.json`).set('Authorization', basicAuth(token)).expect(200);
-    const entry = (meta.body.packages[name] as Array<{ version: string; dist: { url: string } }>).find((e) => e.version === version);
+    const entry = (meta.body.packages[name] as Array<{ version: string; dist: { url: string } }>).find(
+      (e) => e.version === version,
+    );
     return new URL(entry!.dist.url).pathname;
   }
 
@@ -191,7 +208,9 @@ describe('Composer fast path for dist downloads', () => {
     const { token } = await createCustomer(t, { 'acme/widget': '^1.0' });
     const path = await distPath(token, 'acme/widget', '1.1.0');
     const storage = t.app.get<ArchiveStorage>(ARCHIVE_STORAGE);
-    const { versions } = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body as { versions: Array<{ id: string; version: string }> };
+    const { versions } = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body as {
+      versions: Array<{ id: string; version: string }>;
+    };
     const id = versions.find((v) => v.version === '1.1.0')!.id;
     await storage.delete(`acme/widget/${id}.zip`);
     const res = await coldThenWarm(path, token);
@@ -221,7 +240,8 @@ describe('Composer fast path for dist downloads', () => {
     const path = await distPath(token, 'acme/widget', '1.0.0');
     await get(path, token).expect(200);
     const recorder = t.app.get(DownloadRecorder);
-    const pool = (t.app.get(DataSource).driver as unknown as { master: { connect: (...args: unknown[]) => unknown } }).master;
+    const pool = (t.app.get(DataSource).driver as unknown as { master: { connect: (...args: unknown[]) => unknown } })
+      .master;
     // Hold the buffer for the length of the measurement: its timer would write the downloads meanwhile.
     const held = jest.spyOn(recorder, 'flush').mockResolvedValue(undefined);
     const connects = jest.spyOn(pool, 'connect');

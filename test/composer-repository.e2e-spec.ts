@@ -46,7 +46,12 @@ describe('Composer repository over HTTP', () => {
     expect(res.body.minified).toBe('composer/2.0');
     const entries = res.body.packages['acme/widget'];
     expect(entries.map((e: { version: string }) => e.version)).toEqual(['2.1.0', '2.0.0']);
-    expect(entries[0]).toMatchObject({ name: 'acme/widget', version_normalized: '2.1.0.0', type: 'library', license: 'proprietary' });
+    expect(entries[0]).toMatchObject({
+      name: 'acme/widget',
+      version_normalized: '2.1.0.0',
+      type: 'library',
+      license: 'proprietary',
+    });
     expect(entries[0].dist).toMatchObject({ type: 'zip' });
     expect(entries[0].dist.url.startsWith(`${t.url}/dists/acme/widget/2.1.0.0/`)).toBe(true);
     expect(entries[0].dist.shasum).toMatch(/^[0-9a-f]{40}$/);
@@ -58,7 +63,12 @@ describe('Composer repository over HTTP', () => {
     const res = await get('/p2/acme/widget~dev.json', all.token).expect(200);
     expect(res.body.packages['acme/widget'].map((e: { version: string }) => e.version)).toEqual(['dev-main']);
     const tagged = await get('/p2/acme/widget.json', all.token).expect(200);
-    expect(tagged.body.packages['acme/widget'].map((e: { version: string }) => e.version)).toEqual(['3.0.0-beta1', '2.1.0', '2.0.0', '1.0.0']);
+    expect(tagged.body.packages['acme/widget'].map((e: { version: string }) => e.version)).toEqual([
+      '3.0.0-beta1',
+      '2.1.0',
+      '2.0.0',
+      '1.0.0',
+    ]);
 
     const stable = await createCustomer(t, { 'acme/widget': '^2.0' });
     await get('/p2/acme/widget~dev.json', stable.token).expect(404);
@@ -121,16 +131,19 @@ describe('Composer repository over HTTP', () => {
     const { id, token } = await createCustomer(t, { 'acme/widget': '^2.0' });
     const meta = await get('/p2/acme/widget.json', token).expect(200);
     const dist = meta.body.packages['acme/widget'][0].dist;
-    const res = await get(new URL(dist.url).pathname, token)
-      .buffer(true)
-      .parse(collectBytes)
-      .expect(200);
+    const res = await get(new URL(dist.url).pathname, token).buffer(true).parse(collectBytes).expect(200);
     expect(res.headers['content-type']).toBe('application/zip');
-    expect(createHash('sha1').update(res.body as Buffer).digest('hex')).toBe(dist.shasum);
+    expect(
+      createHash('sha1')
+        .update(res.body as Buffer)
+        .digest('hex'),
+    ).toBe(dist.shasum);
 
     // Recorded off the request path: written with the next batch.
     await t.app.get(DownloadRecorder).flush();
-    const rows = await t.app.get(DataSource).query('SELECT customer_id, package_name, version FROM downloads WHERE customer_id = $1', [id]);
+    const rows = await t.app
+      .get(DataSource)
+      .query('SELECT customer_id, package_name, version FROM downloads WHERE customer_id = $1', [id]);
     expect(rows).toEqual([{ customer_id: id, package_name: 'acme/widget', version: '2.1.0' }]);
   });
 
@@ -151,7 +164,11 @@ describe('Composer repository over HTTP', () => {
     const { id, token } = await createCustomer(t, { 'acme/widget': '*' });
     const meta = await get('/p2/acme/widget.json', token).expect(200);
     await t.admin.post(`/api/v1/customers/${id}/${action}`, { reason: 'Card declined: internal note 42' }).expect(200);
-    for (const path of ['/packages.json', '/p2/acme/widget.json', new URL(meta.body.packages['acme/widget'][0].dist.url).pathname]) {
+    for (const path of [
+      '/packages.json',
+      '/p2/acme/widget.json',
+      new URL(meta.body.packages['acme/widget'][0].dist.url).pathname,
+    ]) {
       const res = await get(path, token).expect(403);
       expect(res.headers['content-type']).toBe('application/json');
       expect((res as unknown as { res: { statusMessage: string } }).res.statusMessage).toContain(state);
@@ -164,7 +181,14 @@ describe('Composer repository over HTTP', () => {
 
   it('shows a frozen customer exactly the frozen versions', async () => {
     const { id, token } = await createCustomer(t, { 'acme/widget': '*' });
-    await t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'acme/widget', version: '2.0.0' }, { package: 'acme/secret', version: '1.0.0' }] }).expect(200);
+    await t.admin
+      .post(`/api/v1/customers/${id}/freeze`, {
+        versions: [
+          { package: 'acme/widget', version: '2.0.0' },
+          { package: 'acme/secret', version: '1.0.0' },
+        ],
+      })
+      .expect(200);
     const root = await get('/packages.json', token).expect(200);
     expect(root.body['available-packages']).toEqual(['acme/secret', 'acme/widget']);
     const res = await get('/p2/acme/widget.json', token).expect(200);
@@ -195,14 +219,19 @@ describe('Composer repository over HTTP', () => {
     await get('/p2/acme/widget.json', token).expect(404);
 
     await publish(t, 'acme/secret', '1.1.0');
-    expect((await get('/p2/acme/secret.json', token)).body.packages['acme/secret'].map((e: { version: string }) => e.version)).toEqual([
-      '1.1.0',
-      '1.0.0',
-    ]);
+    expect(
+      (await get('/p2/acme/secret.json', token)).body.packages['acme/secret'].map(
+        (e: { version: string }) => e.version,
+      ),
+    ).toEqual(['1.1.0', '1.0.0']);
 
     const newest = (await get('/p2/acme/secret.json', token)).body.packages['acme/secret'][0];
     await t.admin.delete('/api/v1/packages/acme/secret/versions/1.1.0').expect(204);
-    expect((await get('/p2/acme/secret.json', token)).body.packages['acme/secret'].map((e: { version: string }) => e.version)).toEqual(['1.0.0']);
+    expect(
+      (await get('/p2/acme/secret.json', token)).body.packages['acme/secret'].map(
+        (e: { version: string }) => e.version,
+      ),
+    ).toEqual(['1.0.0']);
     await get(new URL(newest.dist.url).pathname, token).expect(404);
 
     const tokens = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);

@@ -35,7 +35,9 @@ describe('Customer status actions (admin API)', () => {
     expect(again.body.status_reason).toBe('Payment failed');
     const reactivated = await t.admin.post(`/api/v1/customers/${id}/reactivate`).expect(200);
     await t.admin.post(`/api/v1/customers/${id}/reactivate`).expect(200);
-    expect((await t.admin.get(`/api/v1/customers/${id}`)).body.status_changed_at).toBe(reactivated.body.status_changed_at);
+    expect((await t.admin.get(`/api/v1/customers/${id}`)).body.status_changed_at).toBe(
+      reactivated.body.status_changed_at,
+    );
   });
 
   it('expires with a reason', async () => {
@@ -47,7 +49,11 @@ describe('Customer status actions (admin API)', () => {
     const res = await t.admin
       .post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'vendor/package', version: '2.0.0' }] })
       .expect(200);
-    expect(res.body).toMatchObject({ id, status: 'frozen', frozen_versions: [{ package: 'vendor/package', version: '2.0.0' }] });
+    expect(res.body).toMatchObject({
+      id,
+      status: 'frozen',
+      frozen_versions: [{ package: 'vendor/package', version: '2.0.0' }],
+    });
     const replaced = await t.admin
       .post(`/api/v1/customers/${id}/freeze`, {
         versions: [
@@ -74,7 +80,9 @@ describe('Customer status actions (admin API)', () => {
 
   it('refuses a freeze with a malformed list with 400', async () => {
     await t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: 'all' }).expect(400);
-    await t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'Vendor/Package', version: '1.0.0' }] }).expect(400);
+    await t.admin
+      .post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'Vendor/Package', version: '1.0.0' }] })
+      .expect(400);
     await t.admin.post(`/api/v1/customers/${id}/freeze`, { versions: [{ package: 'vendor/package' }] }).expect(400);
     expect((await t.admin.get(`/api/v1/customers/${id}`)).body.status).toBe('active');
   });
@@ -82,8 +90,14 @@ describe('Customer status actions (admin API)', () => {
   it('refuses a transition the status rules do not allow with 409, changing nothing', async () => {
     await t.admin.post(`/api/v1/customers/${id}/expire`, { reason: 'Subscription ended' }).expect(200);
     const refused = await t.admin.post(`/api/v1/customers/${id}/suspend`, { reason: 'x' }).expect(409);
-    expect(refused.body).toMatchObject({ error: 'invalid_status_transition', details: { from: 'expired', to: 'suspended' } });
-    expect((await t.admin.get(`/api/v1/customers/${id}`)).body).toMatchObject({ status: 'expired', status_reason: 'Subscription ended' });
+    expect(refused.body).toMatchObject({
+      error: 'invalid_status_transition',
+      details: { from: 'expired', to: 'suspended' },
+    });
+    expect((await t.admin.get(`/api/v1/customers/${id}`)).body).toMatchObject({
+      status: 'expired',
+      status_reason: 'Subscription ended',
+    });
   });
 
   it('answers 404 for status actions on an unknown customer', async () => {

@@ -13,7 +13,15 @@ describe('Customers (admin API)', () => {
 
   it('creates a customer with exactly the seed fields and a one-time token', async () => {
     const res = await t.admin.post('/api/v1/customers', acme).expect(201);
-    expect(Object.keys(res.body).sort()).toEqual(['created_at', 'email', 'external_id', 'id', 'name', 'status', 'token']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'created_at',
+      'email',
+      'external_id',
+      'id',
+      'name',
+      'status',
+      'token',
+    ]);
     expect(res.body).toMatchObject({ ...acme, status: 'active' });
     expect(res.body.id).toMatch(/^cust_[0-9A-Za-z]+$/);
     expect(res.body.token).toMatch(/^tok_[0-9A-Za-z]{32,}$/);
@@ -48,7 +56,9 @@ describe('Customers (admin API)', () => {
 
   it('lists customers in a stable order with pagination and filters', async () => {
     for (let i = 0; i < 5; i += 1) {
-      await t.admin.post('/api/v1/customers', { name: `Customer ${i}`, email: `c${i}@example.com`, external_id: `ext_${i}` }).expect(201);
+      await t.admin
+        .post('/api/v1/customers', { name: `Customer ${i}`, email: `c${i}@example.com`, external_id: `ext_${i}` })
+        .expect(201);
     }
     const all = await t.admin.get('/api/v1/customers?limit=2&offset=0').expect(200);
     expect(all.body).toMatchObject({ total: 5, limit: 2, offset: 0 });
@@ -80,7 +90,9 @@ describe('Customers (admin API)', () => {
 
   it('updates name, email and external_id, and can clear external_id', async () => {
     const { body } = await t.admin.post('/api/v1/customers', acme).expect(201);
-    const res = await t.admin.patch(`/api/v1/customers/${body.id}`, { name: 'Acme Inc', email: 'ops@acme.com', external_id: 'cus_new' }).expect(200);
+    const res = await t.admin
+      .patch(`/api/v1/customers/${body.id}`, { name: 'Acme Inc', email: 'ops@acme.com', external_id: 'cus_new' })
+      .expect(200);
     expect(res.body).toMatchObject({ name: 'Acme Inc', email: 'ops@acme.com', external_id: 'cus_new' });
     const cleared = await t.admin.patch(`/api/v1/customers/${body.id}`, { external_id: null }).expect(200);
     expect(cleared.body.external_id).toBeNull();
@@ -88,8 +100,12 @@ describe('Customers (admin API)', () => {
 
   it('refuses an update to an external_id another customer has, changing nothing', async () => {
     const first = await t.admin.post('/api/v1/customers', acme).expect(201);
-    const second = await t.admin.post('/api/v1/customers', { name: 'B', email: 'b@b.com', external_id: 'cus_b' }).expect(201);
-    await t.admin.patch(`/api/v1/customers/${second.body.id}`, { name: 'Renamed', external_id: acme.external_id }).expect(409);
+    const second = await t.admin
+      .post('/api/v1/customers', { name: 'B', email: 'b@b.com', external_id: 'cus_b' })
+      .expect(201);
+    await t.admin
+      .patch(`/api/v1/customers/${second.body.id}`, { name: 'Renamed', external_id: acme.external_id })
+      .expect(409);
     const unchanged = await t.admin.get(`/api/v1/customers/${second.body.id}`).expect(200);
     expect(unchanged.body).toMatchObject({ name: 'B', external_id: 'cus_b' });
     expect((await t.admin.get(`/api/v1/customers/${first.body.id}`)).body.external_id).toBe(acme.external_id);
@@ -97,7 +113,9 @@ describe('Customers (admin API)', () => {
 
   it('deletes a customer with its tokens and grants', async () => {
     const { body } = await t.admin.post('/api/v1/customers', acme).expect(201);
-    await t.admin.post(`/api/v1/customers/${body.id}/packages`, { package: 'vendor/package', constraint: '^2.0' }).expect(201);
+    await t.admin
+      .post(`/api/v1/customers/${body.id}/packages`, { package: 'vendor/package', constraint: '^2.0' })
+      .expect(201);
     await t.admin.delete(`/api/v1/customers/${body.id}`).expect(204);
     await t.admin.get(`/api/v1/customers/${body.id}`).expect(404);
     await t.admin.get(`/api/v1/customers/${body.id}/tokens`).expect(404);
@@ -146,7 +164,9 @@ describe('Customers (admin API)', () => {
     });
 
     it('refuses a body over the size limit with 413', async () => {
-      const res = await t.admin.post('/api/v1/customers', { name: 'x'.repeat(2 * 1024 * 1024), email: 'a@b.com' }).expect(413);
+      const res = await t.admin
+        .post('/api/v1/customers', { name: 'x'.repeat(2 * 1024 * 1024), email: 'a@b.com' })
+        .expect(413);
       expect(res.body.error).toBe('payload_too_large');
     });
 

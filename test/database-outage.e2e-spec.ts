@@ -139,13 +139,17 @@ describe('A database outage', () => {
       await other.query('BEGIN');
       await other.query(`SELECT set_config('${UNIT_SETTING}', 'on', true)`);
       await other.query('DELETE FROM "access_grants" WHERE "customer_id" = $1', [customer.id]);
-      await other.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ i: 'another-instance', c: [customer.id], p: [] })]);
+      await other.query('SELECT pg_notify($1, $2)', [
+        CHANGE_CHANNEL,
+        JSON.stringify({ i: 'another-instance', c: [customer.id], p: [] }),
+      ]);
       await other.query('COMMIT');
     } finally {
       await other.end();
     }
     const revoked = await waitFor(
-      async () => (await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(customer.token))).status === 404,
+      async () =>
+        (await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(customer.token))).status === 404,
       5000,
     );
     expect(revoked).toBe(true);

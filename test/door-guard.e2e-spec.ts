@@ -17,10 +17,15 @@ describe('The change door guard', () => {
   it('refuses a write to an access table made outside a unit of work', async () => {
     const { id } = await createCustomer(t);
     await publish(t, 'acme/widget', '1.0.0');
-    await expect(db.query(`INSERT INTO "access_grants" ("customer_id", "package_name", "constraint") VALUES ($1, 'acme/widget', '*')`, [id])).rejects.toThrow(
+    await expect(
+      db.query(
+        `INSERT INTO "access_grants" ("customer_id", "package_name", "constraint") VALUES ($1, 'acme/widget', '*')`,
+        [id],
+      ),
+    ).rejects.toThrow(/outside the change door/);
+    await expect(db.query(`UPDATE "customers" SET "status" = 'suspended' WHERE "id" = $1`, [id])).rejects.toThrow(
       /outside the change door/,
     );
-    await expect(db.query(`UPDATE "customers" SET "status" = 'suspended' WHERE "id" = $1`, [id])).rejects.toThrow(/outside the change door/);
     await expect(db.query(`DELETE FROM "package_versions"`)).rejects.toThrow(/outside the change door/);
   });
 

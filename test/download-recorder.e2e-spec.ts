@@ -22,7 +22,9 @@ describe('Download recording', () => {
 
   async function distPaths(token: string, name: string): Promise<string[]> {
     const meta = await t.http().get(`/p2/${name}.json`).set('Authorization', basicAuth(token)).expect(200);
-    return (meta.body.packages[name] as Array<{ dist: { url: string } }>).map((entry) => new URL(entry.dist.url).pathname);
+    return (meta.body.packages[name] as Array<{ dist: { url: string } }>).map(
+      (entry) => new URL(entry.dist.url).pathname,
+    );
   }
 
   beforeEach(async () => {
@@ -78,7 +80,9 @@ describe('Download recording', () => {
       await recorder.flush();
       await recorder.flush();
       expect(recorder.depth).toBe(5);
-      const failures = warnings.mock.calls.filter(([message]) => String(message).startsWith('Recording downloads failed'));
+      const failures = warnings.mock.calls.filter(([message]) =>
+        String(message).startsWith('Recording downloads failed'),
+      );
       expect(failures).toHaveLength(1);
     } finally {
       await admin.query('ALTER TABLE downloads_away RENAME TO downloads');

@@ -14,7 +14,8 @@ describe('Download records', () => {
 
   async function download(token: string, name: string, version: string) {
     const meta = await t.http().get(`/p2/${name}.json`).set('Authorization', basicAuth(token)).expect(200);
-    const entry = meta.body.packages[name].find((e: { version: string }) => e.version === version) ?? meta.body.packages[name][0];
+    const entry =
+      meta.body.packages[name].find((e: { version: string }) => e.version === version) ?? meta.body.packages[name][0];
     await t.http().get(new URL(entry.dist.url).pathname).set('Authorization', basicAuth(token)).expect(200);
   }
 
@@ -28,7 +29,10 @@ describe('Download records', () => {
 
     const list = await t.admin.get(`/api/v1/customers/${a.id}/downloads`).expect(200);
     expect(list.body.total).toBe(2);
-    expect(list.body.data.map((d: { package: string; version: string }) => `${d.package}:${d.version}`)).toEqual(['acme/helper:1.0.0', 'acme/widget:2.0.0']);
+    expect(list.body.data.map((d: { package: string; version: string }) => `${d.package}:${d.version}`)).toEqual([
+      'acme/helper:1.0.0',
+      'acme/widget:2.0.0',
+    ]);
 
     const perPackage = await t.admin.get('/api/v1/downloads').expect(200);
     expect(perPackage.body.map((c: { package: string; downloads: number }) => [c.package, c.downloads])).toEqual([

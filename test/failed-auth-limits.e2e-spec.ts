@@ -18,7 +18,11 @@ describe('Failed-auth limits per client address', () => {
   let warn: jest.SpyInstance;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_FAILURES_PER_ADDRESS: '5', AUTH_FAILURES_PER_TOKEN_PREFIX: '1000', AUTH_FAILURE_WINDOW_SECONDS: '60' });
+    t = await createTestApp({
+      AUTH_FAILURES_PER_ADDRESS: '5',
+      AUTH_FAILURES_PER_TOKEN_PREFIX: '1000',
+      AUTH_FAILURE_WINDOW_SECONDS: '60',
+    });
     await publish(t, 'acme/widget', '1.0.0');
     valid = (await createCustomer(t, { 'acme/widget': '^1.0' })).token;
     warn = jest.spyOn(Logger.prototype, 'warn');
@@ -82,7 +86,11 @@ describe('Failed-auth limits per token prefix', () => {
   let valid: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_FAILURES_PER_ADDRESS: '1000', AUTH_FAILURES_PER_TOKEN_PREFIX: '3', AUTH_FAILURE_WINDOW_SECONDS: '60' });
+    t = await createTestApp({
+      AUTH_FAILURES_PER_ADDRESS: '1000',
+      AUTH_FAILURES_PER_TOKEN_PREFIX: '3',
+      AUTH_FAILURE_WINDOW_SECONDS: '60',
+    });
     await publish(t, 'acme/widget', '1.0.0');
     valid = (await createCustomer(t, { 'acme/widget': '^1.0' })).token;
   });
@@ -127,9 +135,11 @@ describe('Failed-auth limits behind a reverse proxy (TRUST_PROXY)', () => {
     try {
       const attempt = (client: string) =>
         t.http().get('/packages.json').set('X-Forwarded-For', client).set('Authorization', basicAuth(guess()));
-      expect([(await attempt('203.0.113.7')).status, (await attempt('203.0.113.7')).status, (await attempt('203.0.113.7')).status]).toEqual([
-        401, 401, 429,
-      ]);
+      expect([
+        (await attempt('203.0.113.7')).status,
+        (await attempt('203.0.113.7')).status,
+        (await attempt('203.0.113.7')).status,
+      ]).toEqual([401, 401, 429]);
       expect((await attempt('198.51.100.1')).status).toBe(401);
     } finally {
       await t.close();

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the OpenAPI document is untyped JSON, walked generically */
 import fc from 'fast-check';
 import { Agent, request as httpRequest } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -17,7 +18,11 @@ import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/test-app';
  * random (printed on failure, with the shrunk counterexample, so it can be replayed).
  */
 const RUNS = Number(process.env.GENERATIVE_RUNS ?? 2000);
-const SEED = process.env.GENERATIVE_SEED ? Number(process.env.GENERATIVE_SEED) : process.env.CI === 'true' ? 20261201 : undefined;
+const SEED = process.env.GENERATIVE_SEED
+  ? Number(process.env.GENERATIVE_SEED)
+  : process.env.CI === 'true'
+    ? 20261201
+    : undefined;
 const REQUEST_TIMEOUT_MS = 5000;
 
 interface Schema {
@@ -91,7 +96,11 @@ function operationsOf(document: Record<string, any>): Operation[] {
         queryParams: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         bodySchema: resolve(document, content['application/json']?.schema),
         multipart: 'multipart/form-data' in content,
-        auth: security.some((s) => 'customer' in s) ? 'customer' : security.some((s) => 'admin' in s) ? 'admin' : 'none',
+        auth: security.some((s) => 'customer' in s)
+          ? 'customer'
+          : security.some((s) => 'admin' in s)
+            ? 'admin'
+            : 'none',
       });
     }
   }
@@ -114,8 +123,16 @@ function valueFor(document: Record<string, any>, schema: Schema | undefined, dep
   switch (resolved.type) {
     case 'string':
       return resolved.format === 'date-time'
-        ? fc.oneof(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), fc.string())
-        : fc.oneof(fc.constantFrom('acme/widget', '^1.0', '1.0.0', 'dev@acme.com', 'cus_1', ''), fc.string({ maxLength: 40 }));
+        ? fc.oneof(
+            fc
+              .date({ min: new Date('2000-01-01'), max: new Date('2099-01-01'), noInvalidDate: true })
+              .map((d) => d.toISOString()),
+            fc.string(),
+          )
+        : fc.oneof(
+            fc.constantFrom('acme/widget', '^1.0', '1.0.0', 'dev@acme.com', 'cus_1', ''),
+            fc.string({ maxLength: 40 }),
+          );
     case 'number':
     case 'integer':
       return fc.oneof(fc.integer({ min: -5, max: 300 }), fc.constant(1e300), fc.constant(-0));
@@ -155,7 +172,17 @@ function wrongTypeFor(document: Record<string, any>, schema: Schema | undefined)
 }
 
 const deepValue = fc.integer({ min: 33, max: 4000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`);
-const brokenJson = fc.constantFrom('{', '{"a":}', '[1,]', 'nul', '{"a":1}}', '\u0000', '{"a":"\\ud800"', "{'a':1}", '{"a":1,}');
+const brokenJson = fc.constantFrom(
+  '{',
+  '{"a":}',
+  '[1,]',
+  'nul',
+  '{"a":1}}',
+  '\u0000',
+  '{"a":"\\ud800"',
+  "{'a':1}",
+  '{"a":1,}',
+);
 
 /** JSON text of `object` with `extra` spliced in as a raw member (keeps keys like __proto__ as sent). */
 function withRawMember(object: Record<string, unknown>, key: string, rawValue: string): string {
@@ -170,29 +197,54 @@ function bodyDefects(document: Record<string, any>, operation: Operation): fc.Ar
   const base = schema ? objectFor(document, schema) : fc.constant<Record<string, unknown>>({});
   const anyString = fc.constantFrom(...POISON_STRINGS);
   const guardLevel: Array<fc.Arbitrary<[string, string]>> = [
-    fc.tuple(base, fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom('1', '{"admin":true}', 'null')).map(([o, k, v]) => ['prototype key', withRawMember(o, k, v)]),
-    fc.tuple(base, fc.string({ maxLength: 8 }), anyString).map(([o, k, v]) => ['poisoned string', withRawMember(o, k || 'note', JSON.stringify(v))]),
-    fc.tuple(base, fc.string({ maxLength: 8 }), deepValue).map(([o, k, v]) => ['deep nesting', withRawMember(o, k || 'deep', v)]),
+    fc
+      .tuple(base, fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom('1', '{"admin":true}', 'null'))
+      .map(([o, k, v]) => ['prototype key', withRawMember(o, k, v)]),
+    fc
+      .tuple(base, fc.string({ maxLength: 8 }), anyString)
+      .map(([o, k, v]) => ['poisoned string', withRawMember(o, k || 'note', JSON.stringify(v))]),
+    fc
+      .tuple(base, fc.string({ maxLength: 8 }), deepValue)
+      .map(([o, k, v]) => ['deep nesting', withRawMember(o, k || 'deep', v)]),
     brokenJson.map((text) => ['broken JSON', text]),
   ];
   if (!schema?.properties) return fc.oneof(...guardLevel);
   const names = Object.keys(schema.properties);
   const required = schema.required ?? [];
   const validated: Array<fc.Arbitrary<[string, string]>> = [
-    fc.tuple(base, fc.constantFrom('role', 'is_admin', 'status', 'id', 'k'.repeat(500), 'Name', 'ünï')).map(([o, k]) => ['unknown field', withRawMember(o, k, '"x"')]),
-    fc.constantFrom('[]', '[{}]', '"text"', '1', 'true', 'null', '[["a"]]').map((text): [string, string] => ['not an object', text]),
-    fc.tuple(base, fc.constantFrom(...names)).chain(([o, name]) =>
-      wrongTypeFor(document, schema.properties![name]).map((v): [string, string] => [`wrong type for ${name}`, JSON.stringify({ ...o, [name]: v })]),
-    ),
-    fc.tuple(base, fc.constantFrom(...names), anyString).map(([o, name, v]) => [`poisoned ${name}`, JSON.stringify({ ...o, [name]: v })]),
+    fc
+      .tuple(base, fc.constantFrom('role', 'is_admin', 'status', 'id', 'k'.repeat(500), 'Name', 'ünï'))
+      .map(([o, k]) => ['unknown field', withRawMember(o, k, '"x"')]),
+    fc
+      .constantFrom('[]', '[{}]', '"text"', '1', 'true', 'null', '[["a"]]')
+      .map((text): [string, string] => ['not an object', text]),
+    fc
+      .tuple(base, fc.constantFrom(...names))
+      .chain(([o, name]) =>
+        wrongTypeFor(document, schema.properties![name]).map((v): [string, string] => [
+          `wrong type for ${name}`,
+          JSON.stringify({ ...o, [name]: v }),
+        ]),
+      ),
+    fc
+      .tuple(base, fc.constantFrom(...names), anyString)
+      .map(([o, name, v]) => [`poisoned ${name}`, JSON.stringify({ ...o, [name]: v })]),
   ];
   if (required.length > 0) {
-    validated.push(fc.tuple(base, fc.constantFrom(...required)).map(([o, name]) => [`null ${name}`, JSON.stringify({ ...o, [name]: null })]));
+    validated.push(
+      fc
+        .tuple(base, fc.constantFrom(...required))
+        .map(([o, name]) => [`null ${name}`, JSON.stringify({ ...o, [name]: null })]),
+    );
   }
   return fc.oneof(...guardLevel, ...validated);
 }
 
-function requestArbitrary(document: Record<string, any>, operations: Operation[], fixture: Fixture): fc.Arbitrary<GeneratedRequest> {
+function requestArbitrary(
+  document: Record<string, any>,
+  operations: Operation[],
+  fixture: Fixture,
+): fc.Arbitrary<GeneratedRequest> {
   const validPath: Record<string, string> = {
     id: fixture.customerId,
     tokenId: fixture.tokenId,
@@ -205,42 +257,90 @@ function requestArbitrary(document: Record<string, any>, operations: Operation[]
   };
   return fc.constantFrom(...operations).chain((operation) => {
     const pathDefect = operation.pathParams.length
-      ? fc.tuple(
-          fc.constantFrom(...operation.pathParams),
-          fc.oneof(
-            fc.constantFrom(...BROKEN_PATH_SEGMENTS).map((raw) => ({ raw, name: 'broken path' })),
-            fc.constantFrom('cust_DoesNotExist0000000', 'tkn_DoesNotExist00000000', 'nope', 'x'.repeat(3000), 'Acme', 'a..b', 'zz~dev.json')
-              .map((value) => ({ raw: encodeURIComponent(value), name: 'unknown path value' })),
-          ),
-        ).map(([param, { raw, name }]) => ({ kind: `${name} in {${param}}`, param, raw }))
+      ? fc
+          .tuple(
+            fc.constantFrom(...operation.pathParams),
+            fc.oneof(
+              fc.constantFrom(...BROKEN_PATH_SEGMENTS).map((raw) => ({ raw, name: 'broken path' })),
+              fc
+                .constantFrom(
+                  'cust_DoesNotExist0000000',
+                  'tkn_DoesNotExist00000000',
+                  'nope',
+                  'x'.repeat(3000),
+                  'Acme',
+                  'a..b',
+                  'zz~dev.json',
+                )
+                .map((value) => ({ raw: encodeURIComponent(value), name: 'unknown path value' })),
+            ),
+          )
+          .map(([param, { raw, name }]) => ({ kind: `${name} in {${param}}`, param, raw }))
       : undefined;
     const queryDefect = fc.oneof(
-      fc.constantFrom('x=%00', 'q=a%00', '__proto__=1', 'constructor=x', 'prototype=1', 'x=%F0%9F%A6%84%00').map((query) => ({ kind: 'query', query })),
+      fc
+        .constantFrom('x=%00', 'q=a%00', '__proto__=1', 'constructor=x', 'prototype=1', 'x=%F0%9F%A6%84%00')
+        .map((query) => ({ kind: 'query', query })),
       ...(operation.queryParams.length
         ? [
-            fc.constantFrom('unknown=1', 'limit=abc', 'limit=0', 'offset=-1', 'limit=1e3', 'since=2027-W01-1', 'until=20270101', 'status=gone', 'type=nope', 'package=UPPER/case')
-              .filter((query) =>
-                query.startsWith('unknown') ||
-                // status=gone and type=nope are defects only where the parameter is an enum (not a free-text filter).
-                operation.queryParams.some((p) => query.startsWith(`${p.name}=`) && (!['status', 'type'].includes(p.name) || Array.isArray((p.schema as { enum?: unknown }).enum))),
+            fc
+              .constantFrom(
+                'unknown=1',
+                'limit=abc',
+                'limit=0',
+                'offset=-1',
+                'limit=1e3',
+                'since=2027-W01-1',
+                'until=20270101',
+                'status=gone',
+                'type=nope',
+                'package=UPPER/case',
+              )
+              .filter(
+                (query) =>
+                  query.startsWith('unknown') ||
+                  // status=gone and type=nope are defects only where the parameter is an enum (not a free-text filter).
+                  operation.queryParams.some(
+                    (p) =>
+                      query.startsWith(`${p.name}=`) &&
+                      (!['status', 'type'].includes(p.name) || Array.isArray((p.schema as { enum?: unknown }).enum)),
+                  ),
               )
               .map((query) => ({ kind: 'typed query', query })),
           ]
         : []),
     );
     const takesBody = operation.bodySchema !== undefined || operation.method === 'POST' || operation.method === 'PATCH';
-    const defects: Array<fc.Arbitrary<{ kind: string; param?: string; raw?: string; query?: string; body?: string }>> = [queryDefect];
+    const defects: Array<fc.Arbitrary<{ kind: string; param?: string; raw?: string; query?: string; body?: string }>> =
+      [queryDefect];
     if (pathDefect) defects.push(pathDefect);
-    if (takesBody && !operation.multipart) defects.push(bodyDefects(document, operation).map(([kind, body]) => ({ kind: `body: ${kind}`, body })));
+    if (takesBody && !operation.multipart)
+      defects.push(bodyDefects(document, operation).map(([kind, body]) => ({ kind: `body: ${kind}`, body })));
     if (operation.multipart) {
       defects.push(
         fc.constantFrom(
           { kind: 'multipart/mixed', body: '--b\r\n\r\nx\r\n--b--\r\n', contentType: 'multipart/mixed; boundary=b' },
           { kind: 'no boundary', body: 'x', contentType: 'multipart/form-data' },
-          { kind: 'truncated form', body: '--b\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0', contentType: 'multipart/form-data; boundary=b' },
-          { kind: 'no archive', body: '--b\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0\r\n--b--\r\n', contentType: 'multipart/form-data; boundary=b' },
-          { kind: 'NUL field', body: '--b\r\nContent-Disposition: form-data; name="version"\r\n\r\n1\u00000\r\n--b--\r\n', contentType: 'multipart/form-data; boundary=b' },
-          { kind: 'bad date', body: '--b\r\nContent-Disposition: form-data; name="released_at"\r\n\r\n20270101\r\n--b--\r\n', contentType: 'multipart/form-data; boundary=b' },
+          {
+            kind: 'truncated form',
+            body: '--b\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0',
+            contentType: 'multipart/form-data; boundary=b',
+          },
+          {
+            kind: 'no archive',
+            body: '--b\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0\r\n--b--\r\n',
+            contentType: 'multipart/form-data; boundary=b',
+          },
+          {
+            kind: 'NUL field',
+            body: '--b\r\nContent-Disposition: form-data; name="version"\r\n\r\n1\u00000\r\n--b--\r\n',
+            contentType: 'multipart/form-data; boundary=b',
+          },
+          {
+            kind: 'bad date',
+            body: '--b\r\nContent-Disposition: form-data; name="released_at"\r\n\r\n20270101\r\n--b--\r\n',
+            contentType: 'multipart/form-data; boundary=b',
+          },
         ),
       );
     }
@@ -262,20 +362,37 @@ function requestArbitrary(document: Record<string, any>, operations: Operation[]
   });
 }
 
-function send(url: URL, agent: Agent, generated: GeneratedRequest): Promise<{ status: number; contentType: string; text: string }> {
+function send(
+  url: URL,
+  agent: Agent,
+  generated: GeneratedRequest,
+): Promise<{ status: number; contentType: string; text: string }> {
   return new Promise((resolvePromise, reject) => {
     const request = httpRequest(
-      { host: url.hostname, port: url.port, method: generated.method, path: generated.path, headers: generated.headers, agent },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: generated.method,
+        path: generated.path,
+        headers: generated.headers,
+        agent,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
-          resolvePromise({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+          resolvePromise({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         response.on('error', reject);
       },
     );
-    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms (hang)`)));
+    request.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms (hang)`)),
+    );
     request.on('error', reject);
     request.end(generated.body);
   });
@@ -291,7 +408,8 @@ describe('Generative: malformed requests across every operation', () => {
   /** Every table's content (token use times aside, which reads legitimately touch), as one digest. */
   const snapshot = async (): Promise<string> => {
     const parts = tables.map(
-      (table) => `SELECT '${table}' AS t, md5(coalesce(string_agg((to_jsonb(r) - 'last_used_at')::text, ',' ORDER BY (to_jsonb(r) - 'last_used_at')::text), '')) AS h FROM "${table}" r`,
+      (table) =>
+        `SELECT '${table}' AS t, md5(coalesce(string_agg((to_jsonb(r) - 'last_used_at')::text, ',' ORDER BY (to_jsonb(r) - 'last_used_at')::text), '')) AS h FROM "${table}" r`,
     );
     const rows: Array<{ t: string; h: string }> = await db.query(parts.join(' UNION ALL '));
     return rows.map((row) => `${row.t}:${row.h}`).join(' ');
@@ -323,12 +441,22 @@ describe('Generative: malformed requests across every operation', () => {
           seen.add(`${generated.method} ${generated.operation.path}`);
           const response = await send(url, agent, generated);
           const label = `${generated.method} ${generated.path.slice(0, 120)} (${generated.defect})`;
-          expect([label, response.status >= 400 && response.status < 500 ? '4xx' : response.status]).toEqual([label, '4xx']);
+          expect([label, response.status >= 400 && response.status < 500 ? '4xx' : response.status]).toEqual([
+            label,
+            '4xx',
+          ]);
           expect([label, response.contentType]).toEqual([label, expect.stringMatching(/^application\/json/)]);
           const body = JSON.parse(response.text) as Record<string, unknown>;
           // The Composer 403 carries Composer's own `warning` shape; everything else the one error shape.
           if (response.status !== 403 || !('warning' in body)) {
-            expect([label, body]).toEqual([label, expect.objectContaining({ statusCode: response.status, error: expect.any(String), message: expect.any(String) })]);
+            expect([label, body]).toEqual([
+              label,
+              expect.objectContaining({
+                statusCode: response.status,
+                error: expect.any(String),
+                message: expect.any(String),
+              }),
+            ]);
           }
           expect(response.text.length).toBeLessThan(8 * 1024);
           expect([label, await snapshot()]).toEqual([label, before]);

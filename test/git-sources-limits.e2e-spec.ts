@@ -13,7 +13,10 @@ describe('Publishing from Git: size limit and periodic sync timer', () => {
   beforeAll(async () => {
     t = await createTestApp({ REPOSITORY_SYNC_MINUTES: '30', REPOSITORY_MAX_MB: '1' });
     repo = new VendorRepo('huge');
-    repo.commit({ ...libraryFiles('acme/huge', '1.0.0'), 'assets/blob.bin': randomBytes(3 * 1024 * 1024).toString('base64') });
+    repo.commit({
+      ...libraryFiles('acme/huge', '1.0.0'),
+      'assets/blob.bin': randomBytes(3 * 1024 * 1024).toString('base64'),
+    });
     repo.tag('1.0.0');
     repo.push();
   });
@@ -28,7 +31,10 @@ describe('Publishing from Git: size limit and periodic sync timer', () => {
 
   it('refuses a repository over REPOSITORY_MAX_MB and keeps no mirror of it', async () => {
     const res = await t.admin.post('/api/v1/repositories', { url: repo.fileUrl }).expect(422);
-    expect(res.body).toMatchObject({ error: 'repository_too_large', message: expect.stringContaining('REPOSITORY_MAX_MB (1 MB)') });
+    expect(res.body).toMatchObject({
+      error: 'repository_too_large',
+      message: expect.stringContaining('REPOSITORY_MAX_MB (1 MB)'),
+    });
     const mirrors = join(t.config.dataDir, 'repositories');
     expect(existsSync(mirrors) ? readdirSync(mirrors) : []).toEqual([]);
     expect((await t.admin.get('/api/v1/repositories').expect(200)).body.total).toBe(0);

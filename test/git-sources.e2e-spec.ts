@@ -66,7 +66,10 @@ describe('Publishing from Git', () => {
     const res = await t.admin.get(`/api/v1/packages/${name}`);
     if (res.status === 404) return {};
     const p2 = await t.http().get(`/p2/${name}.json`).set('Authorization', 'Bearer test-admin-token-0123456789abcdef');
-    const dev = await t.http().get(`/p2/${name}~dev.json`).set('Authorization', 'Bearer test-admin-token-0123456789abcdef');
+    const dev = await t
+      .http()
+      .get(`/p2/${name}~dev.json`)
+      .set('Authorization', 'Bearer test-admin-token-0123456789abcdef');
     const refs: Record<string, string> = {};
     for (const body of [p2.body, dev.body]) {
       let dist: { reference: string } | undefined;
@@ -76,7 +79,10 @@ describe('Publishing from Git', () => {
       }
     }
     return Object.fromEntries(
-      res.body.versions.map((v: { version: string; released_at: string }) => [v.version, { reference: refs[v.version], released_at: v.released_at }]),
+      res.body.versions.map((v: { version: string; released_at: string }) => [
+        v.version,
+        { reference: refs[v.version], released_at: v.released_at },
+      ]),
     );
   }
 
@@ -124,12 +130,17 @@ describe('Publishing from Git', () => {
       const res = await t.admin.post('/api/v1/repositories', { url: repo.fileUrl }).expect(201);
       repositoryId = res.body.id;
       webhookSecret = res.body.webhook_secret;
-      expect(res.body).toMatchObject({ url: repo.fileUrl, package: 'acme/widget', default_branch: 'main', credentials: null });
+      expect(res.body).toMatchObject({
+        url: repo.fileUrl,
+        package: 'acme/widget',
+        default_branch: 'main',
+        credentials: null,
+      });
       expect(webhookSecret).toMatch(/^whs_/);
       expect(res.body.webhook_url).toBe(`${t.url}/webhooks/git/${repositoryId}`);
     });
 
-    it('publishes tags as releases and branches as dev versions, by Composer\'s rules', async () => {
+    it("publishes tags as releases and branches as dev versions, by Composer's rules", async () => {
       const repository = await settled(repositoryId);
       expect(repository.last_sync.status).toBe('succeeded');
       expect(repository.last_sync.refs).toEqual(
@@ -138,7 +149,11 @@ describe('Publishing from Git', () => {
           { ref: 'refs/tags/1.1.0', version: '1.1.0', outcome: 'published', message: null },
           { ref: 'refs/heads/main', version: 'dev-main', outcome: 'published', message: null },
           { ref: 'refs/heads/2.x', version: '2.x-dev', outcome: 'published', message: null },
-          expect.objectContaining({ ref: 'refs/tags/not-a-version', outcome: 'skipped', message: expect.stringContaining('not a Composer version') }),
+          expect.objectContaining({
+            ref: 'refs/tags/not-a-version',
+            outcome: 'skipped',
+            message: expect.stringContaining('not a Composer version'),
+          }),
         ]),
       );
       const versions = await versionsOf('acme/widget');
@@ -147,7 +162,10 @@ describe('Publishing from Git', () => {
       expect(versions['v1.0.0'].released_at).toBe('2024-01-15T10:30:00.000Z');
       const detail = (await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body;
       expect(detail.repository_id).toBe(repositoryId);
-      expect(detail.versions.find((v: { version: string }) => v.version === 'dev-main')).toMatchObject({ default_branch: true, git_reference: repo.head() });
+      expect(detail.versions.find((v: { version: string }) => v.version === 'dev-main')).toMatchObject({
+        default_branch: true,
+        git_reference: repo.head(),
+      });
       expect(repository).not.toHaveProperty('webhook_secret');
     });
 
@@ -166,8 +184,12 @@ describe('Publishing from Git', () => {
 
     it('dates releases by their commit, so a subscription end freezes to what was released before it', async () => {
       await settled(repositoryId);
-      const res = await t.admin.post('/api/v1/customers', { name: 'Lapsed', email: 'l@acme.test', expires_at: '2024-01-20T00:00:00Z' }).expect(201);
-      await t.admin.post(`/api/v1/customers/${res.body.id}/packages`, { package: 'acme/widget', constraint: '*' }).expect(201);
+      const res = await t.admin
+        .post('/api/v1/customers', { name: 'Lapsed', email: 'l@acme.test', expires_at: '2024-01-20T00:00:00Z' })
+        .expect(201);
+      await t.admin
+        .post(`/api/v1/customers/${res.body.id}/packages`, { package: 'acme/widget', constraint: '*' })
+        .expect(201);
       const p2 = await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(res.body.token)).expect(200);
       expect(expandEntries(p2.body.packages['acme/widget']).map((entry) => entry.version)).toEqual(['v1.0.0']);
     });
@@ -221,7 +243,12 @@ describe('Publishing from Git', () => {
         .expect(202);
       expect(res.body.received).toBe(true);
       const sync = await waitForSync(repositoryId, res.body.sync_id);
-      expect(sync.refs).toContainEqual({ ref: 'refs/tags/v1.2.0', version: 'v1.2.0', outcome: 'published', message: null });
+      expect(sync.refs).toContainEqual({
+        ref: 'refs/tags/v1.2.0',
+        version: 'v1.2.0',
+        outcome: 'published',
+        message: null,
+      });
 
       const { token } = await createCustomer(t, { 'acme/widget': '^1.0' });
       const consumer = project(token);
@@ -240,7 +267,12 @@ describe('Publishing from Git', () => {
         .send(payload)
         .expect(401);
       expect(wrong.body.error).toBe('invalid_signature');
-      await t.http().post(`/webhooks/git/${repositoryId}`).set('Content-Type', 'application/json').send(payload).expect(401);
+      await t
+        .http()
+        .post(`/webhooks/git/${repositoryId}`)
+        .set('Content-Type', 'application/json')
+        .send(payload)
+        .expect(401);
       const after = (await t.admin.get(`/api/v1/repositories/${repositoryId}`)).body;
       expect(after.pending_sync).toBeNull();
       expect(after.last_sync.id).toBe(before);
@@ -255,7 +287,12 @@ describe('Publishing from Git', () => {
         { 'X-Gitea-Signature': hmac, 'X-Gitea-Event': 'push' },
       ];
       for (const headers of deliveries) {
-        const res = await t.http().post(`/webhooks/git/${repositoryId}`).set('Content-Type', 'application/json').set(headers).send(payload);
+        const res = await t
+          .http()
+          .post(`/webhooks/git/${repositoryId}`)
+          .set('Content-Type', 'application/json')
+          .set(headers)
+          .send(payload);
         expect(res.status).toBe(202);
         await waitForSync(repositoryId, res.body.sync_id);
       }
@@ -300,7 +337,12 @@ describe('Publishing from Git', () => {
       repo.deleteTag('1.1.0');
       const sync = await syncNow(repositoryId);
       expect(sync.status).toBe('succeeded');
-      expect(sync.refs).toContainEqual({ ref: 'refs/tags/v1.2.0', version: 'v1.2.0', outcome: 'updated', message: null });
+      expect(sync.refs).toContainEqual({
+        ref: 'refs/tags/v1.2.0',
+        version: 'v1.2.0',
+        outcome: 'updated',
+        message: null,
+      });
       expect(sync.refs).toContainEqual(expect.objectContaining({ version: '1.1.0', outcome: 'removed' }));
 
       const after = await versionsOf('acme/widget');
@@ -320,11 +362,19 @@ describe('Publishing from Git', () => {
 
     it('replaces the webhook secret on request: the old one stops working at once', async () => {
       const rotated = await t.admin.post(`/api/v1/repositories/${repositoryId}/webhook-secret`).expect(201);
-      expect(rotated.body).toMatchObject({ repository_id: repositoryId, webhook_url: `${t.url}/webhooks/git/${repositoryId}` });
+      expect(rotated.body).toMatchObject({
+        repository_id: repositoryId,
+        webhook_url: `${t.url}/webhooks/git/${repositoryId}`,
+      });
       expect(rotated.body.webhook_secret).not.toBe(webhookSecret);
       const payload = '{"ref":"refs/heads/main"}';
       const send = (secret: string) =>
-        t.http().post(`/webhooks/git/${repositoryId}`).set('Content-Type', 'application/json').set('X-Hub-Signature-256', githubSignature(payload, secret)).send(payload);
+        t
+          .http()
+          .post(`/webhooks/git/${repositoryId}`)
+          .set('Content-Type', 'application/json')
+          .set('X-Hub-Signature-256', githubSignature(payload, secret))
+          .send(payload);
       expect((await send(webhookSecret)).status).toBe(401);
       const accepted = await send(rotated.body.webhook_secret);
       expect(accepted.status).toBe(202);
@@ -358,7 +408,10 @@ describe('Publishing from Git', () => {
       repo.tag('v1.4.0');
       repo.checkout('bad%name', true);
       repo.checkout('main');
-      repo.commit({ 'big.bin': randomBytes(1_500_000).toString('base64') , ...libraryFiles('acme/gadget', 'big') }, 'too big');
+      repo.commit(
+        { 'big.bin': randomBytes(1_500_000).toString('base64'), ...libraryFiles('acme/gadget', 'big') },
+        'too big',
+      );
       repo.tag('v1.5.0');
       repo.commit({ 'big.bin': null, ...libraryFiles('acme/gadget', 'main') }, 'main again');
       repo.push();
@@ -369,12 +422,30 @@ describe('Publishing from Git', () => {
       expect(sync.status).toBe('succeeded');
       const outcome = (ref: string) => sync.refs.find((r) => r.ref === ref);
       expect(outcome('refs/tags/v1.0.0')).toMatchObject({ outcome: 'published' });
-      expect(outcome('refs/tags/v1.1.0')).toMatchObject({ outcome: 'skipped', message: expect.stringContaining('does not match the version') });
-      expect(outcome('refs/tags/v1.2.0')).toMatchObject({ outcome: 'skipped', message: expect.stringContaining('"acme/other"') });
-      expect(outcome('refs/tags/v1.3.0')).toMatchObject({ outcome: 'failed', message: expect.stringContaining('invalid JSON') });
-      expect(outcome('refs/tags/v1.4.0')).toMatchObject({ outcome: 'skipped', message: expect.stringContaining('no composer.json') });
-      expect(outcome('refs/tags/v1.5.0')).toMatchObject({ outcome: 'failed', message: expect.stringContaining('MAX_ARCHIVE_MB') });
-      expect(outcome('refs/heads/bad%name')).toMatchObject({ outcome: 'skipped', message: expect.stringContaining('unsafe branch name') });
+      expect(outcome('refs/tags/v1.1.0')).toMatchObject({
+        outcome: 'skipped',
+        message: expect.stringContaining('does not match the version'),
+      });
+      expect(outcome('refs/tags/v1.2.0')).toMatchObject({
+        outcome: 'skipped',
+        message: expect.stringContaining('"acme/other"'),
+      });
+      expect(outcome('refs/tags/v1.3.0')).toMatchObject({
+        outcome: 'failed',
+        message: expect.stringContaining('invalid JSON'),
+      });
+      expect(outcome('refs/tags/v1.4.0')).toMatchObject({
+        outcome: 'skipped',
+        message: expect.stringContaining('no composer.json'),
+      });
+      expect(outcome('refs/tags/v1.5.0')).toMatchObject({
+        outcome: 'failed',
+        message: expect.stringContaining('MAX_ARCHIVE_MB'),
+      });
+      expect(outcome('refs/heads/bad%name')).toMatchObject({
+        outcome: 'skipped',
+        message: expect.stringContaining('unsafe branch name'),
+      });
       expect(Object.keys(await versionsOf('acme/gadget')).sort()).toEqual(['dev-main', 'v1.0.0']);
 
       // v1.0.0 moved onto the broken commit: the published version stays as it was.
@@ -405,14 +476,22 @@ describe('Publishing from Git', () => {
 
       const ext = await t.admin.post('/api/v1/repositories', { url: 'ext::sh -c touch% /tmp/pwned' }).expect(422);
       expect(ext.body.error).toBe('invalid_repository_url');
-      const inUrl = await t.admin.post('/api/v1/repositories', { url: 'https://user:secret@git.example.com/x.git' }).expect(422);
+      const inUrl = await t.admin
+        .post('/api/v1/repositories', { url: 'https://user:secret@git.example.com/x.git' })
+        .expect(422);
       expect(inUrl.body.message).toContain('credentials');
-      const wrongKind = await t.admin.post('/api/v1/repositories', { url: empty.fileUrl, credentials: { password: 'x' } }).expect(400);
+      const wrongKind = await t.admin
+        .post('/api/v1/repositories', { url: empty.fileUrl, credentials: { password: 'x' } })
+        .expect(400);
       expect(wrongKind.body.error).toBe('invalid_credentials');
-      const unreachable = await t.admin.post('/api/v1/repositories', { url: `file://${empty.root}/nothing-here.git` }).expect(422);
+      const unreachable = await t.admin
+        .post('/api/v1/repositories', { url: `file://${empty.root}/nothing-here.git` })
+        .expect(422);
       expect(unreachable.body.error).toBe('repository_unreachable');
 
-      expect((await t.admin.get('/api/v1/repositories')).body.data.map((r: { package: string }) => r.package)).not.toContain('acme/uploaded');
+      expect(
+        (await t.admin.get('/api/v1/repositories')).body.data.map((r: { package: string }) => r.package),
+      ).not.toContain('acme/uploaded');
     });
 
     it('gives up on a host that never answers after GIT_TIMEOUT_SECONDS, with a clear error', async () => {
@@ -421,7 +500,10 @@ describe('Publishing from Git', () => {
       try {
         const started = Date.now();
         const res = await t.admin.post('/api/v1/repositories', { url: `${silent.url}/acme/hang.git` }).expect(422);
-        expect(res.body).toMatchObject({ error: 'repository_unreachable', message: expect.stringContaining('git ls-remote did not finish within 10 s') });
+        expect(res.body).toMatchObject({
+          error: 'repository_unreachable',
+          message: expect.stringContaining('git ls-remote did not finish within 10 s'),
+        });
         expect(Date.now() - started).toBeLessThan(30_000);
       } finally {
         await silent.stop();
@@ -445,11 +527,15 @@ describe('Publishing from Git', () => {
 
     it('syncs with stored credentials it never shows, and reports wrong credentials as a sync error', async () => {
       const url = `${server.url}/private.git`;
-      const refused = await t.admin.post('/api/v1/repositories', { url, credentials: { username: 'deploy', password: 'wrong' } }).expect(422);
+      const refused = await t.admin
+        .post('/api/v1/repositories', { url, credentials: { username: 'deploy', password: 'wrong' } })
+        .expect(422);
       expect(refused.body.error).toBe('repository_unreachable');
       expect(JSON.stringify(refused.body)).not.toContain('wrong');
 
-      const created = await t.admin.post('/api/v1/repositories', { url, credentials: { username: 'deploy', password: 's3cret-token' } }).expect(201);
+      const created = await t.admin
+        .post('/api/v1/repositories', { url, credentials: { username: 'deploy', password: 's3cret-token' } })
+        .expect(201);
       expect(JSON.stringify(created.body)).not.toContain('s3cret-token');
       expect(created.body.credentials).toBe('password');
       const id = created.body.id;
@@ -458,21 +544,29 @@ describe('Publishing from Git', () => {
       expect(JSON.stringify(repository)).not.toContain('s3cret-token');
       expect(Object.keys(await versionsOf('acme/private'))).toEqual(expect.arrayContaining(['1.0.0', 'dev-main']));
 
-      await t.admin.patch(`/api/v1/repositories/${id}`, { credentials: { username: 'deploy', password: 'revoked' } }).expect(200);
+      await t.admin
+        .patch(`/api/v1/repositories/${id}`, { credentials: { username: 'deploy', password: 'revoked' } })
+        .expect(200);
       repo.commit(libraryFiles('acme/private', '1.1.0'));
       repo.tag('1.1.0');
       repo.push();
       const failed = await syncNow(id);
       expect(failed.status).toBe('failed');
-      expect(failed.error).toMatch(/fetch failed, previous versions kept: .*(401|Authentication failed|could not read Username)/i);
+      expect(failed.error).toMatch(
+        /fetch failed, previous versions kept: .*(401|Authentication failed|could not read Username)/i,
+      );
       expect(Object.keys(await versionsOf('acme/private'))).toEqual(expect.arrayContaining(['1.0.0', 'dev-main']));
 
-      await t.admin.patch(`/api/v1/repositories/${id}`, { credentials: { username: 'deploy', password: 's3cret-token' } }).expect(200);
+      await t.admin
+        .patch(`/api/v1/repositories/${id}`, { credentials: { username: 'deploy', password: 's3cret-token' } })
+        .expect(200);
       const fixed = await syncNow(id);
       expect(fixed.status).toBe('succeeded');
       expect(Object.keys(await versionsOf('acme/private'))).toContain('1.1.0');
 
-      const [row] = await t.app.get(DataSource).query('SELECT credentials_sealed, webhook_secret_sealed FROM git_sources WHERE id = $1', [id]);
+      const [row] = await t.app
+        .get(DataSource)
+        .query('SELECT credentials_sealed, webhook_secret_sealed FROM git_sources WHERE id = $1', [id]);
       expect(row.credentials_sealed).toMatch(/^v1:/);
       expect(JSON.stringify(row)).not.toContain('s3cret-token');
       expect(row.webhook_secret_sealed).not.toContain(created.body.webhook_secret);
@@ -484,9 +578,14 @@ describe('Publishing from Git', () => {
       await silent.start(port);
       try {
         const hung = await syncNow(id);
-        expect(hung).toMatchObject({ status: 'failed', error: expect.stringContaining('git ls-remote did not finish within 10 s') });
+        expect(hung).toMatchObject({
+          status: 'failed',
+          error: expect.stringContaining('git ls-remote did not finish within 10 s'),
+        });
         expect((await t.admin.get(`/api/v1/repositories/${id}`)).body.pending_sync).toBeNull();
-        expect(Object.keys(await versionsOf('acme/private'))).toEqual(expect.arrayContaining(['1.0.0', '1.1.0', 'dev-main']));
+        expect(Object.keys(await versionsOf('acme/private'))).toEqual(
+          expect.arrayContaining(['1.0.0', '1.1.0', 'dev-main']),
+        );
       } finally {
         await silent.stop();
       }
@@ -507,7 +606,9 @@ describe('Publishing from Git', () => {
       repo.tag('v1.0.0');
       repo.push();
       const url = server.url(repo.bare);
-      const created = await t.admin.post('/api/v1/repositories', { url, credentials: { ssh_key: server.privateKey } }).expect(201);
+      const created = await t.admin
+        .post('/api/v1/repositories', { url, credentials: { ssh_key: server.privateKey } })
+        .expect(201);
       expect(JSON.stringify(created.body)).not.toContain('PRIVATE KEY');
       expect(created.body.credentials).toBe('ssh_key');
       const repository = await settled(created.body.id);
@@ -517,7 +618,9 @@ describe('Publishing from Git', () => {
       const stranger = new GitSshServer();
       await stranger.start();
       await stranger.stop();
-      await t.admin.patch(`/api/v1/repositories/${created.body.id}`, { credentials: { ssh_key: stranger.privateKey } }).expect(200);
+      await t.admin
+        .patch(`/api/v1/repositories/${created.body.id}`, { credentials: { ssh_key: stranger.privateKey } })
+        .expect(200);
       const failed = await syncNow(created.body.id);
       expect(failed.status).toBe('failed');
       expect(failed.error).toContain('Permission denied');
@@ -547,7 +650,9 @@ describe('Publishing from Git', () => {
       const id = (await t.admin.post('/api/v1/repositories', { url: repo.fileUrl }).expect(201)).body.id;
       await settled(id);
       const mirror = join(t.config.dataDir, 'repositories', `${id}.git`);
-      expect(repo.git(repo.root, '--git-dir', mirror, 'rev-parse', 'refs/tags/1.0.0^{commit}').trim()).toBe(repo.head());
+      expect(repo.git(repo.root, '--git-dir', mirror, 'rev-parse', 'refs/tags/1.0.0^{commit}').trim()).toBe(
+        repo.head(),
+      );
 
       repo.commit(libraryFiles('acme/missed', '1.1.0'));
       repo.tag('1.1.0');
@@ -558,7 +663,6 @@ describe('Publishing from Git', () => {
       expect(Object.keys(await versionsOf('acme/missed'))).toContain('1.1.0');
     });
 
-
     it('coalesces a burst of sync requests into one queued sync, and deleting the repository removes its package', async () => {
       const repo = vendorRepo('burst');
       repo.commit(libraryFiles('acme/burst', '1.0.0'));
@@ -567,7 +671,8 @@ describe('Publishing from Git', () => {
       const created = await t.admin.post('/api/v1/repositories', { url: repo.fileUrl }).expect(201);
       const id = created.body.id;
       const ids = new Set<string>();
-      for (let i = 0; i < 5; i += 1) ids.add((await t.admin.post(`/api/v1/repositories/${id}/sync`).expect(202)).body.id);
+      for (let i = 0; i < 5; i += 1)
+        ids.add((await t.admin.post(`/api/v1/repositories/${id}/sync`).expect(202)).body.id);
       // The first sync (queued at creation) may already run; every later request joins one queued sync.
       expect(ids.size).toBeLessThanOrEqual(2);
       await settled(id);
@@ -577,7 +682,9 @@ describe('Publishing from Git', () => {
       expect(cleared.body.credentials).toBeNull();
       const missing = await t.admin.patch(`/api/v1/repositories/${id}`, {}).expect(400);
       expect(missing.body.error).toBe('validation_failed');
-      const both = await t.admin.patch(`/api/v1/repositories/${id}`, { credentials: { password: 'a', ssh_key: 'b' } }).expect(400);
+      const both = await t.admin
+        .patch(`/api/v1/repositories/${id}`, { credentials: { password: 'a', ssh_key: 'b' } })
+        .expect(400);
       expect(both.body.error).toBe('validation_failed');
 
       await t.admin.delete(`/api/v1/repositories/${id}`).expect(204);

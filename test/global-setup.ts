@@ -16,5 +16,8 @@ export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'packyard-test-pg-'));
   const database = await startEmbeddedPostgres(dir, { database: 'postgres' });
   process.env.PACKYARD_TEST_SERVER_URL = database.url;
-  (globalThis as { packyardTestDatabase?: typeof database & { dir: string } }).packyardTestDatabase = { ...database, dir };
+  (globalThis as { packyardTestDatabase?: typeof database & { dir: string } }).packyardTestDatabase = {
+    ...database,
+    dir,
+  };
 }

@@ -34,28 +34,35 @@ describe('Graceful shutdown', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'packyard-shutdown-'));
     const port = await findFreePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'main.ts')], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        ADMIN_TOKEN: ADMIN,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: url,
-        DATA_DIR: dataDir,
-        LOG_FORMAT: 'json',
-        EXPIRY_SWEEP_SECONDS: '0',
-        SHUTDOWN_TIMEOUT_SECONDS: '20',
+    child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'main.ts')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          DATABASE_URL: databaseUrl,
+          ADMIN_TOKEN: ADMIN,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PUBLIC_URL: url,
+          DATA_DIR: dataDir,
+          LOG_FORMAT: 'json',
+          EXPIRY_SWEEP_SECONDS: '0',
+          SHUTDOWN_TIMEOUT_SECONDS: '20',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 90_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-      const up = await fetch(`${url}/health/live`).then((res) => res.ok, () => false);
+      const up = await fetch(`${url}/health/live`).then(
+        (res) => res.ok,
+        () => false,
+      );
       if (up) break;
       if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -68,13 +75,18 @@ describe('Graceful shutdown', () => {
   });
 
   const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', ...init.headers } });
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', ...init.headers },
+    });
 
   function multipart(zip: Buffer, version: string): { boundary: string; body: Buffer } {
     const boundary = `----packyard${randomBytes(8).toString('hex')}`;
     const body = Buffer.concat([
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="version"\r\n\r\n${version}\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="archive"; filename="widget.zip"\r\nContent-Type: application/zip\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="archive"; filename="widget.zip"\r\nContent-Type: application/zip\r\n\r\n`,
+      ),
       zip,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -101,10 +113,24 @@ describe('Graceful shutdown', () => {
       body: new Uint8Array(first.body),
     });
     expect(published.status).toBe(201);
-    const customer = (await (await admin('/api/v1/customers', { method: 'POST', body: JSON.stringify({ name: 'Acme', email: 'dev@acme.test' }) })).json()) as { id: string; token: string };
-    expect((await admin(`/api/v1/customers/${customer.id}/packages`, { method: 'POST', body: JSON.stringify({ package: 'acme/widget', constraint: '*' }) })).status).toBe(201);
+    const customer = (await (
+      await admin('/api/v1/customers', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Acme', email: 'dev@acme.test' }),
+      })
+    ).json()) as { id: string; token: string };
+    expect(
+      (
+        await admin(`/api/v1/customers/${customer.id}/packages`, {
+          method: 'POST',
+          body: JSON.stringify({ package: 'acme/widget', constraint: '*' }),
+        })
+      ).status,
+    ).toBe(201);
     const auth = { Authorization: basicAuth(customer.token) };
-    const metadata = (await (await fetch(`${url}/p2/acme/widget.json`, { headers: auth })).json()) as { packages: Record<string, Array<{ dist: { url: string } }>> };
+    const metadata = (await (await fetch(`${url}/p2/acme/widget.json`, { headers: auth })).json()) as {
+      packages: Record<string, Array<{ dist: { url: string } }>>;
+    };
     expect((await fetch(`${url}/p2/acme/widget.json`, { headers: auth })).status).toBe(200);
 
     // A download whose client reads nothing yet, and an upload that has sent half its body.
@@ -120,10 +146,21 @@ describe('Graceful shutdown', () => {
     const second = multipart(zip, '2.0.0');
     const upload = httpRequest(`${url}/api/v1/packages`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': `multipart/form-data; boundary=${second.boundary}`, 'Content-Length': second.body.length },
+      headers: {
+        Authorization: `Bearer ${ADMIN}`,
+        'Content-Type': `multipart/form-data; boundary=${second.boundary}`,
+        'Content-Length': second.body.length,
+      },
     });
     const uploadAnswer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      upload.on('response', (response) => readAll(response).then((body) => resolve({ status: response.statusCode ?? 0, body: body.toString() }), reject));
+      upload.on(
+        'response',
+        (response) =>
+          void readAll(response).then(
+            (body) => resolve({ status: response.statusCode ?? 0, body: body.toString() }),
+            reject,
+          ),
+      );
       upload.on('error', reject);
     });
     const half = Math.floor(second.body.length / 2);
@@ -160,7 +197,9 @@ describe('Graceful shutdown', () => {
     try {
       const versions = await db.query(`SELECT "version" FROM "package_versions" ORDER BY "version"`);
       expect(versions.rows.map((row: { version: string }) => row.version)).toEqual(['1.0.0', '2.0.0']);
-      const used = await db.query(`SELECT "last_used_at" FROM "customer_tokens" WHERE "customer_id" = $1`, [customer.id]);
+      const used = await db.query(`SELECT "last_used_at" FROM "customer_tokens" WHERE "customer_id" = $1`, [
+        customer.id,
+      ]);
       expect(used.rows[0].last_used_at).not.toBeNull();
     } finally {
       await db.end();

@@ -51,7 +51,9 @@ describe('Idempotency-Key on admin POSTs', () => {
   it('starts a key afresh when its stored answer was sealed under an earlier ADMIN_TOKEN', async () => {
     await withKey('create-acme', '/api/v1/customers', acme).expect(201);
     // What an answer sealed with another admin token looks like to this server.
-    await db.query(`UPDATE "idempotency_keys" SET "response_body" = 'v1:' || encode(decode(md5('a') || md5('b') || md5('c'), 'hex'), 'base64')`);
+    await db.query(
+      `UPDATE "idempotency_keys" SET "response_body" = 'v1:' || encode(decode(md5('a') || md5('b') || md5('c'), 'hex'), 'base64')`,
+    );
     const retry = await withKey('create-acme', '/api/v1/customers', { ...acme, external_id: 'another_id' }).expect(409);
     expect(retry.body.error).toBe('idempotency_key_reused');
     const again = await withKey('create-acme', '/api/v1/customers', acme);
@@ -75,15 +77,25 @@ describe('Idempotency-Key on admin POSTs', () => {
 
   it('keeps the key for 24 hours', async () => {
     await withKey('k1', '/api/v1/customers', acme).expect(201);
-    const [row] = await db.query(`SELECT extract(epoch FROM "expires_at" - "created_at")::int AS "seconds", "status" FROM "idempotency_keys" WHERE "key" = 'k1'`);
+    const [row] = await db.query(
+      `SELECT extract(epoch FROM "expires_at" - "created_at")::int AS "seconds", "status" FROM "idempotency_keys" WHERE "key" = 'k1'`,
+    );
     expect(row.status).toBe('completed');
     expect(row.seconds).toBe(24 * 60 * 60);
   });
 
   it('refuses the same key with a different body with 409 and creates nothing', async () => {
     await withKey('k1', '/api/v1/customers', acme).expect(201);
-    const res = await withKey('k1', '/api/v1/customers', { ...acme, name: 'Someone Else', external_id: 'other' }).expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, error: 'idempotency_key_reused', details: { idempotency_key: 'k1' } });
+    const res = await withKey('k1', '/api/v1/customers', {
+      ...acme,
+      name: 'Someone Else',
+      external_id: 'other',
+    }).expect(409);
+    expect(res.body).toMatchObject({
+      statusCode: 409,
+      error: 'idempotency_key_reused',
+      details: { idempotency_key: 'k1' },
+    });
     expect(res.body.message).toContain('POST /api/v1/customers');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(await customerCount()).toBe(1);
@@ -91,7 +103,9 @@ describe('Idempotency-Key on admin POSTs', () => {
 
   it('refuses a key reused on another route with 409 and leaves the customer alone', async () => {
     const created = await withKey('k1', '/api/v1/customers', acme).expect(201);
-    const res = await withKey('k1', `/api/v1/customers/${created.body.id}/suspend`, { reason: 'Payment failed' }).expect(409);
+    const res = await withKey('k1', `/api/v1/customers/${created.body.id}/suspend`, {
+      reason: 'Payment failed',
+    }).expect(409);
     expect(res.body.error).toBe('idempotency_key_reused');
     expect((await t.admin.get(`/api/v1/customers/${created.body.id}`).expect(200)).body.status).toBe('active');
   });
@@ -99,7 +113,10 @@ describe('Idempotency-Key on admin POSTs', () => {
   it('lets exactly one of two concurrent duplicates run; the other is replayed or told to retry', async () => {
     for (let round = 0; round < 5; round += 1) {
       const body = { name: `Concurrent ${round}`, email: `c${round}@example.com` };
-      const answers = await Promise.all([withKey(`race-${round}`, '/api/v1/customers', body), withKey(`race-${round}`, '/api/v1/customers', body)]);
+      const answers = await Promise.all([
+        withKey(`race-${round}`, '/api/v1/customers', body),
+        withKey(`race-${round}`, '/api/v1/customers', body),
+      ]);
       const created = answers.filter((res) => res.status === 201);
       expect(created.length).toBeGreaterThanOrEqual(1);
       expect(new Set(created.map((res) => res.body.id)).size).toBe(1);
@@ -133,7 +150,9 @@ describe('Idempotency-Key on admin POSTs', () => {
     await t.admin.post('/api/v1/customers', acme).expect(201);
     const first = await withKey('k1', '/api/v1/customers', acme).expect(409);
     expect(first.body.error).toBe('external_id_taken');
-    await t.admin.patch(`/api/v1/customers/${(await t.admin.get('/api/v1/customers')).body.data[0].id}`, { external_id: null }).expect(200);
+    await t.admin
+      .patch(`/api/v1/customers/${(await t.admin.get('/api/v1/customers')).body.data[0].id}`, { external_id: null })
+      .expect(200);
     // The conflict is gone, yet the key keeps answering what it answered first.
     const retry = await withKey('k1', '/api/v1/customers', acme).expect(409);
     expect(retry.text).toBe(first.text);
@@ -141,8 +160,12 @@ describe('Idempotency-Key on admin POSTs', () => {
   });
 
   it('forgets the key after a server error, so that a retry runs again', async () => {
-    await db.query(`CREATE FUNCTION "idempotency_test_fail"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated outage'; END $$`);
-    await db.query(`CREATE TRIGGER "idempotency_test_fail" BEFORE INSERT ON "customers" FOR EACH ROW EXECUTE FUNCTION "idempotency_test_fail"()`);
+    await db.query(
+      `CREATE FUNCTION "idempotency_test_fail"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated outage'; END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER "idempotency_test_fail" BEFORE INSERT ON "customers" FOR EACH ROW EXECUTE FUNCTION "idempotency_test_fail"()`,
+    );
     try {
       const failed = await withKey('k1', '/api/v1/customers', acme).expect(500);
       expect(failed.body.error).toBe('internal_error');
@@ -164,7 +187,9 @@ describe('Idempotency-Key on admin POSTs', () => {
     expect(other.body.id).not.toBe(first.body.id);
     expect(other.headers['idempotent-replayed']).toBeUndefined();
     // The key now belongs to the second request.
-    expect((await withKey('k1', '/api/v1/customers', { name: 'Beta', email: 'b@beta.com' }).expect(201)).body.id).toBe(other.body.id);
+    expect((await withKey('k1', '/api/v1/customers', { name: 'Beta', email: 'b@beta.com' }).expect(201)).body.id).toBe(
+      other.body.id,
+    );
     expect(await customerCount()).toBe(2);
   });
 
@@ -186,7 +211,8 @@ describe('Idempotency-Key on admin POSTs', () => {
         `Idempotency-Key: lost-answer\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
     // The client goes away without reading the answer.
-    for (let i = 0; i < 200 && (await customerCount()) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let i = 0; i < 200 && (await customerCount()) === 0; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     socket.destroy();
 
     const retry = await withKey('lost-answer', '/api/v1/customers', acme).expect(201);
@@ -198,7 +224,9 @@ describe('Idempotency-Key on admin POSTs', () => {
 
   it('runs a retry afresh, exactly once, when the instance died before its change committed', async () => {
     // Holds the first request between its change and its commit, where the instance is killed.
-    await db.query(`CREATE FUNCTION "idempotency_test_stall"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NEW; END $$`);
+    await db.query(
+      `CREATE FUNCTION "idempotency_test_stall"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NEW; END $$`,
+    );
     await db.query(
       `CREATE TRIGGER "idempotency_test_stall" BEFORE UPDATE ON "idempotency_keys" FOR EACH ROW WHEN (NEW."status" = 'completed') EXECUTE FUNCTION "idempotency_test_stall"()`,
     );
@@ -206,10 +234,15 @@ describe('Idempotency-Key on admin POSTs', () => {
     try {
       void fetch(`${child.url}/api/v1/customers`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'crash' },
+        headers: {
+          Authorization: `Bearer ${ADMIN_TOKEN}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': 'crash',
+        },
         body: JSON.stringify(acme),
       }).catch(() => undefined);
-      const stalled = async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep'`)).length > 0;
+      const stalled = async () =>
+        (await db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep'`)).length > 0;
       for (let i = 0; i < 400 && !(await stalled()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
       expect(await stalled()).toBe(true);
       child.process.kill('SIGKILL');
@@ -236,9 +269,15 @@ describe('Idempotency-Key on admin POSTs', () => {
   it('answers 409 in progress, with Retry-After, while the first request still holds the key', async () => {
     await withKey('k1', '/api/v1/customers', acme).expect(201);
     // As if the first request were still running.
-    await db.query(`UPDATE "idempotency_keys" SET "status" = 'in_progress', "response_status" = NULL, "response_headers" = NULL, "response_body" = NULL`);
+    await db.query(
+      `UPDATE "idempotency_keys" SET "status" = 'in_progress', "response_status" = NULL, "response_headers" = NULL, "response_body" = NULL`,
+    );
     const res = await withKey('k1', '/api/v1/customers', acme).expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, error: 'idempotency_key_in_progress', details: { idempotency_key: 'k1' } });
+    expect(res.body).toMatchObject({
+      statusCode: 409,
+      error: 'idempotency_key_in_progress',
+      details: { idempotency_key: 'k1' },
+    });
     expect(res.body.message).toMatch(/still being processed/);
     expect(res.headers['retry-after']).toBe('1');
     expect(await customerCount()).toBe(1);
@@ -272,7 +311,12 @@ describe('Idempotency-Key on admin POSTs', () => {
 
     await t.admin.patch(`/api/v1/customers/${second.body.id}`, { name: 'B' }).set('Idempotency-Key', 'k1').expect(200);
     await t.admin.get('/api/v1/customers').set('Idempotency-Key', 'not valid \u00e9').expect(200);
-    await t.http().get('/packages.json').set('Authorization', `Bearer ${ADMIN_TOKEN}`).set('Idempotency-Key', 'k1').expect(200);
+    await t
+      .http()
+      .get('/packages.json')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .set('Idempotency-Key', 'k1')
+      .expect(200);
     expect(await storedKeys()).toEqual([]);
   });
 
@@ -327,7 +371,9 @@ describe('Idempotency-Key on admin POSTs', () => {
       await upload('publish-1', await packageZip(composerJson), '1.0.0').expect(201);
       const otherArchive = await packageZip(composerJson, { files: { 'README.md': 'changed' } });
       expect((await upload('publish-1', otherArchive, '1.0.0').expect(409)).body.error).toBe('idempotency_key_reused');
-      expect((await upload('publish-1', await packageZip(composerJson), '1.0.1').expect(409)).body.error).toBe('idempotency_key_reused');
+      expect((await upload('publish-1', await packageZip(composerJson), '1.0.1').expect(409)).body.error).toBe(
+        'idempotency_key_reused',
+      );
       expect((await t.admin.get('/api/v1/packages/acme/widget').expect(200)).body.versions).toHaveLength(1);
     });
 
@@ -348,16 +394,24 @@ describe('Idempotency-Key on admin POSTs', () => {
     });
 
     it('still reaches the route with its fields and file intact', async () => {
-      const res = await upload('publish-1', await packageZip({ ...composerJson, version: '2.0.0' }), '2.0.0').expect(201);
+      const res = await upload('publish-1', await packageZip({ ...composerJson, version: '2.0.0' }), '2.0.0').expect(
+        201,
+      );
       expect(res.body).toMatchObject({ package: 'acme/widget', version: '2.0.0' });
-      const wrong = await upload('publish-2', await packageZip({ ...composerJson, version: '2.0.0' }), '3.0.0').expect(422);
+      const wrong = await upload('publish-2', await packageZip({ ...composerJson, version: '2.0.0' }), '3.0.0').expect(
+        422,
+      );
       expect(wrong.body.error).toBe('version_mismatch');
     });
   });
 
   it('documents the header on admin POST operations in the OpenAPI document', async () => {
     const { body: document } = await t.http().get('/docs-json').expect(200);
-    expect(document.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
+    expect(document.components.parameters.IdempotencyKey).toMatchObject({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+    });
     const ref = { $ref: '#/components/parameters/IdempotencyKey' };
     expect(document.paths['/api/v1/customers'].post.parameters).toContainEqual(ref);
     expect(document.paths['/api/v1/customers/{id}/packages'].post.parameters).toContainEqual(ref);

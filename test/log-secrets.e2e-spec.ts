@@ -62,7 +62,11 @@ describe('Logs', () => {
     secrets.add(wrongAdmin);
     await t.http().get('/api/v1/customers').set('Authorization', `Bearer ${wrongAdmin}`).expect(401);
     await t.http().get('/api/v1/customers').set('Authorization', `Bearer ${customer.token}`).expect(403);
-    await t.admin.post('/api/v1/customers').set('Content-Type', 'application/json').send('{"name": "broken').expect(400);
+    await t.admin
+      .post('/api/v1/customers')
+      .set('Content-Type', 'application/json')
+      .send('{"name": "broken')
+      .expect(400);
     await t.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
 
     // Webhooks: valid, badly signed and replayed events of both providers.
@@ -71,9 +75,17 @@ describe('Logs', () => {
     const stripePayload = JSON.stringify(stripe, null, 2);
     const stripeHeader = Stripe.webhooks.generateTestHeaderString({ payload: stripePayload, secret: STRIPE_SECRET });
     secrets.add(/v1=([0-9a-f]+)/.exec(stripeHeader)![1]);
-    await t.http().post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', stripeHeader).send(stripePayload).expect(200);
+    await t
+      .http()
+      .post('/webhooks/stripe')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', stripeHeader)
+      .send(stripePayload)
+      .expect(200);
     await deliverStripe(t, stripe).expect(200);
-    await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice('cus_logs1')), { secret: 'whsec_wrong_secret_000000000000' }).expect(400);
+    await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice('cus_logs1')), {
+      secret: 'whsec_wrong_secret_000000000000',
+    }).expect(400);
     secrets.add('whsec_wrong_secret_000000000000');
     await createBillingCustomer(t, 'ctm_logs1');
     const paddle = JSON.stringify(paddleEvent('subscription.past_due', paddleSubscription('ctm_logs1', 'past_due')));
@@ -92,7 +104,9 @@ describe('Logs', () => {
 
   it('gives every request an id, returned to the client and carried by the lines logged while serving it', async () => {
     logs.clear();
-    await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice('cus_unknown'))).set('X-Request-Id', 'lb-trace-42').expect(200);
+    await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice('cus_unknown')))
+      .set('X-Request-Id', 'lb-trace-42')
+      .expect(200);
     const res = await t.http().get('/health/live').expect(200);
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
 

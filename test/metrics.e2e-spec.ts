@@ -44,14 +44,16 @@ describe('Prometheus metrics', () => {
     await publish(t, 'acme/widget', '1.0.0');
     const { token } = await createCustomer(t, { 'acme/widget': '*' });
     const base = await scrape();
-    const metadata = (status: string) => sample(base, 'packyard_http_requests_total', { route: 'composer_metadata', status }) ?? 0;
+    const metadata = (status: string) =>
+      sample(base, 'packyard_http_requests_total', { route: 'composer_metadata', status }) ?? 0;
     const builds = sample(base, 'packyard_view_builds_total', { principal: 'customer' }) ?? 0;
     const viewHits = sample(base, 'packyard_cache_lookups_total', { cache: 'view', result: 'hit' }) ?? 0;
     const viewMisses = sample(base, 'packyard_cache_lookups_total', { cache: 'view', result: 'miss' }) ?? 0;
     const fastPath = sample(base, 'packyard_composer_fast_path_answers_total') ?? 0;
 
     // One cold request builds the view; the next five are answered from memory by the fast path.
-    for (let i = 0; i < 6; i += 1) await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
+    for (let i = 0; i < 6; i += 1)
+      await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
     await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth('tok_wrong')).expect(401);
     await t.http().get('/api/v1/customers').expect(401);
     await t.admin.get('/api/v1/customers').expect(200);
@@ -62,24 +64,39 @@ describe('Prometheus metrics', () => {
     expect(customer.id).toMatch(/^cust_/);
 
     const after = await scrape();
-    expect((sample(after, 'packyard_http_requests_total', { route: 'composer_metadata', status: '200' }) ?? 0) - metadata('200')).toBe(6);
-    expect((sample(after, 'packyard_http_requests_total', { route: 'composer_metadata', status: '401' }) ?? 0) - metadata('401')).toBe(1);
-    expect(sample(after, 'packyard_http_requests_total', { route: 'admin_api', status: '401' })).toBeGreaterThanOrEqual(1);
+    expect(
+      (sample(after, 'packyard_http_requests_total', { route: 'composer_metadata', status: '200' }) ?? 0) -
+        metadata('200'),
+    ).toBe(6);
+    expect(
+      (sample(after, 'packyard_http_requests_total', { route: 'composer_metadata', status: '401' }) ?? 0) -
+        metadata('401'),
+    ).toBe(1);
+    expect(sample(after, 'packyard_http_requests_total', { route: 'admin_api', status: '401' })).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(sample(after, 'packyard_http_requests_total', { route: 'webhook', status: '200' })).toBe(2);
     expect(sample(after, 'packyard_view_builds_total', { principal: 'customer' })! - builds).toBe(1);
     expect(sample(after, 'packyard_cache_lookups_total', { cache: 'view', result: 'miss' })! - viewMisses).toBe(1);
     expect(sample(after, 'packyard_cache_lookups_total', { cache: 'view', result: 'hit' })! - viewHits).toBe(5);
     expect(sample(after, 'packyard_composer_fast_path_answers_total')! - fastPath).toBe(5);
     expect(sample(after, 'packyard_billing_events_total', { provider: 'stripe', outcome: 'applied' })).toBe(1);
-    expect(sample(after, 'packyard_billing_events_total', { provider: 'stripe', outcome: 'kept_unknown_customer' })).toBe(1);
+    expect(
+      sample(after, 'packyard_billing_events_total', { provider: 'stripe', outcome: 'kept_unknown_customer' }),
+    ).toBe(1);
     expect(sample(after, 'packyard_change_notifications_total', { direction: 'sent' })).toBeGreaterThanOrEqual(3);
 
     const latency = after.find((f) => f.name === 'packyard_http_request_duration_seconds');
     expect(latency?.type).toBe('HISTOGRAM');
     // The parser merges the series of a labelled histogram, so the per-route series are read from the text itself.
-    const series = (suffix: string, labels: string) => Number(new RegExp(`^packyard_http_request_duration_seconds_${suffix}\\{${labels}\\} (\\S+)$`, 'm').exec(lastText)?.[1]);
+    const series = (suffix: string, labels: string) =>
+      Number(
+        new RegExp(`^packyard_http_request_duration_seconds_${suffix}\\{${labels}\\} (\\S+)$`, 'm').exec(lastText)?.[1],
+      );
     expect(series('count', 'route="composer_metadata"')).toBeGreaterThanOrEqual(7);
-    expect(series('bucket', 'le="\\+Inf",route="composer_metadata"')).toBe(series('count', 'route="composer_metadata"'));
+    expect(series('bucket', 'le="\\+Inf",route="composer_metadata"')).toBe(
+      series('count', 'route="composer_metadata"'),
+    );
     expect(series('sum', 'route="composer_metadata"')).toBeGreaterThan(0);
 
     expect(sample(after, 'packyard_database_up')).toBe(1);

@@ -33,7 +33,9 @@ describe('Several instances sharing a database', () => {
     await b.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
 
     await a.admin.post(`/api/v1/customers/${id}/suspend`).expect(200);
-    const refused = await eventually(async () => (await b.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token))).status === 403);
+    const refused = await eventually(
+      async () => (await b.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token))).status === 403,
+    );
     expect(refused).toBe(true);
 
     await a.admin.post(`/api/v1/customers/${id}/reactivate`).expect(200);

@@ -21,19 +21,30 @@ describe('Events to NATS JetStream', () => {
   });
 
   it('keeps events while NATS is down and publishes them, once each and in order, when it is back', async () => {
-    const customer = (await t.admin.post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com' }).expect(201)).body;
+    const customer = (await t.admin.post('/api/v1/customers', { name: 'Acme', email: 'dev@acme.com' }).expect(201))
+      .body;
     await t.admin.post(`/api/v1/customers/${customer.id}/suspend`, { reason: 'Payment failed' }).expect(200);
-    await t.admin.post(`/api/v1/customers/${customer.id}/packages`, { package: 'acme/widget', constraint: '^1.0' }).expect(201);
+    await t.admin
+      .post(`/api/v1/customers/${customer.id}/packages`, { package: 'acme/widget', constraint: '^1.0' })
+      .expect(201);
     const dataSource = t.app.get(DataSource);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const outbox: Array<{ id: string; type: string; published_at: Date | null }> = await dataSource.query(
       `SELECT id, type, published_at FROM change_events ORDER BY sequence`,
     );
-    expect(outbox.map((row) => row.type)).toEqual(['customer.created', 'token.issued', 'customer.status_changed', 'access.granted']);
+    expect(outbox.map((row) => row.type)).toEqual([
+      'customer.created',
+      'token.issued',
+      'customer.status_changed',
+      'access.granted',
+    ]);
     expect(outbox.every((row) => row.published_at === null)).toBe(true);
 
     nats = await spawnNatsServer(natsPort);
-    await waitFor(async () => (await dataSource.query(`SELECT 1 FROM change_events WHERE published_at IS NULL`)).length === 0, 15_000);
+    await waitFor(
+      async () => (await dataSource.query(`SELECT 1 FROM change_events WHERE published_at IS NULL`)).length === 0,
+      15_000,
+    );
 
     const connection = await connect({ servers: nats.url });
     try {
@@ -49,7 +60,12 @@ describe('Events to NATS JetStream', () => {
       expect(stored.map((m) => m.event.id)).toEqual(outbox.map((row) => row.id));
       expect(stored[2]).toMatchObject({
         subject: 'packyard.customer.status_changed',
-        event: { type: 'customer.status_changed', customer_id: customer.id, actor: 'admin', data: { from: 'active', to: 'suspended', reason: 'Payment failed' } },
+        event: {
+          type: 'customer.status_changed',
+          customer_id: customer.id,
+          actor: 'admin',
+          data: { from: 'active', to: 'suspended', reason: 'Payment failed' },
+        },
       });
     } finally {
       await connection.close();

@@ -40,7 +40,9 @@ describe('Package catalog (admin API)', () => {
   function upload(archive: Buffer | undefined, fields: Record<string, string> = {}, fileField = 'archive') {
     let test = t.http().post('/api/v1/packages').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
     for (const [name, value] of Object.entries(fields)) test = test.field(name, value);
-    return archive ? test.attach(fileField, archive, { filename: 'package.zip', contentType: 'application/zip' }) : test;
+    return archive
+      ? test.attach(fileField, archive, { filename: 'package.zip', contentType: 'application/zip' })
+      : test;
   }
 
   /** Every file under DATA_DIR/archives, as paths relative to it. */
@@ -111,14 +113,18 @@ describe('Package catalog (admin API)', () => {
     });
 
     it('accepts the form version when it agrees with composer.json', async () => {
-      const res = await upload(await packageZip({ ...composerJson, version: '1.5.0' }), { version: 'v1.5' }).expect(201);
+      const res = await upload(await packageZip({ ...composerJson, version: '1.5.0' }), { version: 'v1.5' }).expect(
+        201,
+      );
       expect(res.body).toMatchObject({ version: 'v1.5', version_normalized: '1.5.0.0' });
     });
 
     it('answers 409 when the same normalized version is published again, keeping the first', async () => {
       const first = await upload(await packageZip(composerJson), { version: '1.0.0' }).expect(201);
       for (const version of ['1.0.0', 'v1.0.0', '1.0.0.0', '1.0']) {
-        const res = await upload(await packageZip({ ...composerJson, description: 'changed' }), { version }).expect(409);
+        const res = await upload(await packageZip({ ...composerJson, description: 'changed' }), { version }).expect(
+          409,
+        );
         expect(res.body).toMatchObject({ statusCode: 409, error: 'version_exists' });
         expect(res.body.message).toContain('acme/widget');
       }
@@ -127,7 +133,9 @@ describe('Package catalog (admin API)', () => {
     });
 
     it('lets concurrent publishes of one new version end in one 201 and 409s, never a 500', async () => {
-      const archives = await Promise.all([1, 2, 3, 4, 5].map((n) => packageZip({ ...composerJson, description: `build ${n}` })));
+      const archives = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => packageZip({ ...composerJson, description: `build ${n}` })),
+      );
       const results = await Promise.all(archives.map((archive) => upload(archive, { version: '1.0.0' })));
       expect(results.map((res) => res.status).sort()).toEqual([201, 409, 409, 409, 409]);
       expect(await versionRows()).toBe(1);
@@ -136,7 +144,9 @@ describe('Package catalog (admin API)', () => {
 
     it('publishes different versions of one package concurrently', async () => {
       const results = await Promise.all(
-        ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map(async (version) => upload(await packageZip(composerJson), { version })),
+        ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map(async (version) =>
+          upload(await packageZip(composerJson), { version }),
+        ),
       );
       expect(results.map((res) => res.status)).toEqual([201, 201, 201, 201]);
       expect(await packageRows()).toBe(1);
@@ -147,14 +157,18 @@ describe('Package catalog (admin API)', () => {
       const seen: ChangeKeys[] = [];
       t.app.get(ChangeBus).subscribe((keys) => seen.push(keys));
       await upload(await packageZip(composerJson), { version: '1.0.0' }).expect(201);
-      expect(seen.map((keys) => ({ all: keys.all, customers: [...keys.customers], packages: [...keys.packages] }))).toEqual([
-        { all: false, customers: [], packages: [composerJson.name] },
-      ]);
+      expect(
+        seen.map((keys) => ({ all: keys.all, customers: [...keys.customers], packages: [...keys.packages] })),
+      ).toEqual([{ all: false, customers: [], packages: [composerJson.name] }]);
     });
 
     it('removes the stored archive when the database refuses the row', async () => {
-      await db.query(`CREATE FUNCTION refuse_versions() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
-      await db.query(`CREATE TRIGGER refuse_versions BEFORE INSERT ON package_versions FOR EACH ROW EXECUTE FUNCTION refuse_versions()`);
+      await db.query(
+        `CREATE FUNCTION refuse_versions() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`,
+      );
+      await db.query(
+        `CREATE TRIGGER refuse_versions BEFORE INSERT ON package_versions FOR EACH ROW EXECUTE FUNCTION refuse_versions()`,
+      );
       try {
         const res = await upload(await packageZip(composerJson), { version: '1.0.0' }).expect(500);
         expect(res.body).toEqual({ statusCode: 500, error: 'internal_error', message: 'Internal server error' });
@@ -178,28 +192,136 @@ describe('Package catalog (admin API)', () => {
     const cases: [string, () => Promise<Buffer | undefined>, Record<string, string>, number, string][] = [
       ['no archive', async () => undefined, { version: '1.0.0' }, 400, 'archive_missing'],
       ['a file that is not a zip', async () => notAZip(), { version: '1.0.0' }, 422, 'archive_not_zip'],
-      ['a zip without composer.json', () => buildZip({ 'README.md': '# Widget', 'src/A.php': '<?php' }), { version: '1.0.0' }, 422, 'composer_json_missing'],
-      ['composer.json nested too deep', () => buildZip({ 'a/b/composer.json': validComposerJson() }), { version: '1.0.0' }, 422, 'composer_json_missing'],
-      ['composer.json that is not JSON', () => packageZip('{"name": "acme/widget",'), { version: '1.0.0' }, 422, 'composer_json_invalid'],
-      ['composer.json that is not an object', () => packageZip('"acme/widget"'), { version: '1.0.0' }, 422, 'composer_json_invalid'],
-      ['composer.json without a name', () => withName({ description: 'x' }), { version: '1.0.0' }, 422, 'package_name_missing'],
-      ['composer.json with an invalid name', () => withName({ name: 'Acme/Widget' }), { version: '1.0.0' }, 422, 'package_name_invalid'],
-      ['an entry named ../evil.php', async () => zipWithEntry('../evil.php'), { version: '1.0.0' }, 422, 'archive_unsafe_path'],
-      ['an entry named src/../../evil.php', async () => zipWithEntry('src/../../evil.php'), { version: '1.0.0' }, 422, 'archive_unsafe_path'],
-      ['an absolute entry name', async () => zipWithEntry('/var/www/evil.php'), { version: '1.0.0' }, 422, 'archive_unsafe_path'],
-      ['a Windows drive entry name', async () => zipWithEntry('C:\\evil.php'), { version: '1.0.0' }, 422, 'archive_unsafe_path'],
-      ['a traversal only in the local header', async () => zipWithEntry('src/ok.php', { localName: '../ok.php' }), { version: '1.0.0' }, 422, 'archive_unsafe_path'],
-      ['a zip bomb by declared size', async () => declaredSizeBomb(20 * MAX_ARCHIVE_MB * MB + 1), { version: '1.0.0' }, 422, 'archive_zip_bomb'],
-      ['a zip bomb of real zeros', async () => zerosBomb(20 * MAX_ARCHIVE_MB * MB + MB), { version: '1.0.0' }, 422, 'archive_zip_bomb'],
+      [
+        'a zip without composer.json',
+        () => buildZip({ 'README.md': '# Widget', 'src/A.php': '<?php' }),
+        { version: '1.0.0' },
+        422,
+        'composer_json_missing',
+      ],
+      [
+        'composer.json nested too deep',
+        () => buildZip({ 'a/b/composer.json': validComposerJson() }),
+        { version: '1.0.0' },
+        422,
+        'composer_json_missing',
+      ],
+      [
+        'composer.json that is not JSON',
+        () => packageZip('{"name": "acme/widget",'),
+        { version: '1.0.0' },
+        422,
+        'composer_json_invalid',
+      ],
+      [
+        'composer.json that is not an object',
+        () => packageZip('"acme/widget"'),
+        { version: '1.0.0' },
+        422,
+        'composer_json_invalid',
+      ],
+      [
+        'composer.json without a name',
+        () => withName({ description: 'x' }),
+        { version: '1.0.0' },
+        422,
+        'package_name_missing',
+      ],
+      [
+        'composer.json with an invalid name',
+        () => withName({ name: 'Acme/Widget' }),
+        { version: '1.0.0' },
+        422,
+        'package_name_invalid',
+      ],
+      [
+        'an entry named ../evil.php',
+        async () => zipWithEntry('../evil.php'),
+        { version: '1.0.0' },
+        422,
+        'archive_unsafe_path',
+      ],
+      [
+        'an entry named src/../../evil.php',
+        async () => zipWithEntry('src/../../evil.php'),
+        { version: '1.0.0' },
+        422,
+        'archive_unsafe_path',
+      ],
+      [
+        'an absolute entry name',
+        async () => zipWithEntry('/var/www/evil.php'),
+        { version: '1.0.0' },
+        422,
+        'archive_unsafe_path',
+      ],
+      [
+        'a Windows drive entry name',
+        async () => zipWithEntry('C:\\evil.php'),
+        { version: '1.0.0' },
+        422,
+        'archive_unsafe_path',
+      ],
+      [
+        'a traversal only in the local header',
+        async () => zipWithEntry('src/ok.php', { localName: '../ok.php' }),
+        { version: '1.0.0' },
+        422,
+        'archive_unsafe_path',
+      ],
+      [
+        'a zip bomb by declared size',
+        async () => declaredSizeBomb(20 * MAX_ARCHIVE_MB * MB + 1),
+        { version: '1.0.0' },
+        422,
+        'archive_zip_bomb',
+      ],
+      [
+        'a zip bomb of real zeros',
+        async () => zerosBomb(20 * MAX_ARCHIVE_MB * MB + MB),
+        { version: '1.0.0' },
+        422,
+        'archive_zip_bomb',
+      ],
       ['a zip with 50,001 entries', async () => manyEntries(50_001), { version: '1.0.0' }, 422, 'archive_zip_bomb'],
       ['no version anywhere', () => packageZip(composerJson), {}, 422, 'version_missing'],
       ['an invalid version', () => packageZip(composerJson), { version: 'latest' }, 422, 'invalid_version'],
       ['an alias as version', () => packageZip(composerJson), { version: '1.0 as 2.0' }, 422, 'invalid_version'],
-      ['an invalid version in composer.json', () => packageZip({ ...composerJson, version: 'next' }), {}, 422, 'invalid_version'],
-      ['a version contradicting composer.json', () => packageZip({ ...composerJson, version: '1.0.0' }), { version: '2.0.0' }, 422, 'version_mismatch'],
-      ['an invalid released_at', () => packageZip(composerJson), { version: '1.0.0', released_at: 'yesterday' }, 400, 'validation_failed'],
-      ['a released_at without time zone', () => packageZip(composerJson), { version: '1.0.0', released_at: '2024-01-15T10:30:00' }, 400, 'validation_failed'],
-      ['an unknown field', () => packageZip(composerJson), { version: '1.0.0', channel: 'stable' }, 400, 'validation_failed'],
+      [
+        'an invalid version in composer.json',
+        () => packageZip({ ...composerJson, version: 'next' }),
+        {},
+        422,
+        'invalid_version',
+      ],
+      [
+        'a version contradicting composer.json',
+        () => packageZip({ ...composerJson, version: '1.0.0' }),
+        { version: '2.0.0' },
+        422,
+        'version_mismatch',
+      ],
+      [
+        'an invalid released_at',
+        () => packageZip(composerJson),
+        { version: '1.0.0', released_at: 'yesterday' },
+        400,
+        'validation_failed',
+      ],
+      [
+        'a released_at without time zone',
+        () => packageZip(composerJson),
+        { version: '1.0.0', released_at: '2024-01-15T10:30:00' },
+        400,
+        'validation_failed',
+      ],
+      [
+        'an unknown field',
+        () => packageZip(composerJson),
+        { version: '1.0.0', channel: 'stable' },
+        400,
+        'validation_failed',
+      ],
     ];
 
     it.each(cases)('refuses %s', async (_label, build, fields, status, code) => {
@@ -220,7 +342,11 @@ describe('Package catalog (admin API)', () => {
         { name: 'padding.bin', data: Buffer.alloc(MAX_ARCHIVE_MB * MB) },
       ]);
       const res = await upload(archive, { version: '1.0.0' }).expect(413);
-      expect(res.body).toMatchObject({ statusCode: 413, error: 'archive_too_large', details: { max_bytes: MAX_ARCHIVE_MB * MB } });
+      expect(res.body).toMatchObject({
+        statusCode: 413,
+        error: 'archive_too_large',
+        details: { max_bytes: MAX_ARCHIVE_MB * MB },
+      });
     });
 
     it('refuses the file under another field name, and two files', async () => {
@@ -245,8 +371,13 @@ describe('Package catalog (admin API)', () => {
 
   describe('listing and reading', () => {
     it('lists packages by name with version counts, paginated like customers', async () => {
-      for (const [name, versions] of [['acme/widget', ['1.0.0', '1.1.0']], ['acme/gadget', ['0.1.0']], ['other/thing', ['2.0.0', '2.1.0', 'dev-main']]] as const) {
-        for (const version of versions) await upload(await packageZip({ ...composerJson, name }), { version }).expect(201);
+      for (const [name, versions] of [
+        ['acme/widget', ['1.0.0', '1.1.0']],
+        ['acme/gadget', ['0.1.0']],
+        ['other/thing', ['2.0.0', '2.1.0', 'dev-main']],
+      ] as const) {
+        for (const version of versions)
+          await upload(await packageZip({ ...composerJson, name }), { version }).expect(201);
       }
       const all = await t.admin.get('/api/v1/packages').expect(200);
       expect(all.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
@@ -256,7 +387,12 @@ describe('Package catalog (admin API)', () => {
         ['other/thing', 3],
       ]);
       const page = await t.admin.get('/api/v1/packages?limit=1&offset=1').expect(200);
-      expect(page.body).toMatchObject({ total: 3, limit: 1, offset: 1, data: [{ name: 'acme/widget', version_count: 2 }] });
+      expect(page.body).toMatchObject({
+        total: 3,
+        limit: 1,
+        offset: 1,
+        data: [{ name: 'acme/widget', version_count: 2 }],
+      });
       const search = await t.admin.get('/api/v1/packages?q=ACME/').expect(200);
       expect(search.body.total).toBe(2);
       await t.admin.get('/api/v1/packages?limit=0').expect(400);

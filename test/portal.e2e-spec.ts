@@ -21,7 +21,7 @@ const EVIL_README = [
   '# Evil',
   '<script>window.__pwned = "script"</script>',
   '<img src="https://127.0.0.1:1/x.png" onerror="window.__pwned = \'onerror\'">',
-  '[click me](javascript:window.__pwned=\'link\')',
+  "[click me](javascript:window.__pwned='link')",
   '<a href="javascript:window.__pwned=\'anchor\'">anchor</a>',
   '<iframe src="javascript:parent.__pwned=\'frame\'"></iframe>',
 ].join('\n\n');
@@ -92,7 +92,13 @@ describe('Customer portal in a real browser', () => {
     await page.waitForURL(`${t.url}/portal/access`);
     expect(page.url()).not.toContain(customer.token);
     const [cookie] = await context.cookies();
-    expect(cookie).toMatchObject({ name: 'packyard_portal', httpOnly: true, sameSite: 'Lax', secure: false, path: '/portal' });
+    expect(cookie).toMatchObject({
+      name: 'packyard_portal',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: false,
+      path: '/portal',
+    });
     expect(cookie.value).not.toContain(customer.token);
   });
 
@@ -219,19 +225,25 @@ describe('Customer portal in a real browser', () => {
   });
 
   it('tells a suspended customer why, in the sentence Composer shows, never the admin’s reason', async () => {
-    await t.admin.post(`/api/v1/customers/${customer.id}/suspend`, { reason: 'Card declined, ticket 4242' }).expect(200);
+    await t.admin
+      .post(`/api/v1/customers/${customer.id}/suspend`, { reason: 'Card declined, ticket 4242' })
+      .expect(200);
     await page.goto(`${t.url}/portal/access`);
     const status = await page.locator('.status').innerText();
     expect(status).toContain('Status: Suspended');
     expect(status).toContain(`Your access to this Composer repository is suspended. ${t.config.accessDeniedContact}`);
     await expect(page.content()).resolves.not.toContain('4242');
-    await expect(page.locator('section.package', { hasText: 'acme/widget' }).innerText()).resolves.toContain('No version is installable');
+    await expect(page.locator('section.package', { hasText: 'acme/widget' }).innerText()).resolves.toContain(
+      'No version is installable',
+    );
     await screenshot(page, 'suspended');
 
     const project = new ComposerProject(t.url, customer.token);
     try {
       const refused = await project.run('require', 'acme/widget');
-      expect(refused.output).toContain(`Your access to this Composer repository is suspended. ${t.config.accessDeniedContact}`);
+      expect(refused.output).toContain(
+        `Your access to this Composer repository is suspended. ${t.config.accessDeniedContact}`,
+      );
     } finally {
       project.remove();
     }
@@ -275,7 +287,11 @@ describe('Customer portal in a real browser', () => {
       }
       const admin = await t.admin.get('/api/v1/customers').expect(200);
       expect(admin.headers['content-security-policy']).toBeUndefined();
-      const composer = await t.http().get('/packages.json').set('Authorization', `Bearer ${customer.token}`).expect(200);
+      const composer = await t
+        .http()
+        .get('/packages.json')
+        .set('Authorization', `Bearer ${customer.token}`)
+        .expect(200);
       expect(composer.headers['content-security-policy']).toBeUndefined();
     });
 
@@ -286,14 +302,30 @@ describe('Customer portal in a real browser', () => {
 
       const session = await signedInSession(t, customer.token);
       const before = (await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200)).body.length;
-      const forged = await t.http().post('/portal/tokens').set('Cookie', session.cookie).type('form').send({ label: 'attacker' });
+      const forged = await t
+        .http()
+        .post('/portal/tokens')
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ label: 'attacker' });
       expect(forged.status).toBe(403);
       expect(forged.text).toContain('did not come from this site');
-      const wrong = await t.http().post('/portal/tokens').set('Cookie', session.cookie).type('form').send({ label: 'attacker', _csrf: 'guess' });
+      const wrong = await t
+        .http()
+        .post('/portal/tokens')
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ label: 'attacker', _csrf: 'guess' });
       expect(wrong.status).toBe(403);
       expect((await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200)).body.length).toBe(before);
       // With the token the same post works.
-      await t.http().post('/portal/tokens').set('Cookie', session.cookie).type('form').send({ label: 'ok', _csrf: session.csrf }).expect(201);
+      await t
+        .http()
+        .post('/portal/tokens')
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ label: 'ok', _csrf: session.csrf })
+        .expect(201);
     });
 
     it('refuses token self-service when the vendor turned it off for the customer', async () => {
@@ -303,7 +335,13 @@ describe('Customer portal in a real browser', () => {
         const listing = await t.http().get('/portal/tokens').set('Cookie', session.cookie).expect(200);
         expect(listing.text).toContain('managed by your vendor');
         expect(listing.text).not.toContain('Create token');
-        await t.http().post('/portal/tokens').set('Cookie', session.cookie).type('form').send({ label: 'x', _csrf: session.csrf }).expect(403);
+        await t
+          .http()
+          .post('/portal/tokens')
+          .set('Cookie', session.cookie)
+          .type('form')
+          .send({ label: 'x', _csrf: session.csrf })
+          .expect(403);
       } finally {
         await t.admin.patch(`/api/v1/customers/${customer.id}`, { portal_token_self_service: true }).expect(200);
       }
@@ -368,10 +406,25 @@ describe('Customer portal with token self-service turned off for everyone', () =
     const listing = await t.http().get('/portal/tokens').set('Cookie', session.cookie).expect(200);
     expect(listing.text).toContain('managed by your vendor');
     expect(listing.text).not.toContain('Revoke');
-    await t.http().post('/portal/tokens').set('Cookie', session.cookie).type('form').send({ label: 'x', _csrf: session.csrf }).expect(403);
+    await t
+      .http()
+      .post('/portal/tokens')
+      .set('Cookie', session.cookie)
+      .type('form')
+      .send({ label: 'x', _csrf: session.csrf })
+      .expect(403);
     const [token] = (await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200)).body;
-    await t.http().post(`/portal/tokens/${token.id}/revoke`).set('Cookie', session.cookie).type('form').send({ _csrf: session.csrf }).expect(403);
-    await t.admin.get(`/api/v1/customers/${customer.id}/tokens`).expect(200).expect((res) => expect(res.body).toHaveLength(1));
+    await t
+      .http()
+      .post(`/portal/tokens/${token.id}/revoke`)
+      .set('Cookie', session.cookie)
+      .type('form')
+      .send({ _csrf: session.csrf })
+      .expect(403);
+    await t.admin
+      .get(`/api/v1/customers/${customer.id}/tokens`)
+      .expect(200)
+      .expect((res) => expect(res.body).toHaveLength(1));
   });
 });
 

@@ -64,7 +64,11 @@ describe('Archives in S3-compatible object storage', () => {
     const archive = await fetch(location);
     expect(archive.status).toBe(200);
     expect(archive.headers.get('content-disposition')).toBe('attachment; filename="acme-widget-2.0.0.zip"');
-    expect(createHash('sha1').update(Buffer.from(await archive.arrayBuffer())).digest('hex')).toBe(shasum);
+    expect(
+      createHash('sha1')
+        .update(Buffer.from(await archive.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(shasum);
 
     // A tampered URL (another object, same signature) is refused by the store.
     const tampered = new URL(location);
@@ -73,7 +77,9 @@ describe('Archives in S3-compatible object storage', () => {
 
     await t.app.get(DownloadRecorder).flush();
     const downloads = await t.admin.get(`/api/v1/customers/${id}/downloads`).expect(200);
-    expect(downloads.body.data.map((d: { package: string; version: string }) => `${d.package}:${d.version}`)).toEqual(['acme/widget:2.0.0']);
+    expect(downloads.body.data.map((d: { package: string; version: string }) => `${d.package}:${d.version}`)).toEqual([
+      'acme/widget:2.0.0',
+    ]);
   });
 
   it('never redirects a customer to an archive outside their grants, and records nothing for refusals', async () => {
@@ -96,7 +102,9 @@ describe('Archives in S3-compatible object storage', () => {
       expect(result.code).toBe(0);
       expect(project.installedVersion('acme/widget')).toBe('1.0.0');
       expect(project.readFile('vendor/acme/widget/src/Widget.php')).toContain("VERSION = '1.0.0'");
-      const fetched = s3.requests.slice(before).filter((r) => r.method === 'GET' && r.url.startsWith(`/${s3.bucket}/acme/widget/`));
+      const fetched = s3.requests
+        .slice(before)
+        .filter((r) => r.method === 'GET' && r.url.startsWith(`/${s3.bucket}/acme/widget/`));
       expect(fetched).toHaveLength(1);
       expect(fetched[0]).toMatchObject({ status: 200, authorization: undefined });
     } finally {
@@ -105,7 +113,10 @@ describe('Archives in S3-compatible object storage', () => {
   });
 
   it('uploads an archive larger than one part in several parts, and serves it whole', async () => {
-    const zip = await packageZip({ name: 'acme/large', version: '1.0.0' }, { files: { 'data/blob.bin': randomBytes(20 * 1024 * 1024) } });
+    const zip = await packageZip(
+      { name: 'acme/large', version: '1.0.0' },
+      { files: { 'data/blob.bin': randomBytes(20 * 1024 * 1024) } },
+    );
     const published = await t.admin.post('/api/v1/packages').attach('archive', zip, 'large.zip').expect(201);
     expect(s3.requests.some((r) => r.method === 'POST' && r.url.includes('uploads'))).toBe(true);
     const { id, token } = await createCustomer(t, { 'acme/large': '*' });
@@ -169,7 +180,11 @@ describe('Object storage reached at another address by customers (S3_PUBLIC_ENDP
   beforeAll(async () => {
     s3 = await startS3Server();
     const port = new URL(s3.endpoint).port;
-    t = await createTestApp({ ...s3.env, S3_PUBLIC_ENDPOINT: `http://objects.packyard.test:${port}`, S3_DOWNLOAD_URL_SECONDS: '60' });
+    t = await createTestApp({
+      ...s3.env,
+      S3_PUBLIC_ENDPOINT: `http://objects.packyard.test:${port}`,
+      S3_DOWNLOAD_URL_SECONDS: '60',
+    });
     await publish(t, 'acme/widget', '1.0.0');
   });
   afterAll(async () => {
@@ -180,7 +195,11 @@ describe('Object storage reached at another address by customers (S3_PUBLIC_ENDP
   it('signs download URLs for the public address, which the store accepts under that name', async () => {
     const { token } = await createCustomer(t, { 'acme/widget': '*' });
     const meta = await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);
-    const res = await t.http().get(new URL(meta.body.packages['acme/widget'][0].dist.url).pathname).set('Authorization', basicAuth(token)).expect(302);
+    const res = await t
+      .http()
+      .get(new URL(meta.body.packages['acme/widget'][0].dist.url).pathname)
+      .set('Authorization', basicAuth(token))
+      .expect(302);
     const location = new URL(res.headers.location);
     expect(location.hostname).toBe('objects.packyard.test');
     expect(location.searchParams.get('X-Amz-Expires')).toBe('60');

@@ -20,7 +20,13 @@ function start(env: Record<string, string>): Started {
   let output = '';
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', ADMIN_TOKEN: 'startup-test-admin-token-0123', DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      ADMIN_TOKEN: 'startup-test-admin-token-0123',
+      DATABASE_URL: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,7 +74,9 @@ describe('Start-up mistakes', () => {
     const second = start({ DATA_DIR: dataDirs[0], PORT: String(await findFreePort()) });
     expect(await second.exited).toBe(1);
     const message = onlyLine(second.output());
-    expect(message).toMatch(/^Another Packyard is already running on DATA_DIR=.*: stop it first .*, or start this one with another DATA_DIR\.$/);
+    expect(message).toMatch(
+      /^Another Packyard is already running on DATA_DIR=.*: stop it first .*, or start this one with another DATA_DIR\.$/,
+    );
     expect(second.output()).not.toMatch(/UnhandledPromiseRejection|\n\s+at /);
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
@@ -79,7 +87,9 @@ describe('Start-up mistakes', () => {
     dataDirs.push(dataDir);
     const second = start({ DATA_DIR: dataDir, PORT: String(port) });
     expect(await second.exited).toBe(1);
-    expect(onlyLine(second.output())).toMatch(new RegExp(`^Port ${port} on .* is already in use .*: stop it, or start Packyard with PORT=<another port>`));
+    expect(onlyLine(second.output())).toMatch(
+      new RegExp(`^Port ${port} on .* is already in use .*: stop it, or start Packyard with PORT=<another port>`),
+    );
     expect(second.output()).not.toMatch(/\n\s+at /);
     // Nothing left running: a cluster that is still up keeps its postmaster.pid.
     const { existsSync } = await import('node:fs');

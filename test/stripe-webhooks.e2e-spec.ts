@@ -22,9 +22,12 @@ describe('Stripe webhooks', () => {
   let sequence = 0;
 
   const customer = async () => (await t.admin.get(`/api/v1/customers/${customerId}`).expect(200)).body;
-  const setStatus = (action: 'suspend' | 'expire' | 'reactivate') => t.admin.post(`/api/v1/customers/${customerId}/${action}`, {}).expect(200);
+  const setStatus = (action: 'suspend' | 'expire' | 'reactivate') =>
+    t.admin.post(`/api/v1/customers/${customerId}/${action}`, {}).expect(200);
   const recorded = (eventId: string) =>
-    t.app.get(DataSource).query(`SELECT * FROM "webhook_events" WHERE "provider" = 'stripe' AND "event_id" = $1`, [eventId]);
+    t.app
+      .get(DataSource)
+      .query(`SELECT * FROM "webhook_events" WHERE "provider" = 'stripe' AND "event_id" = $1`, [eventId]);
 
   beforeAll(async () => {
     t = await createTestApp({ STRIPE_WEBHOOK_SECRET: STRIPE_SECRET });
@@ -46,16 +49,28 @@ describe('Stripe webhooks', () => {
       expect(await customer()).toMatchObject({
         status: 'suspended',
         status_reason: 'Stripe: payment failed for invoice ACME-0042 (attempt 3)',
-        billing: { decision_in_force: 'billing', status: 'suspended', reason: 'Stripe: payment failed for invoice ACME-0042 (attempt 3)' },
+        billing: {
+          decision_in_force: 'billing',
+          status: 'suspended',
+          reason: 'Stripe: payment failed for invoice ACME-0042 (attempt 3)',
+        },
       });
       const changes = await statusChanges(t, customerId);
       expect(changes).toHaveLength(1);
-      expect(changes[0]).toMatchObject({ actor: 'stripe', provider_event_id: event.id, before: { status: 'active' }, after: { status: 'suspended' } });
+      expect(changes[0]).toMatchObject({
+        actor: 'stripe',
+        provider_event_id: event.id,
+        before: { status: 'active' },
+        after: { status: 'suspended' },
+      });
     });
 
     it('reactivates on invoice.paid after a failure', async () => {
       await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId))).expect(200);
-      const res = await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice(externalId, { status: 'paid' }))).expect(200);
+      const res = await deliverStripe(
+        t,
+        stripeEvent('invoice.paid', stripeInvoice(externalId, { status: 'paid' })),
+      ).expect(200);
       expect(res.body.outcome).toBe('applied');
       expect((await customer()).status).toBe('active');
       expect((await statusChanges(t, customerId)).map((c) => c.actor)).toEqual(['stripe', 'stripe']);
@@ -68,7 +83,10 @@ describe('Stripe webhooks', () => {
     });
 
     it('does not suspend for a failed one-off invoice (no subscription)', async () => {
-      const res = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { subscription: null }))).expect(200);
+      const res = await deliverStripe(
+        t,
+        stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { subscription: null })),
+      ).expect(200);
       expect(res.body).toEqual({ received: true, outcome: 'ignored_no_subscription' });
       expect((await customer()).status).toBe('active');
     });
@@ -80,20 +98,35 @@ describe('Stripe webhooks', () => {
       ['trialing', 'active'],
       ['active', 'active'],
     ])('customer.subscription.updated with status %s makes the customer %s', async (status, expected) => {
-      await deliverStripe(t, stripeEvent('customer.subscription.updated', stripeSubscription(externalId, status))).expect(200);
+      await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.updated', stripeSubscription(externalId, status)),
+      ).expect(200);
       expect(await customer()).toMatchObject({ status: expected, billing: { status: expected } });
     });
 
     it('changes nothing for an incomplete subscription (a checkout still in progress)', async () => {
-      const res = await deliverStripe(t, stripeEvent('customer.subscription.created', stripeSubscription(externalId, 'incomplete'))).expect(200);
+      const res = await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.created', stripeSubscription(externalId, 'incomplete')),
+      ).expect(200);
       expect(res.body.outcome).toBe('unchanged');
-      expect(await customer()).toMatchObject({ status: 'active', billing: { decision_in_force: 'none', status: null } });
+      expect(await customer()).toMatchObject({
+        status: 'active',
+        billing: { decision_in_force: 'none', status: null },
+      });
     });
 
     it('restores a customer whose subscription ended when they subscribe again (a new subscription, active)', async () => {
-      await deliverStripe(t, stripeEvent('customer.subscription.deleted', stripeSubscription(externalId, 'canceled'))).expect(200);
+      await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.deleted', stripeSubscription(externalId, 'canceled')),
+      ).expect(200);
       expect((await customer()).status).toBe('frozen');
-      await deliverStripe(t, stripeEvent('customer.subscription.created', stripeSubscription(externalId, 'active'))).expect(200, { received: true, outcome: 'applied' });
+      await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.created', stripeSubscription(externalId, 'active')),
+      ).expect(200, { received: true, outcome: 'applied' });
       expect((await customer()).status).toBe('active');
     });
 
@@ -101,7 +134,12 @@ describe('Stripe webhooks', () => {
       const subscription = stripeSubscriptionIdOf(externalId);
       const ended = stripeSubscription(externalId, 'canceled', { id: subscription });
       await deliverStripe(t, stripeEvent('customer.subscription.deleted', ended)).expect(200);
-      await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice(externalId, { subscription }), { created: Math.floor(Date.now() / 1000) + 60 })).expect(200, {
+      await deliverStripe(
+        t,
+        stripeEvent('invoice.paid', stripeInvoice(externalId, { subscription }), {
+          created: Math.floor(Date.now() / 1000) + 60,
+        }),
+      ).expect(200, {
         received: true,
         outcome: 'ignored_out_of_order',
       });
@@ -110,12 +148,20 @@ describe('Stripe webhooks', () => {
 
     it('answers 200 and records unchanged when the status rules refuse the transition (billing expired them; another subscription is unpaid)', async () => {
       const { id } = await createBillingCustomer(t, `${externalId}_x`, {}, 'expire');
-      await deliverStripe(t, stripeEvent('customer.subscription.deleted', stripeSubscription(`${externalId}_x`, 'canceled'))).expect(200);
+      await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.deleted', stripeSubscription(`${externalId}_x`, 'canceled')),
+      ).expect(200);
       const event = stripeEvent('customer.subscription.updated', stripeSubscription(`${externalId}_x`, 'unpaid'));
       const res = await deliverStripe(t, event).expect(200);
       expect(res.body).toEqual({ received: true, outcome: 'unchanged' });
-      expect((await t.admin.get(`/api/v1/customers/${id}`)).body).toMatchObject({ status: 'expired', billing: { status: 'suspended' } });
-      expect(await recorded(event.id as string)).toEqual([expect.objectContaining({ outcome: 'unchanged', customer_id: id, billing_status: 'suspended' })]);
+      expect((await t.admin.get(`/api/v1/customers/${id}`)).body).toMatchObject({
+        status: 'expired',
+        billing: { status: 'suspended' },
+      });
+      expect(await recorded(event.id as string)).toEqual([
+        expect.objectContaining({ outcome: 'unchanged', customer_id: id, billing_status: 'suspended' }),
+      ]);
       await deliverStripe(t, event).expect(200, { received: true, replay: true });
     });
   });
@@ -133,7 +179,10 @@ describe('Stripe webhooks', () => {
       });
       const res = await deliverStripe(t, stripeEvent('customer.subscription.deleted', subscription)).expect(200);
       expect(res.body.outcome).toBe('applied');
-      expect((await t.admin.get(`/api/v1/customers/${id}`)).body).toMatchObject({ status: 'frozen', status_reason: expect.stringContaining('ended') });
+      expect((await t.admin.get(`/api/v1/customers/${id}`)).body).toMatchObject({
+        status: 'frozen',
+        status_reason: expect.stringContaining('ended'),
+      });
       const metadata = await t.http().get('/p2/acme/sdk.json').set('Authorization', basicAuth(token)).expect(200);
       expect(metadata.body.packages['acme/sdk'].map((v: { version: string }) => v.version)).toEqual(['1.1.0', '1.0.0']);
     });
@@ -150,7 +199,10 @@ describe('Stripe webhooks', () => {
 
     it('expires an on_expiry=expire customer', async () => {
       const { id } = await createBillingCustomer(t, 'cus_ExpireMe', {}, 'expire');
-      await deliverStripe(t, stripeEvent('customer.subscription.deleted', stripeSubscription('cus_ExpireMe', 'canceled'))).expect(200);
+      await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.deleted', stripeSubscription('cus_ExpireMe', 'canceled')),
+      ).expect(200);
       expect((await t.admin.get(`/api/v1/customers/${id}`)).body.status).toBe('expired');
       expect((await statusChanges(t, id))[0]).toMatchObject({ actor: 'stripe', after: { status: 'expired' } });
     });
@@ -159,7 +211,10 @@ describe('Stripe webhooks', () => {
       const subscription = stripeSubscriptionIdOf(externalId);
       await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId))).expect(200);
       expect((await customer()).status).toBe('suspended');
-      await deliverStripe(t, stripeEvent('customer.subscription.deleted', stripeSubscription(externalId, 'canceled', { id: subscription }))).expect(200);
+      await deliverStripe(
+        t,
+        stripeEvent('customer.subscription.deleted', stripeSubscription(externalId, 'canceled', { id: subscription })),
+      ).expect(200);
       expect((await customer()).status).toBe('frozen');
     });
   });
@@ -193,12 +248,23 @@ describe('Stripe webhooks', () => {
       const ignored = stripeEvent('charge.succeeded', { id: 'ch_1', object: 'charge', customer: externalId });
       for (const event of [applied, unknown, ignored]) await deliverStripe(t, event).expect(200);
       expect(await recorded(applied.id as string)).toEqual([
-        expect.objectContaining({ type: 'invoice.payment_failed', outcome: 'applied', customer_id: customerId, external_customer_id: externalId }),
+        expect.objectContaining({
+          type: 'invoice.payment_failed',
+          outcome: 'applied',
+          customer_id: customerId,
+          external_customer_id: externalId,
+        }),
       ]);
       expect(await recorded(unknown.id as string)).toEqual([
-        expect.objectContaining({ outcome: 'kept_unknown_customer', customer_id: null, external_customer_id: 'cus_Nobody' }),
+        expect.objectContaining({
+          outcome: 'kept_unknown_customer',
+          customer_id: null,
+          external_customer_id: 'cus_Nobody',
+        }),
       ]);
-      expect(await recorded(ignored.id as string)).toEqual([expect.objectContaining({ type: 'charge.succeeded', outcome: 'ignored_event_type' })]);
+      expect(await recorded(ignored.id as string)).toEqual([
+        expect.objectContaining({ type: 'charge.succeeded', outcome: 'ignored_event_type' }),
+      ]);
     });
   });
 
@@ -207,19 +273,30 @@ describe('Stripe webhooks', () => {
 
     it('ignores a payment failure older than a payment already received (a late delivery does not re-suspend)', async () => {
       const t0 = base();
-      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(
+        200,
+        { received: true, outcome: 'applied' },
+      );
       const paid = stripeEvent('invoice.paid', stripeInvoice(externalId, { status: 'paid' }), { created: t0 + 120 });
       await deliverStripe(t, paid).expect(200, { received: true, outcome: 'applied' });
       expect((await customer()).status).toBe('active');
 
-      const late = stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { attempt_count: 2 }), { created: t0 + 60 });
+      const late = stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { attempt_count: 2 }), {
+        created: t0 + 60,
+      });
       await deliverStripe(t, late).expect(200, { received: true, outcome: 'ignored_out_of_order' });
       expect((await customer()).status).toBe('active');
       expect((await statusChanges(t, customerId)).map((c) => c.after.status)).toEqual(['active', 'suspended']);
       expect(await recorded(late.id as string)).toEqual([
-        expect.objectContaining({ outcome: 'ignored_out_of_order', customer_id: customerId, occurred_at: new Date((t0 + 60) * 1000) }),
+        expect.objectContaining({
+          outcome: 'ignored_out_of_order',
+          customer_id: customerId,
+          occurred_at: new Date((t0 + 60) * 1000),
+        }),
       ]);
-      expect(await recorded(paid.id as string)).toEqual([expect.objectContaining({ outcome: 'applied', occurred_at: new Date((t0 + 120) * 1000) })]);
+      expect(await recorded(paid.id as string)).toEqual([
+        expect.objectContaining({ outcome: 'applied', occurred_at: new Date((t0 + 120) * 1000) }),
+      ]);
       // Still recorded once: a redelivery of the late event is a replay.
       await deliverStripe(t, late).expect(200, { received: true, replay: true });
     });
@@ -227,26 +304,40 @@ describe('Stripe webhooks', () => {
     it("orders each customer's events on their own: a newer event for another customer holds nothing back", async () => {
       const t0 = base();
       await createBillingCustomer(t, `${externalId}_other`);
-      await deliverStripe(t, stripeEvent('invoice.paid', stripeInvoice(`${externalId}_other`), { created: t0 + 60 })).expect(200);
-      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(200, { received: true, outcome: 'applied' });
+      await deliverStripe(
+        t,
+        stripeEvent('invoice.paid', stripeInvoice(`${externalId}_other`), { created: t0 + 60 }),
+      ).expect(200);
+      await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId), { created: t0 })).expect(
+        200,
+        { received: true, outcome: 'applied' },
+      );
       expect((await customer()).status).toBe('suspended');
     });
   });
 
   describe('ignores what is not for Packyard', () => {
     it('answers 200 for an unknown customer, keeps the event and changes nothing', async () => {
-      const res = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_Unknown'))).expect(200);
+      const res = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice('cus_Unknown'))).expect(
+        200,
+      );
       expect(res.body).toEqual({ received: true, outcome: 'kept_unknown_customer' });
       expect((await customer()).status).toBe('active');
     });
 
     it('answers 200 for an invoice without a customer', async () => {
-      const res = await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { customer: null }))).expect(200);
+      const res = await deliverStripe(
+        t,
+        stripeEvent('invoice.payment_failed', stripeInvoice(externalId, { customer: null })),
+      ).expect(200);
       expect(res.body.outcome).toBe('ignored_unknown_customer');
     });
 
     it('answers 200 for an event type it does not use and changes nothing', async () => {
-      const res = await deliverStripe(t, stripeEvent('customer.updated', { id: externalId, object: 'customer', delinquent: true })).expect(200);
+      const res = await deliverStripe(
+        t,
+        stripeEvent('customer.updated', { id: externalId, object: 'customer', delinquent: true }),
+      ).expect(200);
       expect(res.body).toEqual({ received: true, outcome: 'ignored_event_type' });
       expect(await statusChanges(t, customerId)).toHaveLength(0);
     });
@@ -272,7 +363,9 @@ describe('Stripe webhooks', () => {
 
     it('refuses a body changed after signing', async () => {
       const event = paymentFailed();
-      const res = await deliverStripe(t, event, { signedPayload: JSON.stringify({ ...event, type: 'invoice.paid' }) }).expect(400);
+      const res = await deliverStripe(t, event, {
+        signedPayload: JSON.stringify({ ...event, type: 'invoice.paid' }),
+      }).expect(400);
       expect(res.body.error).toBe('invalid_signature');
       await expectNothingRecorded(event);
     });
@@ -293,14 +386,25 @@ describe('Stripe webhooks', () => {
 
     it('refuses a request without the Stripe-Signature header', async () => {
       const event = paymentFailed();
-      const res = await t.http().post('/webhooks/stripe').set('Content-Type', 'application/json').send(JSON.stringify(event)).expect(400);
+      const res = await t
+        .http()
+        .post('/webhooks/stripe')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(event))
+        .expect(400);
       expect(res.body.error).toBe('invalid_signature');
       await expectNothingRecorded(event);
     });
 
     it('refuses a malformed Stripe-Signature header', async () => {
       const event = paymentFailed();
-      await t.http().post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', 'garbage').send(JSON.stringify(event)).expect(400);
+      await t
+        .http()
+        .post('/webhooks/stripe')
+        .set('Content-Type', 'application/json')
+        .set('Stripe-Signature', 'garbage')
+        .send(JSON.stringify(event))
+        .expect(400);
       await expectNothingRecorded(event);
     });
 
@@ -308,9 +412,21 @@ describe('Stripe webhooks', () => {
       const header = 't=1,v1=00';
       const empty = await t.http().post('/webhooks/stripe').set('Stripe-Signature', header).expect(400);
       expect(empty.body.statusCode).toBe(400);
-      const garbage = await t.http().post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', header).send('{not json').expect(400);
+      const garbage = await t
+        .http()
+        .post('/webhooks/stripe')
+        .set('Content-Type', 'application/json')
+        .set('Stripe-Signature', header)
+        .send('{not json')
+        .expect(400);
       expect(garbage.body.statusCode).toBe(400);
-      const text = await t.http().post('/webhooks/stripe').set('Content-Type', 'text/plain').set('Stripe-Signature', header).send('hello').expect(400);
+      const text = await t
+        .http()
+        .post('/webhooks/stripe')
+        .set('Content-Type', 'text/plain')
+        .set('Stripe-Signature', header)
+        .send('hello')
+        .expect(400);
       expect(text.body.error).toBe('invalid_payload');
     });
 
@@ -322,6 +438,8 @@ describe('Stripe webhooks', () => {
   });
 
   it('needs no admin token', async () => {
-    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId))).set('Authorization', 'Bearer nonsense').expect(200);
+    await deliverStripe(t, stripeEvent('invoice.payment_failed', stripeInvoice(externalId)))
+      .set('Authorization', 'Bearer nonsense')
+      .expect(200);
   });
 });

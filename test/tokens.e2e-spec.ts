@@ -20,14 +20,23 @@ describe('Customer tokens (admin API)', () => {
   it('lists the token created with the customer without its secret', async () => {
     const res = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);
     expect(res.body).toHaveLength(1);
-    expect(Object.keys(res.body[0]).sort()).toEqual(['created_at', 'expires_at', 'id', 'label', 'last_used_at', 'prefix']);
+    expect(Object.keys(res.body[0]).sort()).toEqual([
+      'created_at',
+      'expires_at',
+      'id',
+      'label',
+      'last_used_at',
+      'prefix',
+    ]);
     expect(firstToken.startsWith(res.body[0].prefix)).toBe(true);
     expect(res.body[0].prefix.length).toBeLessThan(16);
     expect(JSON.stringify(res.body)).not.toContain(firstToken);
   });
 
   it('issues additional tokens, shown once, with label and expiry', async () => {
-    const res = await t.admin.post(`/api/v1/customers/${id}/tokens`, { label: 'CI', expires_at: '2099-01-01T00:00:00Z' }).expect(201);
+    const res = await t.admin
+      .post(`/api/v1/customers/${id}/tokens`, { label: 'CI', expires_at: '2099-01-01T00:00:00Z' })
+      .expect(201);
     expect(res.body.token).toMatch(/^tok_[0-9A-Za-z]{32,}$/);
     expect(res.body).toMatchObject({ label: 'CI', expires_at: '2099-01-01T00:00:00.000Z', last_used_at: null });
     const list = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);
@@ -38,7 +47,11 @@ describe('Customer tokens (admin API)', () => {
   it('records when each token was last used by Composer', async () => {
     const second = await t.admin.post(`/api/v1/customers/${id}/tokens`, { label: 'unused' }).expect(201);
     const before = Date.now();
-    await t.http().get('/packages.json').set('Authorization', `Basic ${Buffer.from(`token:${firstToken}`).toString('base64')}`).expect(200);
+    await t
+      .http()
+      .get('/packages.json')
+      .set('Authorization', `Basic ${Buffer.from(`token:${firstToken}`).toString('base64')}`)
+      .expect(200);
     // Use is written in batches; flush the batch instead of waiting for the timer.
     await t.app.get(TokensService).flushLastUsed();
     const list = await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200);
@@ -63,10 +76,13 @@ describe('Customer tokens (admin API)', () => {
   });
 
   it('refuses bad token requests', async () => {
-    expect((await t.admin.post(`/api/v1/customers/${id}/tokens`, { expires_at: 'tomorrow' }).expect(400)).body.error).toBe('validation_failed');
-    expect((await t.admin.post(`/api/v1/customers/${id}/tokens`, { expires_at: '2001-01-01T00:00:00Z' }).expect(400)).body.error).toBe(
-      'expiry_in_past',
-    );
+    expect(
+      (await t.admin.post(`/api/v1/customers/${id}/tokens`, { expires_at: 'tomorrow' }).expect(400)).body.error,
+    ).toBe('validation_failed');
+    expect(
+      (await t.admin.post(`/api/v1/customers/${id}/tokens`, { expires_at: '2001-01-01T00:00:00Z' }).expect(400)).body
+        .error,
+    ).toBe('expiry_in_past');
     await t.admin.post(`/api/v1/customers/${id}/tokens`, { label: 'x'.repeat(201) }).expect(400);
     await t.admin.post('/api/v1/customers/cust_nobody/tokens', {}).expect(404);
     await t.admin.get('/api/v1/customers/cust_nobody/tokens').expect(404);

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -85,7 +94,11 @@ describe('Uploads', () => {
     it('stays far below the archive size with an Idempotency-Key too, and the retry is replayed', async () => {
       const grown = await publishMeasuringRss('2.0.0', { 'Idempotency-Key': 'large-upload-1' });
       expect(grown).toBeLessThan(size / 2);
-      const retry = await t.admin.post('/api/v1/packages').attach('archive', zipPath).field('version', '2.0.0').set('Idempotency-Key', 'large-upload-1');
+      const retry = await t.admin
+        .post('/api/v1/packages')
+        .attach('archive', zipPath)
+        .field('version', '2.0.0')
+        .set('Idempotency-Key', 'large-upload-1');
       expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
       expect(filesUnder(uploads)).toEqual([]);
     }, 120_000);
@@ -107,7 +120,10 @@ describe('Uploads', () => {
     it.each(refusals)('leave no file behind: %s', async (_label, zip, fields, status) => {
       const kept = filesUnder(archives);
       for (const key of [undefined, `refused-${Math.random()}`]) {
-        const request = t.admin.post('/api/v1/packages').attach('archive', await zip(), 'a.zip').field('version', '1.0.0');
+        const request = t.admin
+          .post('/api/v1/packages')
+          .attach('archive', await zip(), 'a.zip')
+          .field('version', '1.0.0');
         for (const [name, value] of Object.entries(fields)) request.field(name, value);
         if (key) request.set('Idempotency-Key', key);
         expect((await request).status).toBe(status);
@@ -152,7 +168,11 @@ describe('Uploads', () => {
       writeFileSync(join(uploads, 'body-2-live.tmp'), 'an upload in progress');
 
       const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
-      for (const path of [join(archives, published), join(archives, 'acme/widget/ver_orphan.zip'), join(uploads, 'archive-1-dead.tmp')]) {
+      for (const path of [
+        join(archives, published),
+        join(archives, 'acme/widget/ver_orphan.zip'),
+        join(uploads, 'archive-1-dead.tmp'),
+      ]) {
         utimesSync(path, twoHoursAgo, twoHoursAgo);
       }
 

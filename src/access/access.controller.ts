@@ -20,7 +20,9 @@ import { PackageName, PackageNamePathPipe } from '../packages/package-name';
 import { AccessService } from './access.service';
 import { FreezeCustomerDto, FrozenCustomerDto, GrantAccessDto, GrantDto } from './dto/access.dto';
 
-const grantPackagePipe = new PackageNamePathPipe((name) => new NotFoundError('grant_not_found', `No grant for "${excerpt(name)}"`));
+const grantPackagePipe = new PackageNamePathPipe(
+  (name) => new NotFoundError('grant_not_found', `No grant for "${excerpt(name)}"`),
+);
 
 @ApiTags('access')
 @ApiAdminErrors()
@@ -58,7 +60,10 @@ export class AccessController {
   @ApiParam({ name: 'package', example: 'vendor%2Fpackage' })
   @ApiNoContentResponse()
   @RequireScope('access:write')
-  async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('package', grantPackagePipe) packageName: PackageName): Promise<void> {
+  async revoke(
+    @Param('id', CustomerIdPipe) customerId: string,
+    @Param('package', grantPackagePipe) packageName: PackageName,
+  ): Promise<void> {
     await this.access.revoke(customerId, packageName);
   }
 
@@ -69,7 +74,10 @@ export class AccessController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not allowed from the current status' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid version' })
   @RequireScope('access:write')
-  async freeze(@Param('id', CustomerIdPipe) customerId: string, @Body() body: FreezeCustomerDto): Promise<FrozenCustomerDto> {
+  async freeze(
+    @Param('id', CustomerIdPipe) customerId: string,
+    @Body() body: FreezeCustomerDto,
+  ): Promise<FrozenCustomerDto> {
     return body.versions
       ? this.access.freeze(
           customerId,

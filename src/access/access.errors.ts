@@ -3,7 +3,9 @@ import { excerpt } from '../common/input-guard';
 
 export class InvalidConstraintProblem extends UnprocessableError {
   constructor(constraint: string, reason: string) {
-    super('invalid_constraint', `"${excerpt(constraint)}" is not a valid Composer version constraint: ${reason}`, { constraint });
+    super('invalid_constraint', `"${excerpt(constraint)}" is not a valid Composer version constraint: ${reason}`, {
+      constraint,
+    });
   }
 }
 

@@ -47,7 +47,11 @@ export class AccessService {
     private readonly clock: Clock,
   ) {}
 
-  async grant(customerId: string, packageName: string, constraint: string): Promise<{ grant: GrantDto; created: boolean }> {
+  async grant(
+    customerId: string,
+    packageName: string,
+    constraint: string,
+  ): Promise<{ grant: GrantDto; created: boolean }> {
     const trimmed = constraint.trim();
     assertValidConstraint(trimmed);
     const result = await this.door.run(async (unit) => {
@@ -61,12 +65,21 @@ export class AccessService {
         existing.constraint = trimmed;
         const saved = await manager.save(existing);
         if (before.constraint !== trimmed) {
-          await this.history.record(unit, { customerId, type: 'grant.updated', before, after: { package: packageName, constraint: trimmed } });
+          await this.history.record(unit, {
+            customerId,
+            type: 'grant.updated',
+            before,
+            after: { package: packageName, constraint: trimmed },
+          });
         }
         return { grant: saved, created: false };
       }
       await manager.insert(AccessGrant, { customerId, packageName, constraint: trimmed });
-      await this.history.record(unit, { customerId, type: 'grant.created', after: { package: packageName, constraint: trimmed } });
+      await this.history.record(unit, {
+        customerId,
+        type: 'grant.created',
+        after: { package: packageName, constraint: trimmed },
+      });
       return { grant: await manager.findOneByOrFail(AccessGrant, { customerId, packageName }), created: true };
     });
     return { grant: GrantDto.from(result.grant), created: result.created };
@@ -74,7 +87,10 @@ export class AccessService {
 
   async list(customerId: string): Promise<GrantDto[]> {
     await findCustomerOrFail(this.dataSource.manager, customerId);
-    const grants = await this.dataSource.manager.find(AccessGrant, { where: { customerId }, order: { packageName: 'ASC' } });
+    const grants = await this.dataSource.manager.find(AccessGrant, {
+      where: { customerId },
+      order: { packageName: 'ASC' },
+    });
     return grants.map((grant) => GrantDto.from(grant));
   }
 
@@ -83,10 +99,18 @@ export class AccessService {
       const manager = unit.manager;
       await findCustomerOrFail(manager, customerId, true);
       const grant = await manager.findOneBy(AccessGrant, { customerId, packageName });
-      if (!grant) throw new NotFoundError('grant_not_found', `Customer "${customerId}" has no grant for "${excerpt(packageName)}"`);
+      if (!grant)
+        throw new NotFoundError(
+          'grant_not_found',
+          `Customer "${customerId}" has no grant for "${excerpt(packageName)}"`,
+        );
       await manager.delete(AccessGrant, { customerId, packageName });
       await markAccessChanged(manager, customerId);
-      await this.history.record(unit, { customerId, type: 'grant.revoked', before: { package: packageName, constraint: grant.constraint } });
+      await this.history.record(unit, {
+        customerId,
+        type: 'grant.revoked',
+        before: { package: packageName, constraint: grant.constraint },
+      });
     });
   }
 
@@ -101,13 +125,23 @@ export class AccessService {
       try {
         versionNormalized = normalizeVersion(pin.version);
       } catch (error) {
-        if (error instanceof InvalidVersionError) throw new InvalidVersionProblem(pin.packageName, pin.version, error.message);
+        if (error instanceof InvalidVersionError)
+          throw new InvalidVersionProblem(pin.packageName, pin.version, error.message);
         throw error;
       }
       if (versionNormalized.length > MAX_VERSION_LENGTH) {
-        throw new InvalidVersionProblem(pin.packageName, pin.version, `its normalized form is longer than ${MAX_VERSION_LENGTH} characters`);
+        throw new InvalidVersionProblem(
+          pin.packageName,
+          pin.version,
+          `its normalized form is longer than ${MAX_VERSION_LENGTH} characters`,
+        );
       }
-      const row = Object.assign(new FrozenVersion(), { customerId, packageName: pin.packageName, version: pin.version, versionNormalized });
+      const row = Object.assign(new FrozenVersion(), {
+        customerId,
+        packageName: pin.packageName,
+        version: pin.version,
+        versionNormalized,
+      });
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
     const result = await this.door.run(async (unit) => {
@@ -161,7 +195,11 @@ export class AccessService {
     });
   }
 
-  private async pinsFromGrants(manager: EntityManager, customerId: string, releasedBefore?: Date): Promise<FrozenVersion[]> {
+  private async pinsFromGrants(
+    manager: EntityManager,
+    customerId: string,
+    releasedBefore?: Date,
+  ): Promise<FrozenVersion[]> {
     const grants = await manager.findBy(AccessGrant, { customerId });
     const versions = grants.length
       ? await manager.find(PackageVersion, {
@@ -169,14 +207,26 @@ export class AccessService {
           where: { packageName: In(grants.map((grant) => grant.packageName)) },
         })
       : [];
-    const allowed = versionsAllowedByGrants(grants, (name) => versions.filter((version) => version.packageName === name), releasedBefore);
+    const allowed = versionsAllowedByGrants(
+      grants,
+      (name) => versions.filter((version) => version.packageName === name),
+      releasedBefore,
+    );
     return [...allowed.values()].flat().map((version) =>
-      manager.create(FrozenVersion, { customerId, packageName: version.packageName, version: version.version, versionNormalized: version.versionNormalized }),
+      manager.create(FrozenVersion, {
+        customerId,
+        packageName: version.packageName,
+        version: version.version,
+        versionNormalized: version.versionNormalized,
+      }),
     );
   }
 
   private pinnedWith(manager: EntityManager, customerId: string): Promise<FrozenVersion[]> {
-    return manager.find(FrozenVersion, { where: { customerId }, order: { packageName: 'ASC', versionNormalized: 'ASC' } });
+    return manager.find(FrozenVersion, {
+      where: { customerId },
+      order: { packageName: 'ASC', versionNormalized: 'ASC' },
+    });
   }
 
   private async replacePins(unit: UnitOfWork, customerId: string, rows: FrozenVersion[]): Promise<FrozenVersion[]> {
@@ -197,5 +247,4 @@ export class AccessService {
     }
     return after;
   }
-
 }

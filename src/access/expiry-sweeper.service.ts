@@ -85,7 +85,9 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
         .getMany();
       for (const customer of due) {
         const endedAt = customer.expiresAt as Date;
-        await runAsActor('system', () => this.access.applyExpiry(customer.id, endedAt, `Subscription ended at ${endedAt.toISOString()}`));
+        await runAsActor('system', () =>
+          this.access.applyExpiry(customer.id, endedAt, `Subscription ended at ${endedAt.toISOString()}`),
+        );
         changed += 1;
       }
       if (due.length < BATCH) return changed;

@@ -7,10 +7,20 @@ export class FrozenVersion {
   @PrimaryColumn({ name: 'customer_id', type: 'varchar', length: 32, primaryKeyConstraintName: 'frozen_versions_pkey' })
   customerId: string;
 
-  @PrimaryColumn({ name: 'package_name', type: 'varchar', length: 200, primaryKeyConstraintName: 'frozen_versions_pkey' })
+  @PrimaryColumn({
+    name: 'package_name',
+    type: 'varchar',
+    length: 200,
+    primaryKeyConstraintName: 'frozen_versions_pkey',
+  })
   packageName: string;
 
-  @PrimaryColumn({ name: 'version_normalized', type: 'varchar', length: 100, primaryKeyConstraintName: 'frozen_versions_pkey' })
+  @PrimaryColumn({
+    name: 'version_normalized',
+    type: 'varchar',
+    length: 100,
+    primaryKeyConstraintName: 'frozen_versions_pkey',
+  })
   versionNormalized: string;
 
   @ManyToOne(() => Customer, { onDelete: 'CASCADE' })

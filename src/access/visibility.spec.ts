@@ -10,10 +10,16 @@ const catalog: Record<string, VersionRef[]> = {
 };
 const lookup = (name: string) => catalog[name] ?? [];
 const NOW = new Date('2026-06-01T00:00:00Z');
-const state = (status: CustomerStatus, expiresAt: Date | null = null, onExpiry: 'expire' | 'freeze' = 'freeze') => ({ status, expiresAt, onExpiry });
+const state = (status: CustomerStatus, expiresAt: Date | null = null, onExpiry: 'expire' | 'freeze' = 'freeze') => ({
+  status,
+  expiresAt,
+  onExpiry,
+});
 const visibleOf = (decision: ReturnType<typeof decideAccess>) =>
   decision.kind === 'allowed'
-    ? Object.fromEntries([...decision.versions].map(([name, versions]) => [name, versions.map((v) => v.versionNormalized)]))
+    ? Object.fromEntries(
+        [...decision.versions].map(([name, versions]) => [name, versions.map((v) => v.versionNormalized)]),
+      )
     : decision;
 
 describe('decideAccess', () => {
@@ -78,7 +84,9 @@ describe('decideAccess', () => {
   });
 
   it('shows a frozen customer with no pins nothing', () => {
-    expect(visibleOf(decideAccess(state('frozen'), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup))).toEqual({});
+    expect(
+      visibleOf(decideAccess(state('frozen'), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup)),
+    ).toEqual({});
   });
 
   it('returns the catalog entries themselves', () => {
@@ -88,13 +96,24 @@ describe('decideAccess', () => {
   });
 
   it.each(['suspended', 'expired'] as const)('denies a %s customer everything', (status) => {
-    expect(decideAccess(state(status), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup)).toEqual({ kind: 'denied', status });
+    expect(decideAccess(state(status), NOW, [{ packageName: 'acme/widget', constraint: '*' }], [], lookup)).toEqual({
+      kind: 'denied',
+      status,
+    });
   });
 });
 
 describe('decideAccess after the subscription end', () => {
-  const released = (v: string, at: string): VersionRef => ({ packageName: 'acme/widget', versionNormalized: v, releasedAt: new Date(at) });
-  const timeline = [released('2.2.0.0', '2026-05-20T00:00:00Z'), released('2.1.0.0', '2026-04-01T00:00:00Z'), released('2.0.0.0', '2026-01-01T00:00:00Z')];
+  const released = (v: string, at: string): VersionRef => ({
+    packageName: 'acme/widget',
+    versionNormalized: v,
+    releasedAt: new Date(at),
+  });
+  const timeline = [
+    released('2.2.0.0', '2026-05-20T00:00:00Z'),
+    released('2.1.0.0', '2026-04-01T00:00:00Z'),
+    released('2.0.0.0', '2026-01-01T00:00:00Z'),
+  ];
   const grants = [{ packageName: 'acme/widget', constraint: '^2.0' }];
   const end = new Date('2026-05-01T00:00:00Z');
 
@@ -116,7 +135,13 @@ describe('decideAccess after the subscription end', () => {
   });
 
   it('still applies the grant constraint to versions released before the end', () => {
-    const decision = decideAccess(state('active', end, 'freeze'), NOW, [{ packageName: 'acme/widget', constraint: '~2.0.0' }], [], () => timeline);
+    const decision = decideAccess(
+      state('active', end, 'freeze'),
+      NOW,
+      [{ packageName: 'acme/widget', constraint: '~2.0.0' }],
+      [],
+      () => timeline,
+    );
     expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.0.0.0'] });
   });
 
@@ -127,12 +152,21 @@ describe('decideAccess after the subscription end', () => {
   });
 
   it('keeps a customer already frozen on their pins after the end', () => {
-    const decision = decideAccess(state('frozen', end, 'expire'), NOW, grants, [{ packageName: 'acme/widget', versionNormalized: '2.2.0.0' }], () => timeline);
+    const decision = decideAccess(
+      state('frozen', end, 'expire'),
+      NOW,
+      grants,
+      [{ packageName: 'acme/widget', versionNormalized: '2.2.0.0' }],
+      () => timeline,
+    );
     expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.2.0.0'] });
   });
 
   it('denies everything with on_expiry expire', () => {
-    expect(decideAccess(state('active', end, 'expire'), NOW, grants, [], () => timeline)).toEqual({ kind: 'denied', status: 'expired' });
+    expect(decideAccess(state('active', end, 'expire'), NOW, grants, [], () => timeline)).toEqual({
+      kind: 'denied',
+      status: 'expired',
+    });
   });
 
   it('applies to a suspended customer too, from the instant of the end', () => {
@@ -141,7 +175,13 @@ describe('decideAccess after the subscription end', () => {
   });
 
   it('changes nothing while the end is still ahead', () => {
-    const decision = decideAccess(state('active', new Date('2026-07-01T00:00:00Z'), 'expire'), NOW, grants, [], () => timeline);
+    const decision = decideAccess(
+      state('active', new Date('2026-07-01T00:00:00Z'), 'expire'),
+      NOW,
+      grants,
+      [],
+      () => timeline,
+    );
     expect(visibleOf(decision)).toEqual({ 'acme/widget': ['2.2.0.0', '2.1.0.0', '2.0.0.0'] });
   });
 });

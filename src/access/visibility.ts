@@ -13,8 +13,7 @@ export interface GrantRule {
 }
 
 export type AccessDecision<V extends VersionRef> =
-  | { kind: 'denied'; status: 'suspended' | 'expired' }
-  | { kind: 'allowed'; versions: Map<string, V[]> };
+  { kind: 'denied'; status: 'suspended' | 'expired' } | { kind: 'allowed'; versions: Map<string, V[]> };
 
 const parsedConstraints = new Map<string, Constraint>();
 
@@ -52,7 +51,10 @@ export function versionsAllowedByGrants<V extends VersionRef>(
 }
 
 /** Exactly the pinned pairs that still exist in the catalog: what a frozen customer may install. */
-export function versionsPinned<V extends VersionRef>(pins: VersionRef[], catalog: (packageName: string) => V[]): Map<string, V[]> {
+export function versionsPinned<V extends VersionRef>(
+  pins: VersionRef[],
+  catalog: (packageName: string) => V[],
+): Map<string, V[]> {
   const wanted = new Map<string, Set<string>>();
   for (const pin of pins) {
     const set = wanted.get(pin.packageName) ?? new Set<string>();

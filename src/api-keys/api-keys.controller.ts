@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
 import { RequireScope } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
@@ -16,7 +23,8 @@ export class ApiKeysController {
   @RequireScope('api-keys:manage')
   @ApiOperation({
     summary: 'Create a scoped API key for another service; the secret (pk_…) is shown only in this response',
-    description: 'Use it as `Authorization: Bearer pk_…`. A call outside its scopes answers 403 insufficient_scope naming the missing scope.',
+    description:
+      'Use it as `Authorization: Bearer pk_…`. A call outside its scopes answers 403 insufficient_scope naming the missing scope.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'api_key_name_taken' })

@@ -48,7 +48,8 @@ export class ApiKeysService implements OnModuleDestroy {
     if (expiry && expiry.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestError('expiry_in_past', 'expires_at must be in the future');
     }
-    if (await this.keys.existsBy({ name })) throw new ConflictError('api_key_name_taken', `An API key named "${name}" already exists`, { name });
+    if (await this.keys.existsBy({ name }))
+      throw new ConflictError('api_key_name_taken', `An API key named "${name}" already exists`, { name });
     const secret = `${API_KEY_PREFIX}${randomBase62(40)}`;
     const key = this.keys.create({
       id: newId('key'),

@@ -7,7 +7,12 @@ describe('API key scopes', () => {
     ['root may call a scoped route', 'all', 'customers:write', undefined],
     ['root may call a root-only route', 'all', undefined, undefined],
     ['a key with the scope may call', keyWith('customers:read', 'customers:write'), 'customers:write', undefined],
-    ['a key without it is told which scope is missing', keyWith('customers:read'), 'customers:write', 'customers:write'],
+    [
+      'a key without it is told which scope is missing',
+      keyWith('customers:read'),
+      'customers:write',
+      'customers:write',
+    ],
     ['read does not imply write', keyWith('packages:read'), 'packages:write', 'packages:write'],
     ['no key may call a route that declares no scope', keyWith('customers:read', 'api-keys:manage'), undefined, 'root'],
   ])('%s', (_name, granted, required, expected) => {

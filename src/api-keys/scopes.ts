@@ -21,7 +21,10 @@ export function isScope(value: unknown): value is Scope {
 }
 
 /** The scope a route needs that the caller lacks, or undefined when the call is allowed. */
-export function missingScope(granted: ReadonlySet<Scope> | 'all', required: Scope | undefined): Scope | 'root' | undefined {
+export function missingScope(
+  granted: ReadonlySet<Scope> | 'all',
+  required: Scope | undefined,
+): Scope | 'root' | undefined {
   if (granted === 'all') return undefined;
   if (required === undefined) return 'root';
   return granted.has(required) ? undefined : required;

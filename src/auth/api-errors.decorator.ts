@@ -14,7 +14,10 @@ export function ApiAdminErrors() {
     ApiBearerAuth('admin'),
     ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input' }),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or wrong admin token' }),
-    ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A customer token was used, or the API key lacks the route scope (insufficient_scope)' }),
+    ApiForbiddenResponse({
+      type: ErrorResponseDto,
+      description: 'A customer token was used, or the API key lacks the route scope (insufficient_scope)',
+    }),
     ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such resource' }),
   );
 }

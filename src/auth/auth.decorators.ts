@@ -21,7 +21,8 @@ export const RequireScope = (scope: Scope) =>
   applyDecorators(SetMetadata(REQUIRED_SCOPE, scope), ApiExtension('x-required-scope', { scope }));
 
 /** `apiKey` is absent for the root key (ADMIN_TOKEN), which holds every scope. */
-export type Principal = { kind: 'admin'; apiKey?: AuthenticatedApiKey } | { kind: 'customer'; customerId: string; tokenId: string };
+export type Principal =
+  { kind: 'admin'; apiKey?: AuthenticatedApiKey } | { kind: 'customer'; customerId: string; tokenId: string };
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;

@@ -41,7 +41,9 @@ export class AuthGuard implements CanActivate {
     if (kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const credentials = readCredentials(request.headers.authorization);
-    return kind === 'admin' ? this.admitAdmin(request, credentials, required) : this.admitCustomer(request, credentials);
+    return kind === 'admin'
+      ? this.admitAdmin(request, credentials, required)
+      : this.admitCustomer(request, credentials);
   }
 
   private async admitAdmin(
@@ -51,7 +53,13 @@ export class AuthGuard implements CanActivate {
   ): Promise<boolean> {
     const challenge = { 'WWW-Authenticate': `Bearer realm="${COMPOSER_REALM} admin"` };
     if (!credentials || credentials.scheme !== 'bearer') {
-      throw new DomainError(401, 'unauthorized', 'The admin API needs "Authorization: Bearer <ADMIN_TOKEN or API key>"', undefined, challenge);
+      throw new DomainError(
+        401,
+        'unauthorized',
+        'The admin API needs "Authorization: Bearer <ADMIN_TOKEN or API key>"',
+        undefined,
+        challenge,
+      );
     }
     if (this.isAdminToken(credentials.secret)) {
       request.principal = { kind: 'admin' };
@@ -65,7 +73,11 @@ export class AuthGuard implements CanActivate {
         throw new DomainError(401, 'unauthorized', 'Invalid, revoked or expired API key', undefined, challenge);
       }
       if (request.headers[INTERNAL_ACTOR_HEADER] !== undefined) {
-        throw new DomainError(400, 'actor_header_not_allowed', `${INTERNAL_ACTOR_HEADER} is for the root key only: history names an API key by its own name`);
+        throw new DomainError(
+          400,
+          'actor_header_not_allowed',
+          `${INTERNAL_ACTOR_HEADER} is for the root key only: history names an API key by its own name`,
+        );
       }
       this.checkScope(key, required);
       request.principal = { kind: 'admin', apiKey: key };
@@ -99,10 +111,14 @@ export class AuthGuard implements CanActivate {
   private checkScope(key: AuthenticatedApiKey, required: Scope | undefined): void {
     const missing = missingScope(key.scopes, required);
     if (missing === 'root') {
-      throw new DomainError(403, 'insufficient_scope', 'Only the root key (ADMIN_TOKEN) may do this', { required: 'root' });
+      throw new DomainError(403, 'insufficient_scope', 'Only the root key (ADMIN_TOKEN) may do this', {
+        required: 'root',
+      });
     }
     if (missing) {
-      throw new DomainError(403, 'insufficient_scope', `The API key "${key.name}" lacks the scope "${missing}"`, { required: missing });
+      throw new DomainError(403, 'insufficient_scope', `The API key "${key.name}" lacks the scope "${missing}"`, {
+        required: missing,
+      });
     }
   }
 
@@ -112,15 +128,28 @@ export class AuthGuard implements CanActivate {
     if (header === undefined) return 'admin';
     const name = Array.isArray(header) ? header[0] : header;
     if (!INTERNAL_ACTOR_PATTERN.test(name)) {
-      throw new DomainError(400, 'invalid_actor', `${INTERNAL_ACTOR_HEADER} must match ${INTERNAL_ACTOR_PATTERN.source}`);
+      throw new DomainError(
+        400,
+        'invalid_actor',
+        `${INTERNAL_ACTOR_HEADER} must match ${INTERNAL_ACTOR_PATTERN.source}`,
+      );
     }
     return `internal:${name}`;
   }
 
-  private async admitCustomer(request: AuthenticatedRequest, credentials: ReturnType<typeof readCredentials>): Promise<boolean> {
+  private async admitCustomer(
+    request: AuthenticatedRequest,
+    credentials: ReturnType<typeof readCredentials>,
+  ): Promise<boolean> {
     const challenge = { 'WWW-Authenticate': `Basic realm="${COMPOSER_REALM}"` };
     if (!credentials) {
-      throw new DomainError(401, 'unauthorized', 'Credentials required: use your Packyard token as the password', undefined, challenge);
+      throw new DomainError(
+        401,
+        'unauthorized',
+        'Credentials required: use your Packyard token as the password',
+        undefined,
+        challenge,
+      );
     }
     if (this.isAdminToken(credentials.secret)) {
       request.principal = { kind: 'admin' };

@@ -84,7 +84,9 @@ export class FailedAuthLimiter {
     if ((this.loggedUntil.get(subject) ?? 0) > now) return;
     if (this.loggedUntil.size > 10_000) this.loggedUntil.clear();
     this.loggedUntil.set(subject, now + retryAfterMs);
-    this.logger.warn(`Too many failed authentications for ${subject}: answering 429 for ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.logger.warn(
+      `Too many failed authentications for ${subject}: answering 429 for ${Math.ceil(retryAfterMs / 1000)} s`,
+    );
   }
 }
 

@@ -6,7 +6,13 @@ export type BillingReading =
   /** A state (or a payment hint) of one subscription of the customer the provider knows as externalCustomerId. */
   | { kind: 'report'; externalCustomerId: string | null; occurredAt: Date | null; report: SubscriptionReport }
   /** Nothing about a subscription: an event type Packyard does not use, or a one-off payment. */
-  | { kind: 'ignore'; outcome: 'ignored_event_type' | 'ignored_no_subscription'; externalCustomerId: string | null; occurredAt: Date | null; reason: string };
+  | {
+      kind: 'ignore';
+      outcome: 'ignored_event_type' | 'ignored_no_subscription';
+      externalCustomerId: string | null;
+      occurredAt: Date | null;
+      reason: string;
+    };
 
 /** Provider ids are short (cus_…, sub_…, ctm_…); anything else is not one and names nothing. */
 const MAX_ID_LENGTH = 200;
@@ -17,7 +23,9 @@ function idOf(value: string | { id?: unknown } | null | undefined): string | nul
 }
 
 function fromUnixSeconds(...candidates: Array<number | null | undefined>): Date | null {
-  const seconds = candidates.find((value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0);
+  const seconds = candidates.find(
+    (value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0,
+  );
   return seconds === undefined ? null : new Date(seconds * 1000);
 }
 
@@ -71,8 +79,12 @@ function report(input: ReportInput): BillingReading {
 
 /** The subscription an invoice bills: `parent.subscription_details` since API 2025-03-31, `subscription` before. */
 function invoiceSubscription(invoice: Record<string, unknown>): string | null {
-  const parent = invoice.parent as { subscription_details?: { subscription?: string | { id?: unknown } | null } | null } | null | undefined;
-  return idOf(parent?.subscription_details?.subscription ?? (invoice.subscription as string | { id?: unknown } | null | undefined));
+  const parent = invoice.parent as
+    { subscription_details?: { subscription?: string | { id?: unknown } | null } | null } | null | undefined;
+  return idOf(
+    parent?.subscription_details?.subscription ??
+      (invoice.subscription as string | { id?: unknown } | null | undefined),
+  );
 }
 
 /** Reads a Stripe event whose signature was verified; pure, so every row of the mapping is unit-tested. */
@@ -85,7 +97,13 @@ export function readStripeEvent(event: Stripe.Event, receivedAt: Date): BillingR
     const status = subscriptionStatus(object.status);
     const subscriptionId = idOf(object.id as string);
     if (!status || !subscriptionId) {
-      return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId, occurredAt, reason: `Stripe subscription status ${String(object.status)} is not known` };
+      return {
+        kind: 'ignore',
+        outcome: 'ignored_event_type',
+        externalCustomerId,
+        occurredAt,
+        reason: `Stripe subscription status ${String(object.status)} is not known`,
+      };
     }
     const ended = event.type === 'customer.subscription.deleted';
     return report({
@@ -96,21 +114,49 @@ export function readStripeEvent(event: Stripe.Event, receivedAt: Date): BillingR
       status: ended && status !== 'incomplete_expired' ? 'canceled' : status,
       source: 'subscription',
       endedAt: fromUnixSeconds(object.ended_at as number, object.canceled_at as number, event.created),
-      reason: ended ? `Stripe: subscription ${subscriptionId} ended` : `Stripe: subscription ${subscriptionId} is ${status}`,
+      reason: ended
+        ? `Stripe: subscription ${subscriptionId} ended`
+        : `Stripe: subscription ${subscriptionId} is ${status}`,
     });
   }
-  if (event.type === 'invoice.payment_failed' || event.type === 'invoice.paid' || event.type === 'invoice.payment_succeeded') {
+  if (
+    event.type === 'invoice.payment_failed' ||
+    event.type === 'invoice.paid' ||
+    event.type === 'invoice.payment_succeeded'
+  ) {
     const invoice = `${(object.number as string | null) ?? (object.id as string)}`;
     const subscriptionId = invoiceSubscription(object);
     const failed = event.type === 'invoice.payment_failed';
-    const attempt = typeof object.attempt_count === 'number' && object.attempt_count > 0 ? ` (attempt ${object.attempt_count})` : '';
-    const reason = failed ? `Stripe: payment failed for invoice ${invoice}${attempt}` : `Stripe: invoice ${invoice} paid`;
+    const attempt =
+      typeof object.attempt_count === 'number' && object.attempt_count > 0 ? ` (attempt ${object.attempt_count})` : '';
+    const reason = failed
+      ? `Stripe: payment failed for invoice ${invoice}${attempt}`
+      : `Stripe: invoice ${invoice} paid`;
     if (!subscriptionId) {
-      return { kind: 'ignore', outcome: 'ignored_no_subscription', externalCustomerId, occurredAt, reason: `${reason}; not a subscription invoice` };
+      return {
+        kind: 'ignore',
+        outcome: 'ignored_no_subscription',
+        externalCustomerId,
+        occurredAt,
+        reason: `${reason}; not a subscription invoice`,
+      };
     }
-    return report({ ...common, externalCustomerId, subscriptionId, status: failed ? 'past_due' : 'active', source: 'payment', reason });
+    return report({
+      ...common,
+      externalCustomerId,
+      subscriptionId,
+      status: failed ? 'past_due' : 'active',
+      source: 'payment',
+      reason,
+    });
   }
-  return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId: null, occurredAt, reason: `Stripe event type ${event.type} is not used` };
+  return {
+    kind: 'ignore',
+    outcome: 'ignored_event_type',
+    externalCustomerId: null,
+    occurredAt,
+    reason: `Stripe event type ${event.type} is not used`,
+  };
 }
 
 /**
@@ -138,10 +184,18 @@ export function readPaddleEvent(event: PaddleNotification, receivedAt: Date): Bi
   const common = { provider: 'paddle' as const, eventId: event.event_id, externalCustomerId, occurredAt, receivedAt };
   const subject = event.data.id ?? 'unknown';
   if (event.event_type.startsWith('subscription.')) {
-    const status = subscriptionStatus(event.data.status ?? (event.event_type === 'subscription.canceled' ? 'canceled' : undefined));
+    const status = subscriptionStatus(
+      event.data.status ?? (event.event_type === 'subscription.canceled' ? 'canceled' : undefined),
+    );
     const subscriptionId = idOf(event.data.id);
     if (!status || !subscriptionId) {
-      return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId, occurredAt, reason: `Paddle subscription status ${String(event.data.status)} is not known` };
+      return {
+        kind: 'ignore',
+        outcome: 'ignored_event_type',
+        externalCustomerId,
+        occurredAt,
+        reason: `Paddle subscription status ${String(event.data.status)} is not known`,
+      };
     }
     return report({
       ...common,
@@ -149,17 +203,36 @@ export function readPaddleEvent(event: PaddleNotification, receivedAt: Date): Bi
       status,
       source: 'subscription',
       endedAt: fromIsoTimes(event.data.canceled_at, event.occurred_at),
-      reason: status === 'canceled' ? `Paddle: subscription ${subject} canceled` : `Paddle: subscription ${subject} is ${status.replace('_', ' ')}`,
+      reason:
+        status === 'canceled'
+          ? `Paddle: subscription ${subject} canceled`
+          : `Paddle: subscription ${subject} is ${status.replace('_', ' ')}`,
     });
   }
-  if (event.event_type === 'transaction.payment_failed' || event.event_type === 'transaction.completed' || event.event_type === 'transaction.paid') {
+  if (
+    event.event_type === 'transaction.payment_failed' ||
+    event.event_type === 'transaction.completed' ||
+    event.event_type === 'transaction.paid'
+  ) {
     const failed = event.event_type === 'transaction.payment_failed';
     const reason = failed ? `Paddle: payment failed for transaction ${subject}` : `Paddle: transaction ${subject} paid`;
     const subscriptionId = idOf(event.data.subscription_id);
     if (!subscriptionId) {
-      return { kind: 'ignore', outcome: 'ignored_no_subscription', externalCustomerId, occurredAt, reason: `${reason}; a one-off purchase, not a subscription` };
+      return {
+        kind: 'ignore',
+        outcome: 'ignored_no_subscription',
+        externalCustomerId,
+        occurredAt,
+        reason: `${reason}; a one-off purchase, not a subscription`,
+      };
     }
     return report({ ...common, subscriptionId, status: failed ? 'past_due' : 'active', source: 'payment', reason });
   }
-  return { kind: 'ignore', outcome: 'ignored_event_type', externalCustomerId: null, occurredAt, reason: `Paddle event type ${event.event_type} is not used` };
+  return {
+    kind: 'ignore',
+    outcome: 'ignored_event_type',
+    externalCustomerId: null,
+    occurredAt,
+    reason: `Paddle event type ${event.event_type} is not used`,
+  };
 }

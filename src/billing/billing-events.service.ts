@@ -15,7 +15,13 @@ import { CustomersService } from '../customers/customers.service';
 import { Metrics } from '../observability/metrics.service';
 import { BillingReading } from './billing-actions';
 import { BillingReport } from './billing-report.entity';
-import { BillingDecision, billingDecision, BillingProvider, SubscriptionState, subscriptionStates } from './billing-state';
+import {
+  BillingDecision,
+  billingDecision,
+  BillingProvider,
+  SubscriptionState,
+  subscriptionStates,
+} from './billing-state';
 import { ListWebhookEventsQueryDto } from './dto/webhook-event.dto';
 import { WebhookEvent, WebhookOutcome } from './webhook-event.entity';
 
@@ -140,15 +146,21 @@ export class BillingEventsService implements OnModuleInit {
         reading.report.reason.slice(0, 1000),
       ],
     );
-    const customer = await manager.findOne(Customer, { where: { externalId: reading.externalCustomerId }, lock: { mode: 'pessimistic_write' } });
+    const customer = await manager.findOne(Customer, {
+      where: { externalId: reading.externalCustomerId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!customer) return { outcome: 'kept_unknown_customer', ...none };
     const followed = await this.follow(unit, customer.id);
-    const state = followed.states.find((s) => s.provider === reading.report.provider && s.subscriptionId === reading.report.subscriptionId);
+    const state = followed.states.find(
+      (s) => s.provider === reading.report.provider && s.subscriptionId === reading.report.subscriptionId,
+    );
     const billingStatus = followed.decision?.status ?? null;
     if (followed.held) return { outcome: 'held_by_admin', customerId: customer.id, billingStatus };
     if (followed.changed) return { outcome: 'applied', customerId: customer.id, billingStatus };
     // Not the subscription's state: a newer (or final) state of it was already known.
-    if (state?.eventId !== reading.report.eventId) return { outcome: 'ignored_out_of_order', customerId: customer.id, billingStatus };
+    if (state?.eventId !== reading.report.eventId)
+      return { outcome: 'ignored_out_of_order', customerId: customer.id, billingStatus };
     return { outcome: 'unchanged', customerId: customer.id, billingStatus };
   }
 
@@ -159,10 +171,16 @@ export class BillingEventsService implements OnModuleInit {
   private async follow(unit: UnitOfWork, customerId: string): Promise<Followed> {
     const manager = unit.manager;
     const customer = await findCustomerOrFail(manager, customerId, true);
-    const reports = customer.externalId ? await manager.findBy(BillingReport, { externalCustomerId: customer.externalId }) : [];
+    const reports = customer.externalId
+      ? await manager.findBy(BillingReport, { externalCustomerId: customer.externalId })
+      : [];
     const states = subscriptionStates(reports.map((row) => BillingReport.toReport(row)));
     const now = this.clock.now();
-    const decision = billingDecision(states, { onExpiry: customer.onExpiry, graceDays: customer.billingGraceDays ?? this.config.billingGraceDays, now });
+    const decision = billingDecision(states, {
+      onExpiry: customer.onExpiry,
+      graceDays: customer.billingGraceDays ?? this.config.billingGraceDays,
+      now,
+    });
     await this.customers.recordBillingDecision(unit, customerId, decision);
     if (customer.externalId && reports.length > 0) {
       // Events kept before the link now belong to this customer (filterable by customer).
@@ -171,10 +189,13 @@ export class BillingEventsService implements OnModuleInit {
         [customerId, customer.externalId],
       );
     }
-    if (!decision || customer.billingHold) return { decision, states, held: customer.billingHold && decision !== null, changed: false };
+    if (!decision || customer.billingHold)
+      return { decision, states, held: customer.billingHold && decision !== null, changed: false };
     try {
       // A savepoint: a transition the status rules refuse (an expired customer is not suspended) leaves nothing behind.
-      const changed = await unit.savepoint(() => runForProviderEvent(decision.eventId, () => this.apply(customer, decision, now)));
+      const changed = await unit.savepoint(() =>
+        runForProviderEvent(decision.eventId, () => this.apply(customer, decision, now)),
+      );
       return { decision, states, held: false, changed };
     } catch (error) {
       if (!(error instanceof InvalidStatusTransitionError)) throw error;
@@ -206,7 +227,10 @@ export class BillingEventsService implements OnModuleInit {
     if (query.provider) builder.andWhere('w.provider = :provider', { provider: query.provider });
     if (query.type) builder.andWhere('w.type = :type', { type: query.type });
     if (query.outcome) builder.andWhere('w.outcome = :outcome', { outcome: query.outcome });
-    if (query.customer) builder.andWhere('(w.customer_id = :customer OR w.external_customer_id = :customer)', { customer: query.customer });
+    if (query.customer)
+      builder.andWhere('(w.customer_id = :customer OR w.external_customer_id = :customer)', {
+        customer: query.customer,
+      });
     if (query.since) builder.andWhere('w.received_at >= :since', { since: new Date(query.since) });
     if (query.until) builder.andWhere('w.received_at < :until', { until: new Date(query.until) });
     const [data, total] = await builder.getManyAndCount();

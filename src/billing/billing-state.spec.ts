@@ -1,5 +1,13 @@
 import { CustomerStatus } from '../customers/customer-status';
-import { BillingSettings, billingDecision, compareReports, SubscriptionReport, SubscriptionState, subscriptionStates, SubscriptionStatus } from './billing-state';
+import {
+  BillingSettings,
+  billingDecision,
+  compareReports,
+  SubscriptionReport,
+  SubscriptionState,
+  subscriptionStates,
+  SubscriptionStatus,
+} from './billing-state';
 
 const NOW = new Date('2026-06-10T12:00:00Z');
 const DAY = 24 * 3600 * 1000;
@@ -18,22 +26,57 @@ function state(status: SubscriptionStatus, extra: Partial<SubscriptionState> = {
   };
 }
 
-const settings = (extra: Partial<BillingSettings> = {}): BillingSettings => ({ onExpiry: 'freeze', graceDays: 0, now: NOW, ...extra });
+const settings = (extra: Partial<BillingSettings> = {}): BillingSettings => ({
+  onExpiry: 'freeze',
+  graceDays: 0,
+  now: NOW,
+  ...extra,
+});
 
 describe('billingDecision: the status one subscription calls for', () => {
   it.each<[string, SubscriptionState, Partial<BillingSettings>, CustomerStatus | null]>([
     ['active keeps access', state('active'), {}, 'active'],
     ['trialing keeps access', state('trialing'), {}, 'active'],
-    ['past_due without a grace period suspends at once', state('past_due', { since: NOW }), { graceDays: 0 }, 'suspended'],
-    ['past_due within the grace period keeps access', state('past_due', { since: at(-2 * DAY) }), { graceDays: 3 }, 'active'],
-    ['past_due one millisecond before the grace ends keeps access', state('past_due', { since: at(-3 * DAY + 1) }), { graceDays: 3 }, 'active'],
-    ['past_due exactly when the grace ends suspends', state('past_due', { since: at(-3 * DAY) }), { graceDays: 3 }, 'suspended'],
-    ['past_due after the grace period suspends', state('past_due', { since: at(-4 * DAY) }), { graceDays: 3 }, 'suspended'],
+    [
+      'past_due without a grace period suspends at once',
+      state('past_due', { since: NOW }),
+      { graceDays: 0 },
+      'suspended',
+    ],
+    [
+      'past_due within the grace period keeps access',
+      state('past_due', { since: at(-2 * DAY) }),
+      { graceDays: 3 },
+      'active',
+    ],
+    [
+      'past_due one millisecond before the grace ends keeps access',
+      state('past_due', { since: at(-3 * DAY + 1) }),
+      { graceDays: 3 },
+      'active',
+    ],
+    [
+      'past_due exactly when the grace ends suspends',
+      state('past_due', { since: at(-3 * DAY) }),
+      { graceDays: 3 },
+      'suspended',
+    ],
+    [
+      'past_due after the grace period suspends',
+      state('past_due', { since: at(-4 * DAY) }),
+      { graceDays: 3 },
+      'suspended',
+    ],
     ['unpaid suspends, whatever the grace period', state('unpaid'), { graceDays: 30 }, 'suspended'],
     ['paused suspends', state('paused'), { graceDays: 30 }, 'suspended'],
     ['canceled freezes an on_expiry=freeze customer', state('canceled'), { onExpiry: 'freeze' }, 'frozen'],
     ['canceled expires an on_expiry=expire customer', state('canceled'), { onExpiry: 'expire' }, 'expired'],
-    ['incomplete_expired (a checkout that never completed) ends like canceled', state('incomplete_expired'), { onExpiry: 'expire' }, 'expired'],
+    [
+      'incomplete_expired (a checkout that never completed) ends like canceled',
+      state('incomplete_expired'),
+      { onExpiry: 'expire' },
+      'expired',
+    ],
     ['incomplete says nothing about access', state('incomplete'), {}, null],
   ])('%s', (_name, subscription, extra, expected) => {
     expect(billingDecision([subscription], settings(extra))?.status ?? null).toBe(expected);
@@ -65,11 +108,29 @@ describe('billingDecision: several subscriptions, the best wins', () => {
   it.each<[string, SubscriptionState[], Partial<BillingSettings>, CustomerStatus, string]>([
     ['an active one beats an ended one', [of('old', 'canceled'), of('new', 'active')], {}, 'active', 'new'],
     ['an active one beats an unpaid one', [of('a', 'unpaid'), of('b', 'active')], {}, 'active', 'b'],
-    ['one in its grace period beats an ended one', [of('a', 'canceled'), of('b', 'past_due', { since: at(-DAY) })], { graceDays: 3 }, 'active', 'b'],
-    ['an active one beats one in its grace period', [of('a', 'past_due', { since: at(-DAY) }), of('b', 'active')], { graceDays: 3 }, 'active', 'b'],
+    [
+      'one in its grace period beats an ended one',
+      [of('a', 'canceled'), of('b', 'past_due', { since: at(-DAY) })],
+      { graceDays: 3 },
+      'active',
+      'b',
+    ],
+    [
+      'an active one beats one in its grace period',
+      [of('a', 'past_due', { since: at(-DAY) }), of('b', 'active')],
+      { graceDays: 3 },
+      'active',
+      'b',
+    ],
     ['frozen (some versions) beats suspended (none)', [of('a', 'canceled'), of('b', 'unpaid')], {}, 'frozen', 'a'],
     ['suspended beats expired', [of('a', 'canceled'), of('b', 'paused')], { onExpiry: 'expire' }, 'suspended', 'b'],
-    ['of two ended ones, the later end freezes to more versions', [of('a', 'canceled', { endedAt: at(-9 * DAY) }), of('b', 'canceled', { endedAt: at(-2 * DAY) })], {}, 'frozen', 'b'],
+    [
+      'of two ended ones, the later end freezes to more versions',
+      [of('a', 'canceled', { endedAt: at(-9 * DAY) }), of('b', 'canceled', { endedAt: at(-2 * DAY) })],
+      {},
+      'frozen',
+      'b',
+    ],
     ['an incomplete one does not hide an unpaid one', [of('a', 'incomplete'), of('b', 'unpaid')], {}, 'suspended', 'b'],
   ])('%s', (_name, states, extra, status, subscriptionId) => {
     const forward = billingDecision(states, settings(extra));
@@ -79,7 +140,10 @@ describe('billingDecision: several subscriptions, the best wins', () => {
   });
 
   it('looks again when the first of several grace periods ends', () => {
-    const decision = billingDecision([of('a', 'past_due', { since: at(-DAY) }), of('b', 'past_due', { since: at(-2 * DAY) })], settings({ graceDays: 3 }));
+    const decision = billingDecision(
+      [of('a', 'past_due', { since: at(-DAY) }), of('b', 'past_due', { since: at(-2 * DAY) })],
+      settings({ graceDays: 3 }),
+    );
     expect(decision).toMatchObject({ status: 'active', subscriptionId: 'a', reviewAt: at(DAY) });
   });
 });
@@ -87,7 +151,12 @@ describe('billingDecision: several subscriptions, the best wins', () => {
 describe('subscriptionStates: the newest report of each subscription, whatever the order of arrival', () => {
   let sequence = 0;
   const T = NOW.getTime() - 10 * DAY;
-  function report(status: SubscriptionStatus, seconds: number, source: 'subscription' | 'payment' = 'subscription', subscriptionId = 'sub_A'): SubscriptionReport {
+  function report(
+    status: SubscriptionStatus,
+    seconds: number,
+    source: 'subscription' | 'payment' = 'subscription',
+    subscriptionId = 'sub_A',
+  ): SubscriptionReport {
     sequence += 1;
     return {
       provider: 'stripe',
@@ -105,23 +174,75 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
 
   function permutations<T>(items: T[]): T[][] {
     if (items.length <= 1) return [items];
-    return items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
+    return items.flatMap((item, index) =>
+      permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+    );
   }
 
   it.each<[string, () => SubscriptionReport[], SubscriptionStatus, number]>([
     ['a payment after a failure recovers (retry succeeded)', () => [failed(0), paid(600)], 'active', 600],
-    ['a failure older than a payment stays in the past (late delivery)', () => [failed(0), paid(600), failed(300)], 'active', 600],
-    ['dunning: failed attempts, then the subscription is past_due, then unpaid', () => [failed(0), report('past_due', 1), failed(3 * 86400), report('unpaid', 7 * 86400)], 'unpaid', 7 * 86400],
-    ['an ended subscription stays ended, even after a later failure and payment of its last invoice', () => [report('canceled', 100), failed(100), paid(900)], 'canceled', 100],
-    ['the subscription object beats a payment hint of the same second', () => [report('past_due', 50), paid(50)], 'past_due', 50],
-    ['a newer payment hint beats an older subscription state (recovery before subscription.updated arrives)', () => [report('past_due', 50), paid(51)], 'active', 51],
-    ['a newer subscription state beats an older payment hint', () => [paid(10), report('past_due', 20), failed(15)], 'past_due', 20],
-    ['a checkout that completes in the same second is active', () => [report('incomplete', 5), report('active', 5)], 'active', 5],
+    [
+      'a failure older than a payment stays in the past (late delivery)',
+      () => [failed(0), paid(600), failed(300)],
+      'active',
+      600,
+    ],
+    [
+      'dunning: failed attempts, then the subscription is past_due, then unpaid',
+      () => [failed(0), report('past_due', 1), failed(3 * 86400), report('unpaid', 7 * 86400)],
+      'unpaid',
+      7 * 86400,
+    ],
+    [
+      'an ended subscription stays ended, even after a later failure and payment of its last invoice',
+      () => [report('canceled', 100), failed(100), paid(900)],
+      'canceled',
+      100,
+    ],
+    [
+      'the subscription object beats a payment hint of the same second',
+      () => [report('past_due', 50), paid(50)],
+      'past_due',
+      50,
+    ],
+    [
+      'a newer payment hint beats an older subscription state (recovery before subscription.updated arrives)',
+      () => [report('past_due', 50), paid(51)],
+      'active',
+      51,
+    ],
+    [
+      'a newer subscription state beats an older payment hint',
+      () => [paid(10), report('past_due', 20), failed(15)],
+      'past_due',
+      20,
+    ],
+    [
+      'a checkout that completes in the same second is active',
+      () => [report('incomplete', 5), report('active', 5)],
+      'active',
+      5,
+    ],
     ['in the same second, dunning moves forward', () => [report('active', 5), report('past_due', 5)], 'past_due', 5],
     ['of two payment hints of the same second, the payment wins', () => [failed(5), paid(5)], 'active', 5],
-    ['renewal: a newer active state after a paid invoice', () => [report('active', 0), paid(30 * 86400), report('active', 30 * 86400)], 'active', 30 * 86400],
-    ['cancellation at period end: active with cancel_at_period_end, then deleted', () => [report('active', 0), report('active', 100), report('canceled', 30 * 86400)], 'canceled', 30 * 86400],
-    ['a duplicate report (same content, new event id) changes nothing', () => [report('past_due', 5), report('past_due', 5), report('active', 2)], 'past_due', 5],
+    [
+      'renewal: a newer active state after a paid invoice',
+      () => [report('active', 0), paid(30 * 86400), report('active', 30 * 86400)],
+      'active',
+      30 * 86400,
+    ],
+    [
+      'cancellation at period end: active with cancel_at_period_end, then deleted',
+      () => [report('active', 0), report('active', 100), report('canceled', 30 * 86400)],
+      'canceled',
+      30 * 86400,
+    ],
+    [
+      'a duplicate report (same content, new event id) changes nothing',
+      () => [report('past_due', 5), report('past_due', 5), report('active', 2)],
+      'past_due',
+      5,
+    ],
   ])('%s', (_name, build, status, seconds) => {
     const reports = build();
     const results = permutations(reports).map((order) => subscriptionStates(order));
@@ -140,7 +261,10 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
   });
 
   it('keeps each subscription apart', () => {
-    const states = subscriptionStates([report('canceled', 100, 'subscription', 'sub_old'), report('active', 50, 'subscription', 'sub_new')]);
+    const states = subscriptionStates([
+      report('canceled', 100, 'subscription', 'sub_old'),
+      report('active', 50, 'subscription', 'sub_new'),
+    ]);
     expect(states.map((s) => [s.subscriptionId, s.status]).sort()).toEqual([
       ['sub_new', 'active'],
       ['sub_old', 'canceled'],
@@ -148,10 +272,19 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
   });
 
   it('orders any two different reports one way only', () => {
-    const reports = [report('active', 5), report('past_due', 5), paid(5), failed(5), report('canceled', 1), report('unpaid', 9), paid(9)];
+    const reports = [
+      report('active', 5),
+      report('past_due', 5),
+      paid(5),
+      failed(5),
+      report('canceled', 1),
+      report('unpaid', 9),
+      paid(9),
+    ];
     for (const a of reports) {
       expect(compareReports(a, a)).toBe(0);
-      for (const b of reports) if (a !== b) expect(Math.sign(compareReports(a, b))).toBe(-Math.sign(compareReports(b, a)));
+      for (const b of reports)
+        if (a !== b) expect(Math.sign(compareReports(a, b))).toBe(-Math.sign(compareReports(b, a)));
     }
   });
 });

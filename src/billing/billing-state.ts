@@ -4,7 +4,16 @@ export const BILLING_PROVIDERS = ['stripe', 'paddle'] as const;
 export type BillingProvider = (typeof BILLING_PROVIDERS)[number];
 
 /** Subscription statuses as Stripe and Paddle name them (Paddle's are a subset of Stripe's). */
-export const SUBSCRIPTION_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid', 'canceled', 'incomplete_expired'] as const;
+export const SUBSCRIPTION_STATUSES = [
+  'incomplete',
+  'trialing',
+  'active',
+  'past_due',
+  'paused',
+  'unpaid',
+  'canceled',
+  'incomplete_expired',
+] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 /**
@@ -73,7 +82,8 @@ export function compareReports(a: SubscriptionReport, b: SubscriptionReport): nu
   const time = a.reportedAt.getTime() - b.reportedAt.getTime();
   if (time !== 0) return time;
   if (a.source !== b.source) return a.source === 'payment' ? -1 : 1;
-  const rank = a.source === 'payment' ? paymentRank(a) - paymentRank(b) : SAME_SECOND_RANK[a.status] - SAME_SECOND_RANK[b.status];
+  const rank =
+    a.source === 'payment' ? paymentRank(a) - paymentRank(b) : SAME_SECOND_RANK[a.status] - SAME_SECOND_RANK[b.status];
   if (rank !== 0) return rank;
   return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }
@@ -93,7 +103,8 @@ export function subscriptionStates(reports: readonly SubscriptionReport[]): Subs
     const current = ordered[ordered.length - 1];
     // A past-due period starts at the first report of the unbroken run of past_due reports that ends the list.
     let since = current.reportedAt;
-    for (let index = ordered.length - 1; index >= 0 && ordered[index].status === current.status; index -= 1) since = ordered[index].reportedAt;
+    for (let index = ordered.length - 1; index >= 0 && ordered[index].status === current.status; index -= 1)
+      since = ordered[index].reportedAt;
     states.push({
       provider: current.provider,
       subscriptionId: current.subscriptionId,
@@ -131,7 +142,13 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** What one subscription asks for; null when its status says nothing about access (incomplete). */
 function decideOne(state: SubscriptionState, settings: BillingSettings): BillingDecision | null {
-  const base = { provider: state.provider, subscriptionId: state.subscriptionId, eventId: state.eventId, endedAt: null, reviewAt: null };
+  const base = {
+    provider: state.provider,
+    subscriptionId: state.subscriptionId,
+    eventId: state.eventId,
+    endedAt: null,
+    reviewAt: null,
+  };
   switch (state.status) {
     case 'active':
     case 'trialing':
@@ -141,16 +158,30 @@ function decideOne(state: SubscriptionState, settings: BillingSettings): Billing
       const graceEnds = new Date(state.since.getTime() + settings.graceDays * DAY_MS);
       const graceNote = `past due since ${state.since.toISOString()}, grace period of ${settings.graceDays} day(s)`;
       if (graceEnds > settings.now) {
-        return { ...base, status: 'active', reason: `${state.reason} (${graceNote} until ${graceEnds.toISOString()})`, reviewAt: graceEnds };
+        return {
+          ...base,
+          status: 'active',
+          reason: `${state.reason} (${graceNote} until ${graceEnds.toISOString()})`,
+          reviewAt: graceEnds,
+        };
       }
-      return { ...base, status: 'suspended', reason: `${state.reason} (${graceNote} ended ${graceEnds.toISOString()})` };
+      return {
+        ...base,
+        status: 'suspended',
+        reason: `${state.reason} (${graceNote} ended ${graceEnds.toISOString()})`,
+      };
     }
     case 'unpaid':
     case 'paused':
       return { ...base, status: 'suspended', reason: state.reason };
     case 'canceled':
     case 'incomplete_expired':
-      return { ...base, status: settings.onExpiry === 'expire' ? 'expired' : 'frozen', reason: state.reason, endedAt: state.endedAt };
+      return {
+        ...base,
+        status: settings.onExpiry === 'expire' ? 'expired' : 'frozen',
+        reason: state.reason,
+        endedAt: state.endedAt,
+      };
     case 'incomplete':
       return null;
   }
@@ -175,7 +206,10 @@ function better(a: BillingDecision, b: BillingDecision): boolean {
  * customer's on_expiry (frozen to the versions released before the end, or expired). With several
  * subscriptions the best one wins. Null when no subscription says anything about access.
  */
-export function billingDecision(states: readonly SubscriptionState[], settings: BillingSettings): BillingDecision | null {
+export function billingDecision(
+  states: readonly SubscriptionState[],
+  settings: BillingSettings,
+): BillingDecision | null {
   let best: BillingDecision | null = null;
   const graceEnds: Date[] = [];
   for (const state of states) {

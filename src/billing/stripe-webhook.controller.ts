@@ -1,5 +1,12 @@
 import { Controller, Headers, HttpCode, Inject, Post, RawBodyRequest, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Request } from 'express';
 import Stripe from 'stripe';
 import { Public } from '../auth/auth.decorators';
@@ -9,13 +16,18 @@ import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { readStripeEvent } from './billing-actions';
 import { BillingEventsService, WebhookReceipt } from './billing-events.service';
 import { WebhookReceiptDto } from './dto/webhook-receipt.dto';
-import { InvalidWebhookPayloadError, InvalidWebhookSignatureError, WebhookReceiverDisabledError } from './billing.errors';
+import {
+  InvalidWebhookPayloadError,
+  InvalidWebhookSignatureError,
+  WebhookReceiverDisabledError,
+} from './billing.errors';
 
 const PATH = '/webhooks/stripe';
 
 /** Checks the Stripe-Signature header (HMAC and a five-minute timestamp tolerance) with Stripe's own library. */
 function verifyStripeEvent(rawBody: Buffer | undefined, signature: string | undefined, secret: string): Stripe.Event {
-  if (!rawBody?.length) throw new InvalidWebhookPayloadError('A Stripe event must be sent as a JSON body (Content-Type: application/json)');
+  if (!rawBody?.length)
+    throw new InvalidWebhookPayloadError('A Stripe event must be sent as a JSON body (Content-Type: application/json)');
   let event: Stripe.Event;
   try {
     event = Stripe.webhooks.constructEvent(rawBody, signature ?? '', secret);
@@ -27,9 +39,14 @@ function verifyStripeEvent(rawBody: Buffer | undefined, signature: string | unde
   }
   const shape = event as { id?: unknown; type?: unknown; data?: { object?: unknown } };
   if (
-    typeof shape.id !== 'string' || shape.id === '' || shape.id.length > 255 ||
-    typeof shape.type !== 'string' || shape.type === '' || shape.type.length > 100 ||
-    typeof shape.data?.object !== 'object' || shape.data.object === null
+    typeof shape.id !== 'string' ||
+    shape.id === '' ||
+    shape.id.length > 255 ||
+    typeof shape.type !== 'string' ||
+    shape.type === '' ||
+    shape.type.length > 100 ||
+    typeof shape.data?.object !== 'object' ||
+    shape.data.object === null
   ) {
     throw new InvalidWebhookPayloadError('The body is not a Stripe event: it needs an id, a type and data.object');
   }
@@ -58,12 +75,23 @@ export class StripeWebhookController {
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOkResponse({ type: WebhookReceiptDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'invalid_signature (wrong or stale), or not a Stripe event' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'invalid_signature (wrong or stale), or not a Stripe event',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'STRIPE_WEBHOOK_SECRET is not set' })
-  async receive(@Req() request: RawBodyRequest<Request>, @Headers('stripe-signature') signature?: string): Promise<WebhookReceipt> {
+  async receive(
+    @Req() request: RawBodyRequest<Request>,
+    @Headers('stripe-signature') signature?: string,
+  ): Promise<WebhookReceipt> {
     const secret = this.config.stripeWebhookSecret;
     if (!secret) throw new WebhookReceiverDisabledError(PATH);
     const event = verifyStripeEvent(request.rawBody, signature, secret);
-    return this.billing.receive({ provider: 'stripe', eventId: event.id, type: event.type, reading: readStripeEvent(event, this.clock.now()) });
+    return this.billing.receive({
+      provider: 'stripe',
+      eventId: event.id,
+      type: event.type,
+      reading: readStripeEvent(event, this.clock.now()),
+    });
   }
 }

@@ -21,7 +21,10 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 @Entity({ name: 'webhook_events' })
 @Check('webhook_events_provider_check', `"provider" IN ('stripe', 'paddle')`)
 @Check('webhook_events_outcome_check', `"outcome" IN (${WEBHOOK_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ')})`)
-@Check('webhook_events_billing_status_check', `"billing_status" IN (${CUSTOMER_STATUSES.map((status) => `'${status}'`).join(', ')})`)
+@Check(
+  'webhook_events_billing_status_check',
+  `"billing_status" IN (${CUSTOMER_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+)
 @Index('webhook_events_customer_id_idx', ['customerId', 'receivedAt'])
 @Index('webhook_events_external_customer_id_idx', ['externalCustomerId', 'receivedAt'])
 @Index('webhook_events_received_at_idx', ['receivedAt'])

@@ -15,7 +15,8 @@ export class WebhookEventsController {
   @Get()
   @ApiOperation({
     summary: 'Billing events received, newest first: what each did (outcome) and what billing called for',
-    description: 'Filters: provider, type, outcome, customer (Packyard id or provider customer id), since/until (time of receipt).',
+    description:
+      'Filters: provider, type, outcome, customer (Packyard id or provider customer id), since/until (time of receipt).',
   })
   @ApiOkResponse({ type: WebhookEventPageDto })
   async list(@Query() query: ListWebhookEventsQueryDto): Promise<WebhookEventPageDto> {

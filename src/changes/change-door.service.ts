@@ -92,7 +92,10 @@ export class ChangeDoor {
       );
     }
     if (!isEmpty(unit.keys)) {
-      await unit.manager.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, encodeNotification(this.instanceId, unit.keys)]);
+      await unit.manager.query('SELECT pg_notify($1, $2)', [
+        CHANGE_CHANNEL,
+        encodeNotification(this.instanceId, unit.keys),
+      ]);
       this.metrics.changeNotification('sent');
     }
   }

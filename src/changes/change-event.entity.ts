@@ -11,7 +11,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('change_events_customer_idx', ['customerId', 'sequence'])
 @Index('change_events_unpublished_idx', ['sequence'], { where: `"published_at" IS NULL` })
 export class ChangeEvent {
-  @PrimaryGeneratedColumn('identity', { name: 'sequence', type: 'bigint', primaryKeyConstraintName: 'change_events_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    name: 'sequence',
+    type: 'bigint',
+    primaryKeyConstraintName: 'change_events_pkey',
+  })
   sequence: string;
 
   @Column({ name: 'id', type: 'varchar', length: 32 })

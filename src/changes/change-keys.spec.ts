@@ -1,6 +1,10 @@
 import { decodeNotification, encodeNotification, FLUSH_ALL, isEmpty, MAX_NOTIFY_PAYLOAD_BYTES } from './change-keys';
 
-const keys = (customers: string[], packages: string[]) => ({ customers: new Set(customers), packages: new Set(packages), all: false });
+const keys = (customers: string[], packages: string[]) => ({
+  customers: new Set(customers),
+  packages: new Set(packages),
+  all: false,
+});
 
 describe('change notification payloads', () => {
   it.each([
@@ -16,7 +20,10 @@ describe('change notification payloads', () => {
   });
 
   it('asks for a full flush when the keys do not fit in one NOTIFY', () => {
-    const many = keys(Array.from({ length: 1000 }, (_, i) => `cust_${'x'.repeat(20)}${i}`), []);
+    const many = keys(
+      Array.from({ length: 1000 }, (_, i) => `cust_${'x'.repeat(20)}${i}`),
+      [],
+    );
     const payload = encodeNotification('inst-1', many);
     expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_NOTIFY_PAYLOAD_BYTES);
     expect(decodeNotification(payload).keys.all).toBe(true);
@@ -26,12 +33,14 @@ describe('change notification payloads', () => {
     expect(decodeNotification(encodeNotification('inst-1', FLUSH_ALL)).keys.all).toBe(true);
   });
 
-  it.each([['not json', 'garbage'], ['missing lists', '{"i":"x"}'], ['numbers', '{"i":"x","c":[1],"p":[]}'], ['nothing', undefined]])(
-    'treats an unreadable payload (%s) as everything changed',
-    (_name, payload) => {
-      expect(decodeNotification(payload).keys.all).toBe(true);
-    },
-  );
+  it.each([
+    ['not json', 'garbage'],
+    ['missing lists', '{"i":"x"}'],
+    ['numbers', '{"i":"x","c":[1],"p":[]}'],
+    ['nothing', undefined],
+  ])('treats an unreadable payload (%s) as everything changed', (_name, payload) => {
+    expect(decodeNotification(payload).keys.all).toBe(true);
+  });
 
   it('knows an empty change', () => {
     expect(isEmpty(keys([], []))).toBe(true);

@@ -103,7 +103,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         typeof raw === 'string' ? raw : String((raw as { message?: unknown }).message ?? exception.message);
       // Nest turns body-parser's SyntaxError into a bare BadRequestException before filters see it.
       if (status === 400 && /JSON/.test(message)) {
-        return { body: { statusCode: 400, error: 'malformed_json', message: `The request body is not valid JSON: ${message}` }, headers: {} };
+        return {
+          body: { statusCode: 400, error: 'malformed_json', message: `The request body is not valid JSON: ${message}` },
+          headers: {},
+        };
       }
       return { body: { statusCode: status, error: HTTP_CODES[status] ?? 'error', message }, headers: {} };
     }
@@ -112,7 +115,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError) {
       const pgCode = (exception.driverError as { code?: string } | undefined)?.code;
       const mapped = pgCode ? PG_ERRORS[pgCode] : undefined;
-      if (mapped) return { body: { statusCode: mapped.status, error: mapped.code, message: mapped.message }, headers: {} };
+      if (mapped)
+        return { body: { statusCode: mapped.status, error: mapped.code, message: mapped.message }, headers: {} };
     }
     // An outage is logged once by DatabaseState, not with a stack trace per request.
     if (this.database.reportFailure(exception)) {
@@ -121,7 +125,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) },
       };
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return {
       body: { statusCode: 500, error: 'internal_error', message: 'Internal server error' },
       headers: {},
@@ -130,9 +134,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private middlewareError(exception: unknown): ErrorBody | undefined {
     if (typeof exception !== 'object' || exception === null) return undefined;
-    const { type, code, status, message } = exception as { type?: string; code?: string; status?: number; message?: string };
+    const { type, code, status, message } = exception as {
+      type?: string;
+      code?: string;
+      status?: number;
+      message?: string;
+    };
     const mapped = (type && MIDDLEWARE_ERRORS[type]) || (code && MIDDLEWARE_ERRORS[code]);
-    if (mapped) return { statusCode: mapped.status, error: mapped.code, message: mapped.message ?? message ?? mapped.code };
+    if (mapped)
+      return { statusCode: mapped.status, error: mapped.code, message: mapped.message ?? message ?? mapped.code };
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return { statusCode: status, error: HTTP_CODES[status] ?? 'bad_request', message: message ?? 'Bad request' };
     }

@@ -8,10 +8,12 @@ import { ValidateBy, ValidationOptions } from 'class-validator';
  * UTC). Years 0001–9999, so that every accepted value is one PostgreSQL's timestamptz stores. A
  * time without a zone is refused: it would mean whatever zone the server happens to run in.
  */
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})))?$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})))?$/;
 const MAX_DATE_TIME_LENGTH = 40;
 
-export const DATE_TIME_RULE = 'an ISO 8601 date-time with a time zone (2027-01-01T00:00:00Z, 2027-01-01T02:00:00+02:00) or a date (2027-01-01)';
+export const DATE_TIME_RULE =
+  'an ISO 8601 date-time with a time zone (2027-01-01T00:00:00Z, 2027-01-01T02:00:00+02:00) or a date (2027-01-01)';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -45,6 +45,8 @@ export interface FieldProblem {
 
 export class ValidationFailedError extends DomainError {
   constructor(readonly fields: FieldProblem[]) {
-    super(400, 'validation_failed', `Invalid request: ${fields.map((f) => f.problems.join('; ')).join('; ')}`, { fields });
+    super(400, 'validation_failed', `Invalid request: ${fields.map((f) => f.problems.join('; ')).join('; ')}`, {
+      fields,
+    });
   }
 }

@@ -19,7 +19,11 @@ describe('inputProblems', () => {
 
   it.each([
     ['a clean body', { name: 'x', tags: ['a', 'b'], n: 1, ok: true, none: null }, []],
-    ['NUL in a nested string, named by its path', { versions: [{ package: 'a/b', version: '1\u0000' }] }, ['versions.0.version']],
+    [
+      'NUL in a nested string, named by its path',
+      { versions: [{ package: 'a/b', version: '1\u0000' }] },
+      ['versions.0.version'],
+    ],
     ['__proto__ as a key', JSON.parse('{"__proto__": {"x": 1}}'), ['__proto__']],
     ['constructor as a nested key', { a: { constructor: 1 } }, ['a.constructor']],
     ['NUL in a key', { 'a\u0000': 1 }, ['a\u0000']],

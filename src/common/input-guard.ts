@@ -69,13 +69,16 @@ export function inputProblems(value: unknown, root = '', maxDepth: number = INPU
       continue;
     }
     if (Array.isArray(item.value)) {
-      item.value.forEach((child, index) => stack.push({ value: child, path: join(item.path, index), depth: item.depth + 1 }));
+      item.value.forEach((child, index) =>
+        stack.push({ value: child, path: join(item.path, index), depth: item.depth + 1 }),
+      );
       continue;
     }
     for (const key of Object.keys(item.value)) {
       const path = join(item.path, key);
       const keyProblem = stringProblem(key);
-      if (PROTOTYPE_KEYS.has(key)) problems.push({ field: path, problems: [`property ${excerpt(key)} should not exist`] });
+      if (PROTOTYPE_KEYS.has(key))
+        problems.push({ field: path, problems: [`property ${excerpt(key)} should not exist`] });
       else if (keyProblem) problems.push({ field: path, problems: [`the property name ${keyProblem}`] });
       else stack.push({ value: (item.value as Record<string, unknown>)[key], path, depth: item.depth + 1 });
     }

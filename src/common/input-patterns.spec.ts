@@ -25,7 +25,39 @@ const BODY_LIMIT = 1024 * 1024;
 /** Generous for a slow, shared CI machine; an exponential pattern takes seconds at these lengths. */
 const BUDGET_MS = 50;
 
-const UNITS = ['a', 'x', '0', '9', '.', '-', '_', '/', ' ', '\t', '@', '~', ':', ',', '|', '^', '*', 'a.', 'a-', 'a--', 'a_', '0.', '1.0', 'a/', 'a@', 'x ', ', ', '||', '\\', '%', '"'];
+const UNITS = [
+  'a',
+  'x',
+  '0',
+  '9',
+  '.',
+  '-',
+  '_',
+  '/',
+  ' ',
+  '\t',
+  '@',
+  '~',
+  ':',
+  ',',
+  '|',
+  '^',
+  '*',
+  'a.',
+  'a-',
+  'a--',
+  'a_',
+  '0.',
+  '1.0',
+  'a/',
+  'a@',
+  'x ',
+  ', ',
+  '||',
+  '\\',
+  '%',
+  '"',
+];
 const TAILS = ['', '!', '\u0000', '/', '.json', '~dev.json', '-', '@dev', 'Z', ' as 1.0', '\ud800'];
 
 function* adversarialInputs(length: number): Generator<string> {
@@ -86,6 +118,9 @@ describe('worst-case time of every pattern applied to client input', () => {
     ['storage keys', isValidStorageKey, HEADER_LIMIT],
   ])('%s', (_label, check, length) => {
     const { ms, input } = slowest(check, length);
-    expect({ ms: ms < BUDGET_MS ? 'fast' : ms, input: JSON.stringify(input.slice(0, 60)) }).toEqual({ ms: 'fast', input: expect.any(String) });
+    expect({ ms: ms < BUDGET_MS ? 'fast' : ms, input: JSON.stringify(input.slice(0, 60)) }).toEqual({
+      ms: 'fast',
+      input: expect.any(String),
+    });
   });
 });

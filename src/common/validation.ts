@@ -7,7 +7,9 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
     // Property names are client input too (an unknown key may be a megabyte long): quote only a little.
     const property = excerpt(error.property);
     const field = parent ? `${parent}.${property}` : property;
-    const problems = Object.values(error.constraints ?? {}).map((problem) => excerpt(problem.split(error.property).join(property), 300));
+    const problems = Object.values(error.constraints ?? {}).map((problem) =>
+      excerpt(problem.split(error.property).join(property), 300),
+    );
     const own: FieldProblem[] = problems.length > 0 ? [{ field, problems }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });

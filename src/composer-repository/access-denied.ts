@@ -3,7 +3,10 @@
  * prints a JSON body's `warning` (only with Content-Type exactly application/json), so both
  * carry the message. The admin's private status reason is never included.
  */
-export function accessDeniedResponse(status: 'suspended' | 'expired', contact: string): { reasonPhrase: string; body: string } {
+export function accessDeniedResponse(
+  status: 'suspended' | 'expired',
+  contact: string,
+): { reasonPhrase: string; body: string } {
   const state = status === 'suspended' ? 'suspended' : 'expired';
   const warning = accessDeniedMessage(status, contact);
   return {

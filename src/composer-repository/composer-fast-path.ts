@@ -26,7 +26,14 @@ function targetOf(url: string): Target | undefined {
   if (!dist) return undefined;
   // Decoded as Express decodes route parameters; a malformed escape is left to Express to refuse.
   try {
-    return { kind: 'dist', dist: { packageName: `${dist[1]}/${dist[2]}`, versionNormalized: decodeURIComponent(dist[3]), file: decodeURIComponent(dist[4]) } };
+    return {
+      kind: 'dist',
+      dist: {
+        packageName: `${dist[1]}/${dist[2]}`,
+        versionNormalized: decodeURIComponent(dist[3]),
+        file: decodeURIComponent(dist[4]),
+      },
+    };
   } catch {
     return undefined;
   }
@@ -72,7 +79,15 @@ export class ComposerFastPath {
         answerRoot(request, response, view, contact);
         break;
       case 'metadata':
-        answerMetadata(request, response, view, contact, target.file, (visible, dev) => this.views.p2For(visible, dev), this.clock.now());
+        answerMetadata(
+          request,
+          response,
+          view,
+          contact,
+          target.file,
+          (visible, dev) => this.views.p2For(visible, dev),
+          this.clock.now(),
+        );
         break;
       case 'dist': {
         const version = resolveDist(response, view, contact, target.dist);

@@ -1,5 +1,12 @@
 import { PackageVersion } from '../packages/package-version.entity';
-import { composerEntry, composerTime, expandEntries, minifyEntries, p2Document, rootDocument } from './composer-metadata';
+import {
+  composerEntry,
+  composerTime,
+  expandEntries,
+  minifyEntries,
+  p2Document,
+  rootDocument,
+} from './composer-metadata';
 
 function version(overrides: Partial<PackageVersion>): PackageVersion {
   return Object.assign(new PackageVersion(), {
@@ -8,7 +15,12 @@ function version(overrides: Partial<PackageVersion>): PackageVersion {
     version: '2.1.0',
     versionNormalized: '2.1.0.0',
     isDev: false,
-    composerJson: { name: 'acme/widget', type: 'library', require: { php: '>=8.1' }, autoload: { 'psr-4': { 'Acme\\': 'src/' } } },
+    composerJson: {
+      name: 'acme/widget',
+      type: 'library',
+      require: { php: '>=8.1' },
+      autoload: { 'psr-4': { 'Acme\\': 'src/' } },
+    },
     shasum: 'a'.repeat(40),
     sizeBytes: 10,
     storageKey: 'k',
@@ -20,7 +32,10 @@ function version(overrides: Partial<PackageVersion>): PackageVersion {
 
 describe('composerEntry', () => {
   it('passes composer.json through and adds name, versions, dist and time', () => {
-    const entry = composerEntry(version({ composerJson: { name: 'acme/widget', version: '9.9.9', license: 'proprietary' } }), 'http://repo.test');
+    const entry = composerEntry(
+      version({ composerJson: { name: 'acme/widget', version: '9.9.9', license: 'proprietary' } }),
+      'http://repo.test',
+    );
     expect(entry).toEqual({
       name: 'acme/widget',
       version: '2.1.0',
@@ -65,12 +80,26 @@ describe('composerEntry', () => {
   });
 
   it('passes every other composer.json key through unchanged', () => {
-    const composerJson = { name: 'acme/widget', type: 'library', require: { php: '>=8.1' }, autoload: { 'psr-4': { 'Acme\\': 'src/' } }, extra: { a: [1, 2] } };
-    expect(composerEntry(version({ composerJson }), 'http://r')).toMatchObject({ type: 'library', require: { php: '>=8.1' }, autoload: composerJson.autoload, extra: { a: [1, 2] } });
+    const composerJson = {
+      name: 'acme/widget',
+      type: 'library',
+      require: { php: '>=8.1' },
+      autoload: { 'psr-4': { 'Acme\\': 'src/' } },
+      extra: { a: [1, 2] },
+    };
+    expect(composerEntry(version({ composerJson }), 'http://r')).toMatchObject({
+      type: 'library',
+      require: { php: '>=8.1' },
+      autoload: composerJson.autoload,
+      extra: { a: [1, 2] },
+    });
   });
 
   it('URL-encodes dev branch names in the dist URL', () => {
-    const entry = composerEntry(version({ version: 'dev-feature/x', versionNormalized: 'dev-feature/x', isDev: true }), 'http://repo.test');
+    const entry = composerEntry(
+      version({ version: 'dev-feature/x', versionNormalized: 'dev-feature/x', isDev: true }),
+      'http://repo.test',
+    );
     expect((entry.dist as { url: string }).url).toContain('/dists/acme/widget/dev-feature%2Fx/');
   });
 
@@ -83,7 +112,11 @@ describe('composerEntry', () => {
         isDev: true,
         gitReference: commit,
         defaultBranch: true,
-        composerJson: { name: 'acme/widget', 'default-branch': false, source: { type: 'git', url: 'https://git.test/x.git' } },
+        composerJson: {
+          name: 'acme/widget',
+          'default-branch': false,
+          source: { type: 'git', url: 'https://git.test/x.git' },
+        },
       }),
       'http://repo.test',
     );
@@ -93,7 +126,10 @@ describe('composerEntry', () => {
   });
 
   it('leaves default-branch out for every other version', () => {
-    const entry = composerEntry(version({ gitReference: 'c'.repeat(40), defaultBranch: false, composerJson: { 'default-branch': true } }), 'http://r');
+    const entry = composerEntry(
+      version({ gitReference: 'c'.repeat(40), defaultBranch: false, composerJson: { 'default-branch': true } }),
+      'http://r',
+    );
     expect(entry).not.toHaveProperty('default-branch');
   });
 
@@ -125,12 +161,12 @@ describe('minifyEntries', () => {
   });
 
   it('marks a key that disappears, and brings it back when it returns', () => {
-    const list = [
-      { version: '3', extra: { a: 1 } },
-      { version: '2' },
+    const list = [{ version: '3', extra: { a: 1 } }, { version: '2' }, { version: '1', extra: { a: 1 } }];
+    expect(minifyEntries(list)).toEqual([
+      list[0],
+      { version: '2', extra: '__unset' },
       { version: '1', extra: { a: 1 } },
-    ];
-    expect(minifyEntries(list)).toEqual([list[0], { version: '2', extra: '__unset' }, { version: '1', extra: { a: 1 } }]);
+    ]);
     expect(expandEntries(minifyEntries(list))).toEqual(list);
   });
 
@@ -167,7 +203,13 @@ describe('minifyEntries', () => {
 
 describe('documents', () => {
   it('builds a Composer 2 minified p2 document', () => {
-    const doc = JSON.parse(p2Document('acme/widget', [version({}), version({ id: 'ver_2', version: '2.0.0', versionNormalized: '2.0.0.0' })], 'http://r'));
+    const doc = JSON.parse(
+      p2Document(
+        'acme/widget',
+        [version({}), version({ id: 'ver_2', version: '2.0.0', versionNormalized: '2.0.0.0' })],
+        'http://r',
+      ),
+    );
     expect(doc.minified).toBe('composer/2.0');
     expect(doc.packages['acme/widget']).toHaveLength(2);
     expect(doc.packages['acme/widget'][1]).toMatchObject({ version: '2.0.0', version_normalized: '2.0.0.0' });
@@ -177,7 +219,10 @@ describe('documents', () => {
   });
 
   it('builds an empty p2 document for no versions', () => {
-    expect(JSON.parse(p2Document('acme/widget', [], 'http://r'))).toEqual({ minified: 'composer/2.0', packages: { 'acme/widget': [] } });
+    expect(JSON.parse(p2Document('acme/widget', [], 'http://r'))).toEqual({
+      minified: 'composer/2.0',
+      packages: { 'acme/widget': [] },
+    });
   });
 
   it('builds a root document with an absolute metadata-url and the available packages', () => {

@@ -10,7 +10,10 @@ export function composerTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-export function distUrl(publicUrl: string, version: Pick<PackageVersion, 'packageName' | 'versionNormalized' | 'shasum'>): string {
+export function distUrl(
+  publicUrl: string,
+  version: Pick<PackageVersion, 'packageName' | 'versionNormalized' | 'shasum'>,
+): string {
   return `${publicUrl}/dists/${version.packageName}/${encodeURIComponent(version.versionNormalized)}/${version.shasum}.zip`;
 }
 

@@ -15,7 +15,14 @@ import { RepositoryViews } from './repository-views.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
   controllers: [ComposerRepositoryController, DownloadsController],
-  providers: [ComposerRepositoryService, RepositoryViews, DownloadsService, ComposerFastPath, DistDelivery, DownloadRecorder],
+  providers: [
+    ComposerRepositoryService,
+    RepositoryViews,
+    DownloadsService,
+    ComposerFastPath,
+    DistDelivery,
+    DownloadRecorder,
+  ],
   exports: [ComposerFastPath, ComposerRepositoryService, DownloadsService, DownloadRecorder],
 })
 export class ComposerRepositoryModule {}

@@ -10,7 +10,9 @@ import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-vi
  */
 
 const VARY = 'Authorization, Accept-Encoding';
-const NOT_FOUND = Buffer.from(JSON.stringify({ statusCode: 404, error: 'not_found', message: 'No such package in this repository' }));
+const NOT_FOUND = Buffer.from(
+  JSON.stringify({ statusCode: 404, error: 'not_found', message: 'No such package in this repository' }),
+);
 
 export function sendDocument(
   request: IncomingMessage,
@@ -39,7 +41,10 @@ export function sendDocument(
 export function sendDenied(response: ServerResponse, status: 'suspended' | 'expired', contact: string): void {
   const { reasonPhrase, body } = accessDeniedResponse(status, contact);
   // Exactly "application/json": Composer prints the body's warning only then.
-  response.writeHead(403, reasonPhrase, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(403, reasonPhrase, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -55,7 +60,12 @@ export function parseMetadataFile(vendor: string, file: string): { packageName: 
 }
 
 /** Answers packages.json for a view. */
-export function answerRoot(request: IncomingMessage, response: ServerResponse, view: RepositoryView, contact: string): void {
+export function answerRoot(
+  request: IncomingMessage,
+  response: ServerResponse,
+  view: RepositoryView,
+  contact: string,
+): void {
   if (view.kind === 'denied') return sendDenied(response, view.status, contact);
   sendDocument(request, response, view.root);
 }
@@ -94,9 +104,16 @@ export interface DistFile {
  * Decides a dist request for a view: sends the 403 or 404 itself and returns undefined, or returns
  * the version to deliver. The shasum in the file name pins the exact archive a client expects.
  */
-export function resolveDist(response: ServerResponse, view: RepositoryView, contact: string, dist: DistFile): PackageVersion | undefined {
+export function resolveDist(
+  response: ServerResponse,
+  view: RepositoryView,
+  contact: string,
+  dist: DistFile,
+): PackageVersion | undefined {
   if (view.kind === 'denied') return void sendDenied(response, view.status, contact);
-  const version = view.packages.get(dist.packageName)?.versions.find((v) => v.versionNormalized === dist.versionNormalized);
+  const version = view.packages
+    .get(dist.packageName)
+    ?.versions.find((v) => v.versionNormalized === dist.versionNormalized);
   if (!version || dist.file !== `${version.shasum}.zip`) return void sendNotFound(response);
   return version;
 }

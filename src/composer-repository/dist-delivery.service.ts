@@ -72,7 +72,8 @@ export class DistDelivery {
       const stream = await this.storage.open(version.storageKey);
       this.record(downloader, version);
       response.writeHead(200, headers);
-      if (version.sizeBytes <= this.smallArchives.maxEntryBytes) stream.on('data', collect(version.storageKey, version.sizeBytes, this.smallArchives));
+      if (version.sizeBytes <= this.smallArchives.maxEntryBytes)
+        stream.on('data', collect(version.storageKey, version.sizeBytes, this.smallArchives));
       // pipeline closes the file when the client goes away mid-download.
       await pipeline(stream, response).catch(() => response.destroy());
     } catch (error) {
@@ -96,13 +97,25 @@ export class DistDelivery {
     if (response.headersSent) return void response.destroy();
     let body: Record<string, unknown>;
     if (error instanceof DomainError) {
-      body = { statusCode: error.status, error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+      body = {
+        statusCode: error.status,
+        error: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      };
     } else {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      body = { statusCode: 503, error: 'archive_storage_unavailable', message: 'The archive storage cannot be reached; try again shortly' };
+      body = {
+        statusCode: 503,
+        error: 'archive_storage_unavailable',
+        message: 'The archive storage cannot be reached; try again shortly',
+      };
     }
     const bytes = Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': bytes.length };
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': bytes.length,
+    };
     if (body.statusCode === 503) headers['Retry-After'] = '5';
     response.writeHead(body.statusCode as number, headers);
     response.end(bytes);

@@ -154,13 +154,17 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
   private noteFailure(error: unknown): void {
     if (this.failingSince !== undefined) return;
     this.failingSince = Date.now();
-    this.logger.warn(`Recording downloads failed, keeping ${this.depth} in memory and retrying: ${(error as Error).message}`);
+    this.logger.warn(
+      `Recording downloads failed, keeping ${this.depth} in memory and retrying: ${(error as Error).message}`,
+    );
   }
 
   private noteSuccess(): void {
     if (this.failingSince === undefined && this.droppedSinceLastLog === 0) return;
     const dropped = this.droppedSinceLastLog ? `; ${this.droppedSinceLastLog} download(s) were dropped` : '';
-    this.logger.log(`Recording downloads again after ${((Date.now() - (this.failingSince ?? Date.now())) / 1000).toFixed(1)} s${dropped}`);
+    this.logger.log(
+      `Recording downloads again after ${((Date.now() - (this.failingSince ?? Date.now())) / 1000).toFixed(1)} s${dropped}`,
+    );
     this.failingSince = undefined;
     this.droppedSinceLastLog = 0;
   }

@@ -17,12 +17,17 @@ export class DownloadsController {
   @ApiOperation({ summary: 'Dist archives this customer downloaded, newest first' })
   @ApiOkResponse({ type: DownloadPageDto })
   @RequireScope('customers:read')
-  async forCustomer(@Param('id', CustomerIdPipe) customerId: string, @Query() query: PaginationQueryDto): Promise<DownloadPageDto> {
+  async forCustomer(
+    @Param('id', CustomerIdPipe) customerId: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<DownloadPageDto> {
     return this.downloads.forCustomer(customerId, query.limit, query.offset);
   }
 
   @Get('downloads')
-  @ApiOperation({ summary: 'Download counts per package (or per version with ?package=), filtered by customer and time' })
+  @ApiOperation({
+    summary: 'Download counts per package (or per version with ?package=), filtered by customer and time',
+  })
   @ApiOkResponse({ type: [DownloadCountDto] })
   @RequireScope('packages:read')
   counts(@Query() query: DownloadCountsQueryDto): Promise<DownloadCountDto[]> {

@@ -39,12 +39,16 @@ export class DownloadsService {
       .orderBy('downloads', 'DESC')
       .addOrderBy('package', 'ASC');
     if (perVersion) {
-      builder.addSelect('d.version', 'version').addGroupBy('d.version').andWhere('d.package_name = :name', { name: query.package });
+      builder
+        .addSelect('d.version', 'version')
+        .addGroupBy('d.version')
+        .andWhere('d.package_name = :name', { name: query.package });
     }
     if (query.customer_id) builder.andWhere('d.customer_id = :customerId', { customerId: query.customer_id });
     if (query.since) builder.andWhere('d.downloaded_at >= :since', { since: query.since });
     if (query.until) builder.andWhere('d.downloaded_at < :until', { until: query.until });
-    const rows: Array<{ package: string; version?: string; downloads: number; last_downloaded_at: Date }> = await builder.getRawMany();
+    const rows: Array<{ package: string; version?: string; downloads: number; last_downloaded_at: Date }> =
+      await builder.getRawMany();
     return rows.map((row) => ({
       package: row.package,
       ...(perVersion ? { version: row.version } : {}),

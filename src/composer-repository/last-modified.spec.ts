@@ -6,8 +6,18 @@ const http = (time: string) => at(time).toUTCString();
 describe('revalidate (Last-Modified / If-Modified-Since)', () => {
   it.each([
     ['a change in the past is announced as such', at('10:00:00'), at('10:05:00'), at('10:00:00')],
-    ['a fraction of a second rounds up, to the second after the change', at('10:00:00.250'), at('10:05:00'), at('10:00:01')],
-    ['a change stamped ahead of the wall clock is announced as now', at('10:00:35'), at('10:00:01.900'), at('10:00:01')],
+    [
+      'a fraction of a second rounds up, to the second after the change',
+      at('10:00:00.250'),
+      at('10:05:00'),
+      at('10:00:01'),
+    ],
+    [
+      'a change stamped ahead of the wall clock is announced as now',
+      at('10:00:35'),
+      at('10:00:01.900'),
+      at('10:00:01'),
+    ],
     ['never later than the Date of the response', at('10:00:02'), at('10:00:01.999'), at('10:00:01')],
   ])('Last-Modified: %s', (_label, changedAt, now, expected) => {
     expect(revalidate(changedAt, now, undefined).lastModified).toEqual(expected);
@@ -17,12 +27,36 @@ describe('revalidate (Last-Modified / If-Modified-Since)', () => {
     ['the copy is as new as the change', at('10:00:00'), at('10:05:00'), http('10:00:00'), true],
     ['the copy is newer than the change', at('10:00:00'), at('10:05:00'), http('10:03:00'), true],
     ['the copy is older than the change', at('10:00:00'), at('10:05:00'), http('09:59:59'), false],
-    ['the change is in the same second as the copy, after it', at('10:00:00.500'), at('10:05:00'), http('10:00:00'), false],
+    [
+      'the change is in the same second as the copy, after it',
+      at('10:00:00.500'),
+      at('10:05:00'),
+      http('10:00:00'),
+      false,
+    ],
     ['the change is stamped ahead of the wall clock', at('10:00:35'), at('10:00:10'), http('10:00:05'), false],
-    ['the copy was announced as now while the change was ahead', at('10:00:35'), at('10:00:20'), http('10:00:10'), false],
-    ['a subscription lapsed after the copy although the change clock was ahead', at('10:00:35'), at('10:00:06'), http('10:00:04'), false],
+    [
+      'the copy was announced as now while the change was ahead',
+      at('10:00:35'),
+      at('10:00:20'),
+      http('10:00:10'),
+      false,
+    ],
+    [
+      'a subscription lapsed after the copy although the change clock was ahead',
+      at('10:00:35'),
+      at('10:00:06'),
+      http('10:00:04'),
+      false,
+    ],
     ['the wall clock has passed a change that was ahead', at('10:00:35'), at('10:01:00'), http('10:00:35'), true],
-    ['an If-Modified-Since later than the server clock is ignored', at('10:00:00'), at('10:05:00'), http('11:00:00'), false],
+    [
+      'an If-Modified-Since later than the server clock is ignored',
+      at('10:00:00'),
+      at('10:05:00'),
+      http('11:00:00'),
+      false,
+    ],
     ['an unparseable If-Modified-Since is ignored', at('10:00:00'), at('10:05:00'), 'yesterday', false],
   ])('304: %s', (_label, changedAt, now, ifModifiedSince, notModified) => {
     expect(revalidate(changedAt, now, ifModifiedSince).notModified).toBe(notModified);

@@ -82,7 +82,10 @@ function viewSize(view: RepositoryView): number {
 export class RepositoryViews {
   private readonly access = new LRUCache<string, CustomerAccess>({ max: MAX_CACHED_ACCESS });
   private readonly catalog = new LRUCache<string, { entry: CatalogPackage | null }>({ max: MAX_CATALOG_ENTRIES });
-  private readonly views = new LRUCache<string, RepositoryView>({ maxSize: VIEW_CACHE_BYTES, sizeCalculation: viewSize });
+  private readonly views = new LRUCache<string, RepositoryView>({
+    maxSize: VIEW_CACHE_BYTES,
+    sizeCalculation: viewSize,
+  });
   /** Which cached views were derived from a package's catalog entry. */
   private readonly holders = new Map<string, Set<string>>();
   private readonly documents = new LRUCache<string, EncodedDocument>({
@@ -187,7 +190,12 @@ export class RepositoryViews {
     const packages = new Map<string, VisiblePackage>();
     for (const entry of catalog.values()) {
       if (entry && entry.versions.length > 0) {
-        packages.set(entry.name, { name: entry.name, versions: entry.versions, lastModified: entry.contentsChangedAt, documents: {} });
+        packages.set(entry.name, {
+          name: entry.name,
+          versions: entry.versions,
+          lastModified: entry.contentsChangedAt,
+          documents: {},
+        });
       }
     }
     const view = this.allowedView(packages);
@@ -225,17 +233,28 @@ export class RepositoryViews {
   /** The rule itself is decideAccess; this adds what Composer needs (Last-Modified, documents). */
   private derive(access: CustomerAccess, catalog: Map<string, CatalogPackage | null>): RepositoryView {
     const now = this.clock.now();
-    const decision = decideAccess(access, now, access.grants, access.pins, (name: string) => catalog.get(name)?.versions ?? []);
+    const decision = decideAccess(
+      access,
+      now,
+      access.grants,
+      access.pins,
+      (name: string) => catalog.get(name)?.versions ?? [],
+    );
     // Time alone changes access when the subscription ends; such a view must not outlive that instant.
     const validUntil = access.expiresAt && access.expiresAt > now ? access.expiresAt.getTime() : undefined;
     if (decision.kind === 'denied') return { ...decision, validUntil };
 
     // Metadata a client cached before the end must not be revalidated as unchanged after it.
-    const lapsedAt = hasLapsed(access, now) && access.expiresAt ? new Date(Math.ceil(access.expiresAt.getTime() / 1000) * 1000) : new Date(0);
+    const lapsedAt =
+      hasLapsed(access, now) && access.expiresAt
+        ? new Date(Math.ceil(access.expiresAt.getTime() / 1000) * 1000)
+        : new Date(0);
     const packages = new Map<string, VisiblePackage>();
     for (const [name, versions] of decision.versions) {
       const contentsChangedAt = catalog.get(name)?.contentsChangedAt ?? new Date(0);
-      const lastModified = new Date(Math.max(access.accessChangedAt.getTime(), contentsChangedAt.getTime(), lapsedAt.getTime()));
+      const lastModified = new Date(
+        Math.max(access.accessChangedAt.getTime(), contentsChangedAt.getTime(), lapsedAt.getTime()),
+      );
       packages.set(name, { name, versions, lastModified, documents: {} });
     }
     return this.allowedView(packages, validUntil);
@@ -253,9 +272,14 @@ export class RepositoryViews {
   private async loadCustomerAccess(customerId: string): Promise<CustomerAccess | null> {
     const stamp = this.bus.stamp();
     const known = this.bus.cacheable ? [...this.catalog.keys()] : [];
-    const [row]: Array<{ customer: RawCustomer | null; grants: GrantRule[]; pins: VersionRef[]; packages: RawPackage[]; versions: Record<string, unknown>[] }> =
-      await this.dataSource.query(
-        `WITH names AS (
+    const [row]: Array<{
+      customer: RawCustomer | null;
+      grants: GrantRule[];
+      pins: VersionRef[];
+      packages: RawPackage[];
+      versions: Record<string, unknown>[];
+    }> = await this.dataSource.query(
+      `WITH names AS (
            SELECT "package_name" FROM "access_grants" WHERE "customer_id" = $1
            UNION SELECT "package_name" FROM "frozen_versions" WHERE "customer_id" = $1
          ), wanted AS (SELECT "package_name" FROM names WHERE NOT ("package_name" = ANY($2::varchar[])))
@@ -271,13 +295,13 @@ export class RepositoryViews {
               FROM "packages" p WHERE p."name" IN (SELECT "package_name" FROM wanted)) AS packages,
            (SELECT coalesce(json_agg(${this.versionJson}), '[]')
               FROM "package_versions" v WHERE v."package_name" IN (SELECT "package_name" FROM wanted)) AS versions`,
-        [customerId, known],
-      );
+      [customerId, known],
+    );
     if (!row.customer) return null;
     const loadedNames = new Set(row.packages.map((pkg) => pkg.name));
-    const wanted = [...new Set([...row.grants.map((g) => g.packageName), ...row.pins.map((p) => p.packageName)])].filter(
-      (name) => !known.includes(name),
-    );
+    const wanted = [
+      ...new Set([...row.grants.map((g) => g.packageName), ...row.pins.map((p) => p.packageName)]),
+    ].filter((name) => !known.includes(name));
     this.storeCatalog(wanted, row.packages, row.versions, stamp, loadedNames);
     const customer = row.customer;
     return {
@@ -312,7 +336,13 @@ export class RepositoryViews {
          (SELECT coalesce(json_agg(${this.versionJson}), '[]') FROM "package_versions" v WHERE v."package_name" = ANY($1::varchar[])) AS versions`,
       [missing],
     );
-    const loaded = this.storeCatalog(missing, row.packages, row.versions, stamp, new Set(row.packages.map((pkg) => pkg.name)));
+    const loaded = this.storeCatalog(
+      missing,
+      row.packages,
+      row.versions,
+      stamp,
+      new Set(row.packages.map((pkg) => pkg.name)),
+    );
     for (const [name, entry] of loaded) result.set(name, entry);
     return result;
   }
@@ -352,7 +382,8 @@ export class RepositoryViews {
       if (!column.isSelect) continue;
       let value = raw[column.databaseName];
       if (value !== null && value !== undefined) {
-        if (column.type === 'timestamptz' || column.type === 'timestamp with time zone') value = new Date(value as string);
+        if (column.type === 'timestamptz' || column.type === 'timestamp with time zone')
+          value = new Date(value as string);
         else if (column.type === 'bigint') value = Number(value);
       }
       (version as unknown as Record<string, unknown>)[column.propertyName] = value;

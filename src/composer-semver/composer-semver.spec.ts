@@ -200,7 +200,9 @@ describe('where Composer differs from npm semver', () => {
   it('reports invalid input with PHP-compatible messages', () => {
     expect(() => normalizeVersion('foo')).toThrow('Invalid version string "foo"');
     expect(() => parseConstraints('foo bar')).toThrow(InvalidConstraintError);
-    expect(() => satisfies('1.0', '~>1.0')).toThrow('Invalid operator "~>", you probably meant to use the "~" operator');
+    expect(() => satisfies('1.0', '~>1.0')).toThrow(
+      'Invalid operator "~>", you probably meant to use the "~" operator',
+    );
   });
 });
 
@@ -219,7 +221,11 @@ function phpSemverAvailable(): boolean {
 describe('fixture freshness', () => {
   if (phpSemverAvailable()) {
     it('equals vectors regenerated live by composer/semver', () => {
-      const output = execFileSync('php', [GENERATOR], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const output = execFileSync('php', [GENERATOR], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
       expect(JSON.parse(output)).toEqual(vectors);
     });
   } else {

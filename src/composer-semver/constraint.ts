@@ -151,12 +151,7 @@ export class SingleConstraint extends BaseConstraint {
 }
 
 /** `Constraint::versionCompare()`: dev branches are only ever equal or unequal to themselves. */
-export function versionCompare(
-  a: string,
-  b: string,
-  operator: ConstraintOperator,
-  compareBranches = false,
-): boolean {
+export function versionCompare(a: string, b: string, operator: ConstraintOperator, compareBranches = false): boolean {
   const aIsBranch = isBranch(a);
   const bIsBranch = isBranch(b);
   if (operator === '!=' && (aIsBranch || bIsBranch)) {
@@ -349,7 +344,11 @@ function manipulateVersionString(matches: Captures, position: number, increment 
 }
 
 /** Unsuffixed lower bounds get `-dev` so that pre-releases of the bound itself are included. */
-function lowerBoundSuffix(stability: string | undefined, devSuffix: string | undefined, xDev: string | undefined): string {
+function lowerBoundSuffix(
+  stability: string | undefined,
+  devSuffix: string | undefined,
+  xDev: string | undefined,
+): string {
   return phpEmpty(stability) && phpEmpty(devSuffix) && phpEmpty(xDev) ? '-dev' : '';
 }
 

@@ -145,7 +145,11 @@ function insertSort<T>(items: T[], start: number, count: number, cmp: Compare<T>
     return;
   }
   if (count <= 5) {
-    sortSmall(items, Array.from({ length: count }, (_, k) => start + k), cmp);
+    sortSmall(
+      items,
+      Array.from({ length: count }, (_, k) => start + k),
+      cmp,
+    );
     return;
   }
 

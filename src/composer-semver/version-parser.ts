@@ -41,6 +41,7 @@ export type Captures = ReadonlyArray<string | undefined>;
 
 /** PHP's `trim()` default character list: unlike String#trim it strips NUL but not form feed or Unicode spaces. */
 export function phpTrim(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL and vertical tab are exactly what PHP trims.
   return value.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
 }
 
@@ -267,8 +268,7 @@ const NUMBER_SENTINEL = Uint8Array.of(HASH, 0x4e, HASH); // "#N#"
 const utf8 = new TextEncoder();
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
-const isAlnum = (c: number): boolean =>
-  isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isAlnum = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const isSpecialSeparator = (c: number): boolean => c === 0x2d || c === 0x5f || c === 0x2b; // - _ +
 
 /** Turns `1.0rc1-dev` into `1.0.rc.1.dev` (php_canonicalize_version, byte for byte). */

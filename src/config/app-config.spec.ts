@@ -3,12 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
-const base = () => ({ ADMIN_TOKEN: 'admin-token-0123456789', DATA_DIR: mkdtempSync(join(tmpdir(), 'packyard-config-')) });
+const base = () => ({
+  ADMIN_TOKEN: 'admin-token-0123456789',
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'packyard-config-')),
+});
 
 describe('loadConfig: portal and failed-auth settings', () => {
   it('has working defaults', () => {
     const config = loadConfig(base());
-    expect(config.portal).toMatchObject({ title: 'Packyard', logoUrl: undefined, supportUrl: undefined, sessionIdleMinutes: 30, tokenSelfService: true });
+    expect(config.portal).toMatchObject({
+      title: 'Packyard',
+      logoUrl: undefined,
+      supportUrl: undefined,
+      sessionIdleMinutes: 30,
+      tokenSelfService: true,
+    });
     expect(config.authFailures).toEqual({ perAddress: 30, perTokenPrefix: 10, windowSeconds: 300, store: 'memory' });
     expect(config.trustProxy).toBe(false);
   });

@@ -105,7 +105,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export class ConfigError extends Error {
-  constructor(public readonly variable: string, problem: string) {
+  constructor(
+    public readonly variable: string,
+    problem: string,
+  ) {
     super(`Invalid configuration: ${variable} ${problem}`);
   }
 }
@@ -142,7 +145,8 @@ function readTrustProxy(env: Env): boolean | number | string {
   if (!raw || /^false$/i.test(raw)) return false;
   if (/^true$/i.test(raw)) return true;
   if (/^\d+$/.test(raw)) return Number(raw);
-  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a list of addresses, got "${raw}"`);
+  if (!/^[\w.:/, -]+$/.test(raw))
+    throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a list of addresses, got "${raw}"`);
   return raw;
 }
 
@@ -171,7 +175,9 @@ function portalSessionKey(env: Env, adminToken: string): Buffer {
   if (secret !== undefined && secret !== '' && secret.length < 32) {
     throw new ConfigError('PORTAL_SESSION_SECRET', 'must be at least 32 characters long');
   }
-  return createHash('sha256').update(`packyard portal session v1\0${secret || adminToken}`, 'utf8').digest();
+  return createHash('sha256')
+    .update(`packyard portal session v1\0${secret || adminToken}`, 'utf8')
+    .digest();
 }
 
 /** S3 bucket names: 3–63 lowercase letters, digits, dots and hyphens. */
@@ -187,7 +193,10 @@ function readArchiveStorage(env: Env): AppConfig['archiveStorage'] {
   const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
   const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
   if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
-    throw new ConfigError(accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'must be set together with the other S3 key variable');
+    throw new ConfigError(
+      accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID',
+      'must be set together with the other S3 key variable',
+    );
   }
   return {
     kind,
@@ -204,7 +213,8 @@ function readArchiveStorage(env: Env): AppConfig['archiveStorage'] {
 function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${raw}"`);
+  if (!(choices as readonly string[]).includes(raw))
+    throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${raw}"`);
   return raw as T;
 }
 
@@ -258,14 +268,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (portalTitle.length > 100) throw new ConfigError('PORTAL_TITLE', 'must be at most 100 characters long');
   const billingGraceDays = readInteger(env, 'BILLING_GRACE_DAYS', 0, 0, 365);
   const secretsKey = env.SECRETS_KEY || undefined;
-  if (secretsKey !== undefined && secretsKey.length < 16) throw new ConfigError('SECRETS_KEY', 'must be at least 16 characters long');
+  if (secretsKey !== undefined && secretsKey.length < 16)
+    throw new ConfigError('SECRETS_KEY', 'must be at least 16 characters long');
   const natsUrl = readUrl(env, 'NATS_URL', ['nats:', 'tls:']);
   const microserviceTransport = readChoice(env, 'MICROSERVICE_TRANSPORT', ['none', 'tcp', 'nats'] as const, 'none');
-  if (microserviceTransport === 'nats' && !natsUrl) throw new ConfigError('MICROSERVICE_TRANSPORT', 'is "nats" but NATS_URL is not set');
+  if (microserviceTransport === 'nats' && !natsUrl)
+    throw new ConfigError('MICROSERVICE_TRANSPORT', 'is "nats" but NATS_URL is not set');
   const metricsToken = env.METRICS_TOKEN || undefined;
-  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   const metricsPort = env.METRICS_PORT ? readInteger(env, 'METRICS_PORT', 0, 1, 65535) : undefined;
-  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', `must differ from PORT (${port})`);
+  if (metricsPort !== undefined && metricsPort === port)
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${port})`);
   return {
     nodeEnv,
     port,
@@ -312,7 +326,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     microserviceTransport,
     microservicePort: readInteger(env, 'MICROSERVICE_PORT', 4000, 0, 65535),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    logFormat: readChoice(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' ? 'pretty' : 'json'),
+    logFormat: readChoice(
+      env,
+      'LOG_FORMAT',
+      ['json', 'pretty'] as const,
+      nodeEnv === 'development' ? 'pretty' : 'json',
+    ),
     metricsToken,
     metricsPort,
     shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 3600),

@@ -34,7 +34,8 @@ describe('planStatusChange', () => {
 
   it('has a row and a column in the table for every status there is', () => {
     expect(Object.keys(table).sort()).toEqual([...CUSTOMER_STATUSES].sort());
-    for (const from of CUSTOMER_STATUSES) expect(Object.keys(table[from]).sort()).toEqual([...CUSTOMER_STATUSES].sort());
+    for (const from of CUSTOMER_STATUSES)
+      expect(Object.keys(table[from]).sort()).toEqual([...CUSTOMER_STATUSES].sort());
   });
 
   it('refuses with a 409 that names both statuses', () => {

@@ -39,9 +39,16 @@ export function statusAfterExpiry(onExpiry: OnExpiry): CustomerStatus {
  * suspended customer whose expires_at has passed is treated as their on_expiry status.
  */
 export function hasLapsed(customer: { status: CustomerStatus; expiresAt: Date | null }, now: Date): boolean {
-  return (customer.status === 'active' || customer.status === 'suspended') && customer.expiresAt !== null && customer.expiresAt <= now;
+  return (
+    (customer.status === 'active' || customer.status === 'suspended') &&
+    customer.expiresAt !== null &&
+    customer.expiresAt <= now
+  );
 }
 
-export function effectiveStatus(customer: { status: CustomerStatus; expiresAt: Date | null; onExpiry: OnExpiry }, now: Date): CustomerStatus {
+export function effectiveStatus(
+  customer: { status: CustomerStatus; expiresAt: Date | null; onExpiry: OnExpiry },
+  now: Date,
+): CustomerStatus {
   return hasLapsed(customer, now) ? statusAfterExpiry(customer.onExpiry) : customer.status;
 }

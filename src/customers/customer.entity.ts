@@ -4,7 +4,10 @@ import { CUSTOMER_STATUSES, CustomerStatus, OnExpiry } from './customer-status';
 @Entity({ name: 'customers' })
 @Check('customers_status_check', `"status" IN ('active', 'suspended', 'frozen', 'expired')`)
 @Check('customers_on_expiry_check', `"on_expiry" IN ('expire', 'freeze')`)
-@Check('customers_billing_status_check', `"billing_status" IN (${CUSTOMER_STATUSES.map((status) => `'${status}'`).join(', ')})`)
+@Check(
+  'customers_billing_status_check',
+  `"billing_status" IN (${CUSTOMER_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+)
 @Check('customers_billing_grace_days_check', `"billing_grace_days" BETWEEN 0 AND 365`)
 @Index('customers_created_at_id_idx', ['createdAt', 'id'])
 export class Customer {
@@ -66,7 +69,11 @@ export class Customer {
   billingReviewAt: Date | null;
 
   /** Moves forward (by at least a second) on every change to what the customer may install. */
-  @Column({ name: 'access_changed_at', type: 'timestamptz', default: () => "(date_trunc('second', now()) + '00:00:01')" })
+  @Column({
+    name: 'access_changed_at',
+    type: 'timestamptz',
+    default: () => "(date_trunc('second', now()) + '00:00:01')",
+  })
   accessChangedAt: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

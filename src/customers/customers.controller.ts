@@ -91,19 +91,23 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Restore full access to granted packages (held against billing events); idempotent',
-    description: 'With follow_billing: true, releases the admin hold instead and applies what the subscriptions call for.',
+    description:
+      'With follow_billing: true, releases the admin hold instead and applies what the subscriptions call for.',
   })
   @ApiOkResponse({ type: CustomerDto })
   @RequireScope('customers:write')
   async reactivate(@Param('id', CustomerIdPipe) id: string, @Body() body: ReactivateDto): Promise<CustomerDto> {
-    return body.follow_billing ? this.customers.resumeBilling(id, true) : this.customers.changeStatus(id, 'active', null);
+    return body.follow_billing
+      ? this.customers.resumeBilling(id, true)
+      : this.customers.changeStatus(id, 'active', null);
   }
 
   @Post(':id/billing/resume')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Release the admin hold: the status follows billing again',
-    description: 'Applies at once what the customer\'s subscriptions call for (billing.status); with no subscription known, the status stays.',
+    description:
+      "Applies at once what the customer's subscriptions call for (billing.status); with no subscription known, the status stays.",
   })
   @ApiOkResponse({ type: CustomerDto })
   @RequireScope('customers:write')

@@ -9,6 +9,8 @@ export class CustomerNotFoundError extends NotFoundError {
 
 export class DuplicateExternalIdError extends ConflictError {
   constructor(externalId: string) {
-    super('external_id_taken', `Another customer already has external_id "${excerpt(externalId)}"`, { external_id: externalId });
+    super('external_id_taken', `Another customer already has external_id "${excerpt(externalId)}"`, {
+      external_id: externalId,
+    });
   }
 }

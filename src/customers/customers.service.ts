@@ -75,7 +75,11 @@ export class CustomersService {
         });
         await manager.insert(Customer, customer);
         const inserted = await manager.findOneByOrFail(Customer, { id: customer.id });
-        await this.history.record(unit, { customerId: customer.id, type: 'customer.created', after: customerSnapshot(inserted) });
+        await this.history.record(unit, {
+          customerId: customer.id,
+          type: 'customer.created',
+          after: customerSnapshot(inserted),
+        });
         const { secret } = await this.tokens.issueWith(unit, customer.id, 'default', null);
         // Late linking: events the billing provider sent for this external_id before the customer existed apply now.
         if (externalId && this.billingFollower) await this.billingFollower(unit, customer.id);
@@ -147,13 +151,17 @@ export class CustomersService {
         if (input.expires_at !== undefined) customer.expiresAt = input.expires_at;
         if (input.on_expiry !== undefined) customer.onExpiry = input.on_expiry;
         if (input.billing_grace_days !== undefined) customer.billingGraceDays = input.billing_grace_days;
-        if (input.portal_token_self_service !== undefined) customer.portalTokenSelfService = input.portal_token_self_service;
+        if (input.portal_token_self_service !== undefined)
+          customer.portalTokenSelfService = input.portal_token_self_service;
         const diff = snapshotDiff(before, customerSnapshot(customer));
         if (!diff) return customer;
         await manager.save(customer);
-        if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined) await markAccessChanged(manager, id);
+        if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined)
+          await markAccessChanged(manager, id);
         await this.history.record(unit, { customerId: id, type: 'customer.updated', ...diff });
-        const billingInputChanged = ['external_id', 'on_expiry', 'billing_grace_days'].some((key) => diff.after[key] !== undefined);
+        const billingInputChanged = ['external_id', 'on_expiry', 'billing_grace_days'].some(
+          (key) => diff.after[key] !== undefined,
+        );
         // A new external_id links the events kept for it; a new grace period or on_expiry changes what they call for.
         if (billingInputChanged && this.billingFollower) await this.billingFollower(unit, id);
         return manager.findOneByOrFail(Customer, { id });
@@ -223,7 +231,11 @@ export class CustomersService {
     await unit.manager.update(
       Customer,
       { id },
-      { billingStatus: decision?.status ?? null, billingReason: decision?.reason ?? null, billingReviewAt: decision?.reviewAt ?? null },
+      {
+        billingStatus: decision?.status ?? null,
+        billingReason: decision?.reason ?? null,
+        billingReviewAt: decision?.reviewAt ?? null,
+      },
     );
   }
 
@@ -232,7 +244,12 @@ export class CustomersService {
    * decision with `billingHold`. Joins the caller's unit of work when there is one (freezing changes
    * the pins in the same transaction).
    */
-  applyStatus(id: string, target: CustomerStatus, reason: string | null, options: StatusChangeOptions = {}): Promise<Customer> {
+  applyStatus(
+    id: string,
+    target: CustomerStatus,
+    reason: string | null,
+    options: StatusChangeOptions = {},
+  ): Promise<Customer> {
     return this.door.run((unit) => this.applyStatusIn(unit, id, target, reason, options));
   }
 
@@ -263,7 +280,8 @@ export class CustomersService {
     customer.statusReason = reason;
     customer.statusChangedAt = now;
     // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
-    if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt) customer.expiresAt = null;
+    if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt)
+      customer.expiresAt = null;
     await manager.save(customer);
     await this.history.record(unit, { customerId: id, type: 'customer.status_changed', before, after });
     await markAccessChanged(manager, id);

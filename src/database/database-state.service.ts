@@ -35,7 +35,9 @@ export class DatabaseState implements OnApplicationShutdown {
   ) {
     metrics.samplePoolWith(() => {
       const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
-      return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max } : undefined;
+      return pool
+        ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max }
+        : undefined;
     });
   }
 

@@ -15,7 +15,10 @@ describe('isDatabaseUnavailable', () => {
     ['connection reset', withCode('read ECONNRESET', 'ECONNRESET')],
     ['connect timeout (socket)', withCode('connect ETIMEDOUT', 'ETIMEDOUT')],
     ['unknown host', withCode('getaddrinfo ENOTFOUND db', 'ENOTFOUND')],
-    ['admin shutdown in a query', queryFailed(withCode('terminating connection due to administrator command', '57P01'))],
+    [
+      'admin shutdown in a query',
+      queryFailed(withCode('terminating connection due to administrator command', '57P01')),
+    ],
     ['server starting up', withCode('the database system is starting up', '57P03')],
     ['too many connections', withCode('sorry, too many clients already', '53300')],
     ['connection exception class 08', withCode('connection failure', '08006')],
@@ -25,8 +28,14 @@ describe('isDatabaseUnavailable', () => {
     ['pg connection timeout', new Error('Connection terminated due to connection timeout')],
     ['client not queryable', new Error('Client has encountered a connection error and is not queryable')],
     ['shutting down, no code', new Error('the database system is shutting down')],
-    ['both address families refused', Object.assign(new AggregateError([withCode('a', 'ECONNREFUSED'), withCode('b', 'ECONNREFUSED')], ''), {})],
-    ['wrapped as cause', new Error('could not start transaction', { cause: withCode('read ECONNRESET', 'ECONNRESET') })],
+    [
+      'both address families refused',
+      Object.assign(new AggregateError([withCode('a', 'ECONNREFUSED'), withCode('b', 'ECONNREFUSED')], ''), {}),
+    ],
+    [
+      'wrapped as cause',
+      new Error('could not start transaction', { cause: withCode('read ECONNRESET', 'ECONNRESET') }),
+    ],
   ];
   it.each(unavailable)('%s: unavailable', (_name, error) => expect(isDatabaseUnavailable(error)).toBe(true));
 
@@ -54,8 +63,13 @@ describe('isDatabaseUnavailable', () => {
 describe('describeDatabaseFailure', () => {
   it.each([
     [withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'connect ECONNREFUSED 127.0.0.1:5432'],
-    [queryFailed(withCode('terminating connection due to administrator command', '57P01')), '57P01: terminating connection due to administrator command'],
+    [
+      queryFailed(withCode('terminating connection due to administrator command', '57P01')),
+      '57P01: terminating connection due to administrator command',
+    ],
     [new Error('Connection terminated unexpectedly'), 'Connection terminated unexpectedly'],
     [withCode('', 'ECONNREFUSED'), 'ECONNREFUSED: connection failed'],
-  ])('%#: names the failure without the query', (error, expected) => expect(describeDatabaseFailure(error)).toBe(expected));
+  ])('%#: names the failure without the query', (error, expected) =>
+    expect(describeDatabaseFailure(error)).toBe(expected),
+  );
 });

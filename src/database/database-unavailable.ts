@@ -49,7 +49,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   }
   const message = fieldOf(error, 'message');
   if (typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message))) return true;
-  const nested = [fieldOf(error, 'driverError'), fieldOf(error, 'cause'), ...(Array.isArray(fieldOf(error, 'errors')) ? (fieldOf(error, 'errors') as unknown[]) : [])];
+  const nested = [
+    fieldOf(error, 'driverError'),
+    fieldOf(error, 'cause'),
+    ...(Array.isArray(fieldOf(error, 'errors')) ? (fieldOf(error, 'errors') as unknown[]) : []),
+  ];
   return nested.some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
 

@@ -58,7 +58,9 @@ class Serial {
 export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventRelay.name);
   private readonly outbox = new Serial(() => this.withLock(OUTBOX_LOCK, (runner) => this.publishOutbox(runner)));
-  private readonly deliveries = new Serial(() => this.withLock(DELIVERY_LOCK, (runner) => this.deliverDue(runner.manager)));
+  private readonly deliveries = new Serial(() =>
+    this.withLock(DELIVERY_LOCK, (runner) => this.deliverDue(runner.manager)),
+  );
   private readonly retry: RetryPolicy;
   private closing = false;
   private lastWarning = { text: '', at: 0 };
@@ -73,7 +75,11 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly scheduler: SchedulerRegistry,
     private readonly clock: Clock,
   ) {
-    this.retry = { baseMs: config.webhookRetryBaseMs, maxDelayMs: 3_600_000, windowMs: config.webhookRetryHours * 3_600_000 };
+    this.retry = {
+      baseMs: config.webhookRetryBaseMs,
+      maxDelayMs: 3_600_000,
+      windowMs: config.webhookRetryHours * 3_600_000,
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -108,7 +114,9 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       runner = this.dataSource.createQueryRunner();
       await runner.connect();
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lock])) as Array<{ locked: boolean }>;
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lock])) as Array<{
+        locked: boolean;
+      }>;
       if (!locked) return;
       try {
         await work(runner);
@@ -133,7 +141,11 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
   private async publishOutbox(runner: QueryRunner): Promise<void> {
     for (;;) {
       if (this.closing) return;
-      const rows = await runner.manager.find(ChangeEvent, { where: { publishedAt: IsNull() }, order: { sequence: 'ASC' }, take: BATCH });
+      const rows = await runner.manager.find(ChangeEvent, {
+        where: { publishedAt: IsNull() },
+        order: { sequence: 'ASC' },
+        take: BATCH,
+      });
       if (rows.length === 0) return;
       const envelopes = rows.map((row) => toEnvelope(row));
       if (this.nats.enabled) await this.nats.publish(envelopes);
@@ -156,7 +168,11 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
         if (deliveries.length > 0) {
           await manager.createQueryBuilder().insert().into(WebhookDelivery).values(deliveries).orIgnore().execute();
         }
-        await manager.update(ChangeEvent, { sequence: In(rows.map((row) => row.sequence)) }, { publishedAt: this.clock.now() });
+        await manager.update(
+          ChangeEvent,
+          { sequence: In(rows.map((row) => row.sequence)) },
+          { publishedAt: this.clock.now() },
+        );
       });
       if (rows.length < BATCH) return;
     }

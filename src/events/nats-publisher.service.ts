@@ -25,16 +25,22 @@ export class NatsPublisher implements OnApplicationBootstrap, OnApplicationShutd
   /** The stream exists from the start, so consumers can attach before the first event. NATS down: the relay retries. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    await this.connection().catch((error: unknown) => this.logger.warn(`NATS is not reachable yet (${(error as Error).message}); events wait in the outbox`));
+    await this.connection().catch((error: unknown) =>
+      this.logger.warn(`NATS is not reachable yet (${(error as Error).message}); events wait in the outbox`),
+    );
   }
 
   async publish(events: readonly EventEnvelope[]): Promise<void> {
     const { jetstream } = await this.connection();
     // One at a time, each acknowledged by the stream before the next: the stream keeps commit order.
     for (const event of events) {
-      await jetstream.publish(subjectFor(this.config.natsSubjectPrefix, event.type), codec.encode(JSON.stringify(event)), {
-        msgID: event.id,
-      });
+      await jetstream.publish(
+        subjectFor(this.config.natsSubjectPrefix, event.type),
+        codec.encode(JSON.stringify(event)),
+        {
+          msgID: event.id,
+        },
+      );
     }
   }
 
@@ -62,7 +68,12 @@ export class NatsPublisher implements OnApplicationBootstrap, OnApplicationShutd
       const subjects = streamSubjects(this.config.natsSubjectPrefix);
       const existing = await manager.streams.info(name).catch(() => undefined);
       if (!existing) {
-        await manager.streams.add({ name, subjects, storage: StorageType.File, max_age: nanos(STREAM_MAX_AGE_DAYS * 86_400_000) });
+        await manager.streams.add({
+          name,
+          subjects,
+          storage: StorageType.File,
+          max_age: nanos(STREAM_MAX_AGE_DAYS * 86_400_000),
+        });
         this.logger.log(`Created JetStream stream ${name} for ${subjects.join(', ')}`);
       } else if (subjects.some((subject) => !existing.config.subjects?.includes(subject))) {
         await manager.streams.update(name, { ...existing.config, subjects });

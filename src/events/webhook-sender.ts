@@ -34,7 +34,12 @@ export class WebhookSender {
       });
       await response.arrayBuffer().catch(() => undefined);
       const ok = response.status >= 200 && response.status < 300;
-      return { ok, responseStatus: response.status, durationMs: elapsed(started), error: ok ? null : `HTTP ${response.status}` };
+      return {
+        ok,
+        responseStatus: response.status,
+        durationMs: elapsed(started),
+        error: ok ? null : `HTTP ${response.status}`,
+      };
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const message = cause?.code ?? cause?.message ?? (error as Error).message;

@@ -12,7 +12,13 @@ export function signatureHeader(secret: string, body: string, unixSeconds: numbe
 }
 
 /** True when `header` signs `body` with `secret` and is at most `toleranceSeconds` old. */
-export function verifySignature(secret: string, body: string, header: string | undefined, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string | undefined,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
   if (!match) return false;
   const timestamp = Number(match[1]);

@@ -2,7 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../auth/api-errors.decorator';
 import { RequireScope } from '../auth/auth.decorators';
-import { CreatedWebhookDto, CreateWebhookDto, ListDeliveriesQueryDto, WebhookDeliveryDto, WebhookDeliveryPageDto, WebhookDto } from './dto/webhook.dto';
+import {
+  CreatedWebhookDto,
+  CreateWebhookDto,
+  ListDeliveriesQueryDto,
+  WebhookDeliveryDto,
+  WebhookDeliveryPageDto,
+  WebhookDto,
+} from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 const SIGNATURE_DOC =
@@ -19,7 +26,10 @@ export class WebhooksController {
 
   @Post()
   @RequireScope('webhooks:manage')
-  @ApiOperation({ summary: 'Register an endpoint for signed event deliveries; the secret is shown only in this response', description: SIGNATURE_DOC })
+  @ApiOperation({
+    summary: 'Register an endpoint for signed event deliveries; the secret is shown only in this response',
+    description: SIGNATURE_DOC,
+  })
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   async create(@Body() body: CreateWebhookDto): Promise<CreatedWebhookDto> {
     const endpoint = await this.webhooks.create(body.url, body.events, body.secret);
@@ -54,7 +64,10 @@ export class WebhooksController {
   @RequireScope('webhooks:manage')
   @ApiOperation({ summary: 'Delivery log, newest event first: status, attempts, response status and timing' })
   @ApiOkResponse({ type: WebhookDeliveryPageDto })
-  async deliveries(@Param('webhookId') id: string, @Query() query: ListDeliveriesQueryDto): Promise<WebhookDeliveryPageDto> {
+  async deliveries(
+    @Param('webhookId') id: string,
+    @Query() query: ListDeliveriesQueryDto,
+  ): Promise<WebhookDeliveryPageDto> {
     const page = await this.webhooks.deliveries(id, query);
     return { ...page, data: page.data.map((delivery) => WebhookDeliveryDto.from(delivery)) };
   }
@@ -64,7 +77,10 @@ export class WebhooksController {
   @RequireScope('webhooks:manage')
   @ApiOperation({ summary: 'Send one delivery again now (same event id and body); answers with the recorded attempt' })
   @ApiOkResponse({ type: WebhookDeliveryDto })
-  async redeliver(@Param('webhookId') id: string, @Param('deliveryId') deliveryId: string): Promise<WebhookDeliveryDto> {
+  async redeliver(
+    @Param('webhookId') id: string,
+    @Param('deliveryId') deliveryId: string,
+  ): Promise<WebhookDeliveryDto> {
     return WebhookDeliveryDto.from(await this.webhooks.redeliver(id, deliveryId));
   }
 }

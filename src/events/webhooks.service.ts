@@ -58,7 +58,9 @@ export class WebhooksService {
   async redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
     const endpoint = await this.get(id);
     const manager = this.dataSource.manager;
-    const delivery = ID_PATTERN.test(deliveryId) ? await manager.findOneBy(WebhookDelivery, { id: deliveryId, endpointId: id }) : null;
+    const delivery = ID_PATTERN.test(deliveryId)
+      ? await manager.findOneBy(WebhookDelivery, { id: deliveryId, endpointId: id })
+      : null;
     if (!delivery) throw new NotFoundError('delivery_not_found', `Webhook "${id}" has no delivery "${deliveryId}"`);
     await this.relay.attempt(manager, endpoint, delivery);
     return delivery;

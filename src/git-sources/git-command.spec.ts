@@ -32,13 +32,18 @@ describe('runGit', () => {
   });
 
   it('refuses output beyond the limit instead of buffering it', async () => {
-    await expect(runGit(['help', '-a'], { timeoutMs: 10_000, maxOutputBytes: 100 })).rejects.toMatchObject({ kind: 'output_too_large' });
+    await expect(runGit(['help', '-a'], { timeoutMs: 10_000, maxOutputBytes: 100 })).rejects.toMatchObject({
+      kind: 'output_too_large',
+    });
   });
 
-  it('reports a failing command with git\'s own message', async () => {
+  it("reports a failing command with git's own message", async () => {
     const failure = runGit(['--git-dir', '/nonexistent', 'rev-parse', 'HEAD'], { timeoutMs: 10_000 });
     await expect(failure).rejects.toBeInstanceOf(GitCommandError);
-    await expect(failure).rejects.toMatchObject({ kind: 'exit', message: expect.stringContaining('not a git repository') });
+    await expect(failure).rejects.toMatchObject({
+      kind: 'exit',
+      message: expect.stringContaining('not a git repository'),
+    });
   });
 
   it('stops at once when cancelled', async () => {

@@ -95,7 +95,13 @@ export function runGit(args: string[], options: GitRunOptions): Promise<Buffer> 
       }
     };
     const timer = setTimeout(
-      () => kill(new GitCommandError('timeout', `git ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`)),
+      () =>
+        kill(
+          new GitCommandError(
+            'timeout',
+            `git ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`,
+          ),
+        ),
       options.timeoutMs,
     );
     const onAbort = () => kill(new GitCommandError('aborted', `git ${args[0]} was cancelled`));

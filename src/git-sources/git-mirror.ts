@@ -6,7 +6,8 @@ import { ComposerJson, MAX_COMPOSER_JSON_BYTES, parseComposerJson } from '../pac
 import { GitCommandError, runGit } from './git-command';
 import { ParsedGitUrl } from './git-url';
 
-export type GitCredentials = { kind: 'password'; username: string; password: string } | { kind: 'ssh_key'; privateKey: string };
+export type GitCredentials =
+  { kind: 'password'; username: string; password: string } | { kind: 'ssh_key'; privateKey: string };
 
 export interface MirrorRef {
   kind: 'tag' | 'branch';
@@ -35,7 +36,13 @@ async function withRemoteEnv<T>(
   knownHostsFile: string,
   run: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  const sshOptions = ['-o BatchMode=yes', '-o LogLevel=ERROR', '-o StrictHostKeyChecking=accept-new', `-o UserKnownHostsFile='${knownHostsFile}'`, '-o ConnectTimeout=30'];
+  const sshOptions = [
+    '-o BatchMode=yes',
+    '-o LogLevel=ERROR',
+    '-o StrictHostKeyChecking=accept-new',
+    `-o UserKnownHostsFile='${knownHostsFile}'`,
+    '-o ConnectTimeout=30',
+  ];
   if (credentials?.kind === 'password' && url.transport === 'http' && url.origin) {
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
     return run({
@@ -50,7 +57,9 @@ async function withRemoteEnv<T>(
       const keyFile = join(dir, 'key');
       const key = credentials.privateKey.endsWith('\n') ? credentials.privateKey : `${credentials.privateKey}\n`;
       await writeFile(keyFile, key, { mode: 0o600 });
-      return await run({ GIT_SSH_COMMAND: ['ssh', `-i '${keyFile}'`, '-o IdentitiesOnly=yes', ...sshOptions].join(' ') });
+      return await run({
+        GIT_SSH_COMMAND: ['ssh', `-i '${keyFile}'`, '-o IdentitiesOnly=yes', ...sshOptions].join(' '),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -71,7 +80,12 @@ export class GitMirror {
 
   private git(args: string[], extra: { env?: Record<string, string>; maxOutputBytes?: number } = {}): Promise<Buffer> {
     // GIT_DIR rather than --git-dir keeps the subcommand first, where error messages name it.
-    return runGit(args, { timeoutMs: this.limits.timeoutMs, signal: this.signal, maxOutputBytes: extra.maxOutputBytes, env: { GIT_DIR: this.dir, ...extra.env } });
+    return runGit(args, {
+      timeoutMs: this.limits.timeoutMs,
+      signal: this.signal,
+      maxOutputBytes: extra.maxOutputBytes,
+      env: { GIT_DIR: this.dir, ...extra.env },
+    });
   }
 
   get knownHostsFile(): string {
@@ -86,12 +100,26 @@ export class GitMirror {
     if (!existsSync(join(this.dir, 'HEAD'))) {
       await mkdir(this.dir, { recursive: true });
       // No template: no sample hooks, nothing but what git needs.
-      await runGit(['init', '--bare', '--quiet', '--template=', this.dir], { timeoutMs: this.limits.timeoutMs, signal: this.signal });
+      await runGit(['init', '--bare', '--quiet', '--template=', this.dir], {
+        timeoutMs: this.limits.timeoutMs,
+        signal: this.signal,
+      });
     }
     return withRemoteEnv(url, credentials, this.knownHostsFile, async (env) => {
       const head = (await this.git(['ls-remote', '--symref', '--', url.url, 'HEAD'], { env })).toString('utf8');
       await this.git(
-        ['fetch', '--quiet', '--prune', '--no-tags', '--force', '--no-write-fetch-head', '--', url.url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'],
+        [
+          'fetch',
+          '--quiet',
+          '--prune',
+          '--no-tags',
+          '--force',
+          '--no-write-fetch-head',
+          '--',
+          url.url,
+          '+refs/heads/*:refs/heads/*',
+          '+refs/tags/*:refs/tags/*',
+        ],
         { env },
       );
       return defaultBranchOf(head);
@@ -99,8 +127,20 @@ export class GitMirror {
   }
 
   async refs(): Promise<MirrorRef[]> {
-    const format = ['%(refname)', '%(objecttype)', '%(objectname)', '%(*objecttype)', '%(*objectname)', '%(committerdate:unix)', '%(*committerdate:unix)'].join('%00');
-    const out = (await this.git(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags'], { maxOutputBytes: 64 * 1024 * 1024 })).toString('utf8');
+    const format = [
+      '%(refname)',
+      '%(objecttype)',
+      '%(objectname)',
+      '%(*objecttype)',
+      '%(*objectname)',
+      '%(committerdate:unix)',
+      '%(*committerdate:unix)',
+    ].join('%00');
+    const out = (
+      await this.git(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags'], {
+        maxOutputBytes: 64 * 1024 * 1024,
+      })
+    ).toString('utf8');
     const refs: MirrorRef[] = [];
     for (const line of out.split('\n')) {
       if (line === '') continue;
@@ -128,7 +168,8 @@ export class GitMirror {
     const match = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\tcomposer\.json\0$/.exec(entry);
     if (!match || match[2] !== 'blob') throw new ComposerJsonProblem('composer.json is not a regular file');
     if (match[1] === '120000') throw new ComposerJsonProblem('composer.json is a symbolic link');
-    if (Number(match[4]) > MAX_COMPOSER_JSON_BYTES) throw new ComposerJsonProblem(`composer.json is larger than ${MAX_COMPOSER_JSON_BYTES} bytes`);
+    if (Number(match[4]) > MAX_COMPOSER_JSON_BYTES)
+      throw new ComposerJsonProblem(`composer.json is larger than ${MAX_COMPOSER_JSON_BYTES} bytes`);
     const bytes = await this.git(['cat-file', 'blob', match[3]], { maxOutputBytes: MAX_COMPOSER_JSON_BYTES });
     try {
       return parseComposerJson('composer.json', bytes);
@@ -143,7 +184,10 @@ export class GitMirror {
       return await this.git(['archive', '--format=zip', commit], { maxOutputBytes: this.limits.maxArchiveBytes });
     } catch (error) {
       if (error instanceof GitCommandError && error.kind === 'output_too_large') {
-        throw new GitCommandError('output_too_large', `the archive is larger than MAX_ARCHIVE_MB (${this.limits.maxArchiveBytes} bytes)`);
+        throw new GitCommandError(
+          'output_too_large',
+          `the archive is larger than MAX_ARCHIVE_MB (${this.limits.maxArchiveBytes} bytes)`,
+        );
       }
       throw error;
     }

@@ -39,7 +39,10 @@ export class GitSourcesController {
       'tags that are Composer versions become releases, branches dev versions. The webhook secret is shown in this response only.',
   })
   @ApiCreatedResponse({ type: CreatedGitSourceDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'package_name_taken: the package is uploaded or comes from another repository' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'package_name_taken: the package is uploaded or comes from another repository',
+  })
   @ApiUnprocessableEntityResponse({
     type: ErrorResponseDto,
     description:
@@ -88,7 +91,8 @@ export class GitSourcesController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Sync now, in the background',
-    description: 'Returns the queued sync; while one is already queued, requests join it. Follow it with GET …/syncs/{sync_id}.',
+    description:
+      'Returns the queued sync; while one is already queued, requests join it. Follow it with GET …/syncs/{sync_id}.',
   })
   @ApiAcceptedResponse({ type: GitSyncDto })
   sync(@Param('id') id: string): Promise<GitSyncDto> {

@@ -41,14 +41,19 @@ export class RepositoryTooLargeError extends UnprocessableError {
 }
 
 export class RepositoryComposerJsonError extends UnprocessableError {
-  constructor(code: 'composer_json_missing' | 'composer_json_invalid' | 'package_name_missing' | 'repository_empty', message: string) {
+  constructor(
+    code: 'composer_json_missing' | 'composer_json_invalid' | 'package_name_missing' | 'repository_empty',
+    message: string,
+  ) {
     super(code, message);
   }
 }
 
 export class PackageNameTakenError extends ConflictError {
   constructor(packageName: string, by: string) {
-    super('package_name_taken', `${packageName} is already published ${by}; a package has one source`, { package: packageName });
+    super('package_name_taken', `${packageName} is already published ${by}; a package has one source`, {
+      package: packageName,
+    });
   }
 }
 

@@ -60,14 +60,19 @@ export function toSyncDto(sync: GitSync): GitSyncDto {
 function credentialsFor(dto: GitCredentialsDto | null | undefined, url: ParsedGitUrl): GitCredentials | null {
   if (!dto) return null;
   if ((dto.password === undefined) === (dto.ssh_key === undefined)) {
-    throw new InvalidGitCredentialsError('credentials need exactly one of "password" (an HTTPS token or password) and "ssh_key"');
+    throw new InvalidGitCredentialsError(
+      'credentials need exactly one of "password" (an HTTPS token or password) and "ssh_key"',
+    );
   }
   if (dto.password !== undefined) {
-    if (url.transport !== 'http') throw new InvalidGitCredentialsError('a password or token is only used with an https:// URL');
+    if (url.transport !== 'http')
+      throw new InvalidGitCredentialsError('a password or token is only used with an https:// URL');
     return { kind: 'password', username: dto.username ?? DEFAULT_HTTPS_USERNAME, password: dto.password };
   }
-  if (dto.username !== undefined) throw new InvalidGitCredentialsError('"username" goes with "password"; for SSH put the user in the URL');
-  if (url.transport !== 'ssh') throw new InvalidGitCredentialsError('an SSH key is only used with an ssh:// or git@host:path URL');
+  if (dto.username !== undefined)
+    throw new InvalidGitCredentialsError('"username" goes with "password"; for SSH put the user in the URL');
+  if (url.transport !== 'ssh')
+    throw new InvalidGitCredentialsError('an SSH key is only used with an ssh:// or git@host:path URL');
   return { kind: 'ssh_key', privateKey: dto.ssh_key as string };
 }
 
@@ -128,7 +133,11 @@ export class GitSourcesService {
   }
 
   async list(query: PaginationQueryDto): Promise<Page<GitSourceDto>> {
-    const [sources, total] = await this.sources.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take: query.limit, skip: query.offset });
+    const [sources, total] = await this.sources.findAndCount({
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
     const data: GitSourceDto[] = [];
     for (const source of sources) data.push(await this.toDto(source));
     return { data, total, limit: query.limit, offset: query.offset };
@@ -186,7 +195,9 @@ export class GitSourcesService {
     const source = await this.find(id);
     const secret = this.secrets.open(source.webhookSecretSealed);
     if (secret === undefined) {
-      throw new InvalidGitWebhookSignatureError('The webhook secret cannot be decrypted (SECRETS_KEY or ADMIN_TOKEN changed): rotate it');
+      throw new InvalidGitWebhookSignatureError(
+        'The webhook secret cannot be decrypted (SECRETS_KEY or ADMIN_TOKEN changed): rotate it',
+      );
     }
     const verdict = verifyGitWebhook(headers, body, secret);
     if (!verdict.ok) throw new InvalidGitWebhookSignatureError(verdict.problem);
@@ -211,7 +222,8 @@ export class GitSourcesService {
     try {
       defaultBranch = await mirror.fetch(url, credentials);
       const size = await mirror.sizeBytes();
-      if (size > this.config.repositoryMaxBytes) throw new RepositoryTooLargeError(size, this.config.repositoryMaxBytes);
+      if (size > this.config.repositoryMaxBytes)
+        throw new RepositoryTooLargeError(size, this.config.repositoryMaxBytes);
       refs = await mirror.refs();
     } catch (error) {
       if (error instanceof GitCommandError) throw new RepositoryUnreachableError(error.message);
@@ -223,17 +235,25 @@ export class GitSourcesService {
       branches.find((ref) => ref.name === 'main') ??
       branches.find((ref) => ref.name === 'master') ??
       branches[0];
-    if (!head?.commit) throw new RepositoryComposerJsonError('repository_empty', 'The repository has no branch to read composer.json from');
+    if (!head?.commit)
+      throw new RepositoryComposerJsonError(
+        'repository_empty',
+        'The repository has no branch to read composer.json from',
+      );
     let composerJson;
     try {
       composerJson = await mirror.composerJson(head.commit);
     } catch (error) {
-      if (error instanceof ComposerJsonProblem) throw new RepositoryComposerJsonError('composer_json_invalid', `On branch ${head.name}: ${error.message}`);
+      if (error instanceof ComposerJsonProblem)
+        throw new RepositoryComposerJsonError('composer_json_invalid', `On branch ${head.name}: ${error.message}`);
       if (error instanceof GitCommandError) throw new RepositoryUnreachableError(error.message);
       throw error;
     }
     if (!composerJson) {
-      throw new RepositoryComposerJsonError('composer_json_missing', `The default branch ${head.name} has no composer.json at its root`);
+      throw new RepositoryComposerJsonError(
+        'composer_json_missing',
+        `The default branch ${head.name} has no composer.json at its root`,
+      );
     }
     const name = composerJson.name;
     if (typeof name !== 'string' || !isValidPackageName(name)) {
@@ -249,7 +269,11 @@ export class GitSourcesService {
     const other = await this.sources.findOneBy({ packageName });
     if (other) throw new PackageNameTakenError(packageName, `from the repository ${other.id}`);
     const pkg = await this.packages.findPackage(packageName);
-    if (pkg) throw new PackageNameTakenError(packageName, pkg.gitSourceId ? `from the repository ${pkg.gitSourceId}` : 'by upload');
+    if (pkg)
+      throw new PackageNameTakenError(
+        packageName,
+        pkg.gitSourceId ? `from the repository ${pkg.gitSourceId}` : 'by upload',
+      );
   }
 
   private webhookUrl(id: string): string {
@@ -261,7 +285,10 @@ export class GitSourcesService {
       where: { sourceId: source.id, status: Not(In(['queued', 'running'])) },
       order: { finishedAt: 'DESC' },
     });
-    const pendingSync = await this.syncs.findOne({ where: { sourceId: source.id, status: In(['queued', 'running']) }, order: { requestedAt: 'ASC' } });
+    const pendingSync = await this.syncs.findOne({
+      where: { sourceId: source.id, status: In(['queued', 'running']) },
+      order: { requestedAt: 'ASC' },
+    });
     return {
       id: source.id,
       url: source.url,

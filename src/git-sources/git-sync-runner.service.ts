@@ -62,7 +62,9 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.recoverInterrupted();
-    const queued: { source_id: string }[] = await this.dataSource.query(`SELECT source_id FROM git_syncs WHERE status = 'queued'`);
+    const queued: { source_id: string }[] = await this.dataSource.query(
+      `SELECT source_id FROM git_syncs WHERE status = 'queued'`,
+    );
     for (const row of queued) this.kick(row.source_id);
     if (this.config.repositorySyncMinutes > 0) {
       const timer = setInterval(() => {
@@ -86,7 +88,14 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       try {
         const created = await repository.save(
-          repository.create({ id: newId('sync'), sourceId, status: 'queued', trigger, requestedAt: new Date(), refs: [] }),
+          repository.create({
+            id: newId('sync'),
+            sourceId,
+            status: 'queued',
+            trigger,
+            requestedAt: new Date(),
+            refs: [],
+          }),
         );
         this.kick(sourceId);
         return created;
@@ -173,7 +182,9 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
       if (failure instanceof SyncFailure) {
         error = failure.message;
       } else {
-        this.logger.error(`Sync ${sync.id} of ${source.id} failed unexpectedly: ${(failure as Error).stack ?? String(failure)}`);
+        this.logger.error(
+          `Sync ${sync.id} of ${source.id} failed unexpectedly: ${(failure as Error).stack ?? String(failure)}`,
+        );
         error = `internal error: ${(failure as Error).message}`;
       }
     }
@@ -194,7 +205,8 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
       // Servers that do not advertise HEAD (dumb HTTP) keep the default branch found when it was added.
       defaultBranch = (await mirror.fetch(url, credentials)) ?? source.defaultBranch;
     } catch (error) {
-      if (error instanceof GitCommandError) throw new SyncFailure(`fetch failed, previous versions kept: ${error.message}`);
+      if (error instanceof GitCommandError)
+        throw new SyncFailure(`fetch failed, previous versions kept: ${error.message}`);
       throw error;
     }
     const size = await this.gitStep(() => mirror.sizeBytes());
@@ -208,7 +220,9 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
 
     const owner = await this.packages.findPackage(source.packageName);
     if (owner && owner.gitSourceId !== source.id) {
-      throw new SyncFailure(`${source.packageName} is published ${owner.gitSourceId ? `from the repository ${owner.gitSourceId}` : 'by upload'}; nothing was synced`);
+      throw new SyncFailure(
+        `${source.packageName} is published ${owner.gitSourceId ? `from the repository ${owner.gitSourceId}` : 'by upload'}; nothing was synced`,
+      );
     }
     const current = owner ? await this.packages.listVersions(source.packageName) : [];
     const plan = planSync(await this.gitStep(() => mirror.refs()), current, defaultBranch);
@@ -219,20 +233,35 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     }
     const existing = new Set(current.map((version) => version.versionNormalized));
     for (const planned of plan.build) {
-      if (signal.aborted) throw new SyncFailure('the sync was cancelled (repository deleted or server stopping); finished refs are kept');
+      if (signal.aborted)
+        throw new SyncFailure('the sync was cancelled (repository deleted or server stopping); finished refs are kept');
       reports.push(await this.buildRef(source, mirror, planned, existing.has(planned.target.versionNormalized)));
     }
     if (plan.remove.length > 0) {
       if (!(await this.stillExists(source.id))) throw new SyncFailure('the repository was deleted during the sync');
-      await this.packages.removeGitVersions(source.packageName, source.id, plan.remove.map((version) => version.versionNormalized));
+      await this.packages.removeGitVersions(
+        source.packageName,
+        source.id,
+        plan.remove.map((version) => version.versionNormalized),
+      );
       for (const version of plan.remove) {
-        reports.push({ ref: version.version, version: version.version, outcome: 'removed', message: 'its tag or branch is gone' });
+        reports.push({
+          ref: version.version,
+          version: version.version,
+          outcome: 'removed',
+          message: 'its tag or branch is gone',
+        });
       }
     }
   }
 
   /** One ref, all or nothing: its version is replaced only once composer.json, archive and publish all succeeded. */
-  private async buildRef(source: GitSource, mirror: GitMirror, planned: PlannedRef, replacing: boolean): Promise<RefReport> {
+  private async buildRef(
+    source: GitSource,
+    mirror: GitMirror,
+    planned: PlannedRef,
+    replacing: boolean,
+  ): Promise<RefReport> {
     const report = (outcome: RefReport['outcome'], message: string | null): RefReport => ({
       ref: refName(planned.ref),
       version: planned.target.version,
@@ -247,7 +276,11 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
           : report('skipped', 'no composer.json at the root of this ref');
       }
       const checked = checkComposerJson(planned.ref.kind, planned.target, composerJson, source.packageName);
-      if (!checked.ok) return report(replacing ? 'failed' : 'skipped', `${checked.reason}${replacing ? '; the previous version is kept' : ''}`);
+      if (!checked.ok)
+        return report(
+          replacing ? 'failed' : 'skipped',
+          `${checked.reason}${replacing ? '; the previous version is kept' : ''}`,
+        );
       const archive = await mirror.archive(planned.commit);
       if (!(await this.stillExists(source.id))) throw new SyncFailure('the repository was deleted during the sync');
       await this.packages.putGitVersion({
@@ -264,7 +297,8 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
       return { ...report(replacing ? 'updated' : 'published', null), version: checked.value.version };
     } catch (error) {
       if (error instanceof ComposerJsonProblem || error instanceof GitCommandError || error instanceof DomainError) {
-        if (error instanceof GitCommandError && error.kind === 'aborted') throw new SyncFailure('the sync was cancelled');
+        if (error instanceof GitCommandError && error.kind === 'aborted')
+          throw new SyncFailure('the sync was cancelled');
         return report('failed', `${error.message}${replacing ? '; the previous version is kept' : ''}`);
       }
       throw error;
@@ -284,7 +318,9 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     if (!source.credentialsSealed) return null;
     const opened = this.secrets.open(source.credentialsSealed);
     if (opened === undefined) {
-      throw new SyncFailure('the stored credentials cannot be decrypted (SECRETS_KEY or ADMIN_TOKEN changed): set them again');
+      throw new SyncFailure(
+        'the stored credentials cannot be decrypted (SECRETS_KEY or ADMIN_TOKEN changed): set them again',
+      );
     }
     return JSON.parse(opened) as GitCredentials;
   }

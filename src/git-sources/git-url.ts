@@ -35,7 +35,9 @@ export function parseGitUrl(raw: string): ParsedGitUrl | { problem: string } {
     case 'https:':
     case 'http:':
       if (parsed.username || parsed.password) {
-        return { problem: 'the URL contains credentials: send them as "credentials" instead, so they are stored encrypted' };
+        return {
+          problem: 'the URL contains credentials: send them as "credentials" instead, so they are stored encrypted',
+        };
       }
       if (!parsed.hostname) return { problem: 'the URL has no host' };
       return { url, transport: 'http', origin: parsed.origin };
@@ -47,6 +49,8 @@ export function parseGitUrl(raw: string): ParsedGitUrl | { problem: string } {
       if (parsed.hostname) return { problem: 'file URLs name a local path (file:///path)' };
       return { url, transport: 'file' };
     default:
-      return { problem: `the transport "${parsed.protocol.replace(/:$/, '')}" is not supported: use https, ssh or file` };
+      return {
+        problem: `the transport "${parsed.protocol.replace(/:$/, '')}" is not supported: use https, ssh or file`,
+      };
   }
 }

@@ -49,8 +49,12 @@ describe('branchVersion (Composer VcsRepository branch rules)', () => {
 });
 
 describe('unsafeRefName', () => {
-  it.each(['main', 'v1.0.0', 'feature/x-y_z', 'hotfix+1'])('accepts %s', (name) => expect(unsafeRefName(name)).toBeUndefined());
-  it.each(['', '/x', 'x/', 'a//b', 'x.lock', '%41', 'a b'])('refuses %j', (name) => expect(unsafeRefName(name)).toBeDefined());
+  it.each(['main', 'v1.0.0', 'feature/x-y_z', 'hotfix+1'])('accepts %s', (name) =>
+    expect(unsafeRefName(name)).toBeUndefined(),
+  );
+  it.each(['', '/x', 'x/', 'a//b', 'x.lock', '%41', 'a b'])('refuses %j', (name) =>
+    expect(unsafeRefName(name)).toBeDefined(),
+  );
 });
 
 describe('checkComposerJson', () => {
@@ -69,7 +73,13 @@ describe('checkComposerJson', () => {
   it.each([
     ['another name', 'tag', tag, { name: 'acme/other' }, 'names the package "acme/other"'],
     ['no name', 'branch', branch, {}, 'names the package null'],
-    ['contradicting version', 'tag', tag, { name: 'acme/widget', version: '2.2.0' }, 'does not match the version (2.2.0.0)'],
+    [
+      'contradicting version',
+      'tag',
+      tag,
+      { name: 'acme/widget', version: '2.2.0' },
+      'does not match the version (2.2.0.0)',
+    ],
     ['version not a string', 'tag', tag, { name: 'acme/widget', version: 2 }, 'not a string'],
     ['version not a version', 'tag', tag, { name: 'acme/widget', version: 'soon' }, 'not a Composer version'],
   ] as const)('%s is skipped', (_case, kind, ref, composerJson, reason) => {

@@ -1,4 +1,11 @@
-import { InvalidConstraintError, InvalidVersionError, isDevVersion, normalizeBranch, normalizeVersion, parseConstraints } from '../composer-semver';
+import {
+  InvalidConstraintError,
+  InvalidVersionError,
+  isDevVersion,
+  normalizeBranch,
+  normalizeVersion,
+  parseConstraints,
+} from '../composer-semver';
 import { ComposerJson } from '../packages/archive-inspector';
 
 export interface RefVersion {
@@ -22,10 +29,11 @@ export const MAX_REF_NAME_LENGTH = 90;
  */
 export function unsafeRefName(name: string): string | undefined {
   if (name.length > MAX_REF_NAME_LENGTH) return `the name is longer than ${MAX_REF_NAME_LENGTH} characters`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+\/-]*$/.test(name)) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+/-]*$/.test(name)) {
     return 'the name has characters other than letters, digits, ".", "_", "+", "-" and "/", or does not start with a letter or digit';
   }
-  if (name.includes('..') || name.includes('//') || name.endsWith('/') || name.endsWith('.lock')) return 'the name is not a plain ref name';
+  if (name.includes('..') || name.includes('//') || name.endsWith('/') || name.endsWith('.lock'))
+    return 'the name is not a plain ref name';
   return undefined;
 }
 
@@ -55,7 +63,8 @@ export function branchVersion(branch: string): Resolution<RefVersion> {
     normalized = normalizeBranch(branch);
     parseConstraints(normalized);
   } catch (error) {
-    if (error instanceof InvalidVersionError || error instanceof InvalidConstraintError) return skip(`invalid branch name "${branch}"`);
+    if (error instanceof InvalidVersionError || error instanceof InvalidConstraintError)
+      return skip(`invalid branch name "${branch}"`);
     throw error;
   }
   if (normalized.startsWith('dev-') || normalized === '9999999-dev') {
@@ -69,7 +78,12 @@ export function branchVersion(branch: string): Resolution<RefVersion> {
  * What composer.json at a ref may say: its name must be the package's, and on a tag a "version"
  * field must be that tag's version (Composer skips the tag otherwise). Returns the version to show.
  */
-export function checkComposerJson(kind: 'tag' | 'branch', ref: RefVersion, composerJson: ComposerJson, packageName: string): Resolution<RefVersion> {
+export function checkComposerJson(
+  kind: 'tag' | 'branch',
+  ref: RefVersion,
+  composerJson: ComposerJson,
+  packageName: string,
+): Resolution<RefVersion> {
   if (composerJson.name !== packageName) {
     return skip(`composer.json names the package ${JSON.stringify(composerJson.name ?? null)}, not "${packageName}"`);
   }
@@ -80,7 +94,8 @@ export function checkComposerJson(kind: 'tag' | 'branch', ref: RefVersion, compo
   try {
     normalized = normalizeVersion(declared).replace(/(^dev-|[.-]?dev$)/i, '');
   } catch (error) {
-    if (error instanceof InvalidVersionError) return skip(`the "version" ${JSON.stringify(declared)} in composer.json is not a Composer version`);
+    if (error instanceof InvalidVersionError)
+      return skip(`the "version" ${JSON.stringify(declared)} in composer.json is not a Composer version`);
     throw error;
   }
   if (normalized !== ref.versionNormalized) {

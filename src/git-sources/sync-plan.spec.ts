@@ -2,9 +2,19 @@ import { MirrorRef } from './git-mirror';
 import { CurrentVersion, planSync } from './sync-plan';
 
 const at = new Date('2024-01-01T00:00:00Z');
-const tag = (name: string, commit: string | null = `c-${name}`): MirrorRef => ({ kind: 'tag', name, commit, committedAt: commit ? at : null });
+const tag = (name: string, commit: string | null = `c-${name}`): MirrorRef => ({
+  kind: 'tag',
+  name,
+  commit,
+  committedAt: commit ? at : null,
+});
 const branch = (name: string, commit = `c-${name}`): MirrorRef => ({ kind: 'branch', name, commit, committedAt: at });
-const current = (version: string, versionNormalized: string, gitReference: string, defaultBranch = false): CurrentVersion => ({
+const current = (
+  version: string,
+  versionNormalized: string,
+  gitReference: string,
+  defaultBranch = false,
+): CurrentVersion => ({
   version,
   versionNormalized,
   gitReference,
@@ -15,7 +25,11 @@ describe('planSync', () => {
   it('builds new refs, keeps unchanged ones and removes versions whose ref is gone', () => {
     const plan = planSync(
       [tag('v1.0.0'), tag('v1.1.0', 'moved'), branch('main')],
-      [current('v1.0.0', '1.0.0.0', 'c-v1.0.0'), current('v1.1.0', '1.1.0.0', 'c-v1.1.0'), current('v0.9.0', '0.9.0.0', 'c-v0.9.0')],
+      [
+        current('v1.0.0', '1.0.0.0', 'c-v1.0.0'),
+        current('v1.1.0', '1.1.0.0', 'c-v1.1.0'),
+        current('v0.9.0', '0.9.0.0', 'c-v0.9.0'),
+      ],
       'main',
     );
     expect(plan.unchanged.map((p) => p.target.version)).toEqual(['v1.0.0']);
@@ -27,7 +41,11 @@ describe('planSync', () => {
   });
 
   it('rebuilds a branch whose default-branch flag changed, even on the same commit', () => {
-    const plan = planSync([branch('main'), branch('develop')], [current('dev-main', 'dev-main', 'c-main', true)], 'develop');
+    const plan = planSync(
+      [branch('main'), branch('develop')],
+      [current('dev-main', 'dev-main', 'c-main', true)],
+      'develop',
+    );
     expect(plan.build.map((p) => [p.target.version, p.defaultBranch])).toEqual([
       ['dev-develop', true],
       ['dev-main', false],

@@ -41,10 +41,13 @@ export function planSync(refs: MirrorRef[], current: CurrentVersion[], defaultBr
   const plan: SyncPlan = { build: [], unchanged: [], skipped: [], remove: [] };
   const claimed = new Map<string, MirrorRef>();
   const byNormalized = new Map(current.map((version) => [version.versionNormalized, version]));
-  const ordered = [...refs].sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'tag' ? -1 : 1));
+  const ordered = [...refs].sort((a, b) =>
+    a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'tag' ? -1 : 1,
+  );
 
   for (const ref of ordered) {
-    const skip = (message: string) => plan.skipped.push({ ref: refName(ref), version: null, outcome: 'skipped', message });
+    const skip = (message: string) =>
+      plan.skipped.push({ ref: refName(ref), version: null, outcome: 'skipped', message });
     const resolved = ref.kind === 'tag' ? tagVersion(ref.name) : branchVersion(ref.name);
     if (!resolved.ok) {
       skip(resolved.reason);

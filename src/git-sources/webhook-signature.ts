@@ -33,13 +33,13 @@ export function verifyGitWebhook(headers: WebhookHeaders, body: Buffer, secret: 
   if (github !== undefined) {
     return sameText(github.trim().toLowerCase(), `sha256=${hmacHex('sha256', secret, body)}`)
       ? { ok: true, host: header(headers, 'x-gitea-event') ? 'gitea' : 'github' }
-      : { ok: false, problem: 'X-Hub-Signature-256 does not match the body signed with this repository\'s secret' };
+      : { ok: false, problem: "X-Hub-Signature-256 does not match the body signed with this repository's secret" };
   }
   const gitea = header(headers, 'x-gitea-signature') ?? header(headers, 'x-gogs-signature');
   if (gitea !== undefined) {
     return sameText(gitea.trim().toLowerCase(), hmacHex('sha256', secret, body))
       ? { ok: true, host: 'gitea' }
-      : { ok: false, problem: 'X-Gitea-Signature does not match the body signed with this repository\'s secret' };
+      : { ok: false, problem: "X-Gitea-Signature does not match the body signed with this repository's secret" };
   }
   const hub = header(headers, 'x-hub-signature');
   if (hub !== undefined) {
@@ -49,15 +49,18 @@ export function verifyGitWebhook(headers: WebhookHeaders, body: Buffer, secret: 
     }
     return sameText(digest, hmacHex(algorithm, secret, body))
       ? { ok: true, host: header(headers, 'x-event-key') ? 'bitbucket' : 'github' }
-      : { ok: false, problem: 'X-Hub-Signature does not match the body signed with this repository\'s secret' };
+      : { ok: false, problem: "X-Hub-Signature does not match the body signed with this repository's secret" };
   }
   const gitlab = header(headers, 'x-gitlab-token');
   if (gitlab !== undefined) {
-    return sameText(gitlab, secret) ? { ok: true, host: 'gitlab' } : { ok: false, problem: 'X-Gitlab-Token is not this repository\'s secret' };
+    return sameText(gitlab, secret)
+      ? { ok: true, host: 'gitlab' }
+      : { ok: false, problem: "X-Gitlab-Token is not this repository's secret" };
   }
   return {
     ok: false,
-    problem: 'No signature: send X-Hub-Signature-256 (GitHub), X-Gitlab-Token (GitLab), X-Hub-Signature (Bitbucket) or X-Gitea-Signature (Gitea)',
+    problem:
+      'No signature: send X-Hub-Signature-256 (GitHub), X-Gitlab-Token (GitLab), X-Hub-Signature (Bitbucket) or X-Gitea-Signature (Gitea)',
   };
 }
 

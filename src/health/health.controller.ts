@@ -62,8 +62,10 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({
-    summary: 'Readiness: database reachable, listening for other instances\' changes, archive storage usable, not shutting down',
-    description: 'A load balancer should send traffic only while this answers 200. During a database outage warm Composer reads are still served, but this answers 503.',
+    summary:
+      "Readiness: database reachable, listening for other instances' changes, archive storage usable, not shutting down",
+    description:
+      'A load balancer should send traffic only while this answers 200. During a database outage warm Composer reads are still served, but this answers 503.',
   })
   @ApiOkResponse({ type: ProbeDto })
   @ApiServiceUnavailableResponse({ type: ProbeDto })
@@ -76,7 +78,9 @@ export class HealthController {
         },
         () => {
           const check = this.indicators.check('notification_channel');
-          return this.channel.listening ? check.up() : check.down({ message: 'not listening for other instances\' changes' });
+          return this.channel.listening
+            ? check.up()
+            : check.down({ message: "not listening for other instances' changes" });
         },
         async () => {
           const check = this.indicators.check('archive_storage');

@@ -17,12 +17,17 @@ export class HistoryController {
   @ApiOperation({ summary: "A customer's history, newest first: who changed what, when, before and after" })
   @ApiOkResponse({ type: EventPageDto })
   @RequireScope('events:read')
-  async forCustomer(@Param('id', CustomerIdPipe) customerId: string, @Query() query: PaginationQueryDto): Promise<EventPageDto> {
+  async forCustomer(
+    @Param('id', CustomerIdPipe) customerId: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<EventPageDto> {
     return this.history.forCustomer(customerId, query.limit, query.offset);
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'All history, newest first, filtered by type, customer and time range (also for deleted customers)' })
+  @ApiOperation({
+    summary: 'All history, newest first, filtered by type, customer and time range (also for deleted customers)',
+  })
   @ApiOkResponse({ type: EventPageDto })
   @RequireScope('events:read')
   async search(@Query() query: ListEventsQueryDto): Promise<EventPageDto> {

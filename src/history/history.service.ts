@@ -30,7 +30,11 @@ const PUBLIC_EVENT_TYPE: Record<CustomerEventType, string> = {
 };
 
 function eventData(event: EventInput): Record<string, unknown> {
-  const data: Record<string, unknown> = { customer_id: event.customerId, before: event.before ?? null, after: event.after ?? null };
+  const data: Record<string, unknown> = {
+    customer_id: event.customerId,
+    before: event.before ?? null,
+    after: event.after ?? null,
+  };
   if (event.type === 'customer.status_changed') {
     data.from = event.before?.status ?? null;
     data.to = event.after?.status ?? null;

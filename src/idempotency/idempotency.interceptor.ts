@@ -8,7 +8,13 @@ import { ReplayedError } from './idempotency.errors';
 import { Claim, IdempotencyService } from './idempotency.service';
 import { temporaryUploadPath } from '../common/upload-spool';
 import { spoolBodyForReplay } from './request-body';
-import { IDEMPOTENCY_KEY_HEADER, MultipartFingerprint, multipartBoundary, parseIdempotencyKey, requestFingerprint } from './request-fingerprint';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  MultipartFingerprint,
+  multipartBoundary,
+  parseIdempotencyKey,
+  requestFingerprint,
+} from './request-fingerprint';
 import { RecordedResponse, recordResponse } from './response-recorder';
 
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -43,7 +49,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     const applies =
-      request.method === 'POST' && header !== undefined && request.principal?.kind === 'admin' && ADMIN_API_PATH.test(request.originalUrl);
+      request.method === 'POST' &&
+      header !== undefined &&
+      request.principal?.kind === 'admin' &&
+      ADMIN_API_PATH.test(request.originalUrl);
     if (!applies) return next.handle();
 
     const key = parseIdempotencyKey(header);
@@ -74,9 +83,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // spooled to a file (hashed on the way) and replayed from there. Every other body the app
     // accepts (JSON) has been parsed before the guards ran.
     if (request.is('multipart/*') && !request.readableDidRead) {
-      const fingerprint = new MultipartFingerprint(request.method, request.originalUrl, multipartBoundary(request.headers['content-type']));
+      const fingerprint = new MultipartFingerprint(
+        request.method,
+        request.originalUrl,
+        multipartBoundary(request.headers['content-type']),
+      );
       const spool = temporaryUploadPath(this.config.dataDir, 'body');
-      await spoolBodyForReplay(request, this.config.maxArchiveBytes + MULTIPART_OVERHEAD_BYTES, spool, (chunk) => fingerprint.update(chunk));
+      await spoolBodyForReplay(request, this.config.maxArchiveBytes + MULTIPART_OVERHEAD_BYTES, spool, (chunk) =>
+        fingerprint.update(chunk),
+      );
       return fingerprint.digest();
     }
     return requestFingerprint(request.method, request.originalUrl, { kind: 'parsed', value: request.body as unknown });
@@ -142,7 +157,11 @@ interface ErrorBody {
 function isErrorBody(body: unknown): body is ErrorBody {
   if (typeof body !== 'object' || body === null) return false;
   const { error, message, details } = body as Record<string, unknown>;
-  return typeof error === 'string' && typeof message === 'string' && (details === undefined || (typeof details === 'object' && details !== null));
+  return (
+    typeof error === 'string' &&
+    typeof message === 'string' &&
+    (details === undefined || (typeof details === 'object' && details !== null))
+  );
 }
 
 function describe(error: unknown): string {

@@ -4,7 +4,12 @@ describe('judgeStoredKey', () => {
   const now = new Date('2025-06-01T12:00:00Z');
   const ago = (ms: number) => new Date(now.getTime() - ms);
   /** A key created `createdAgoMs` ago whose lease was last renewed when it was created. */
-  const stored = (status: 'in_progress' | 'completed', createdAgoMs: number, fingerprint = 'f1', renewedAgoMs = createdAgoMs) => ({
+  const stored = (
+    status: 'in_progress' | 'completed',
+    createdAgoMs: number,
+    fingerprint = 'f1',
+    renewedAgoMs = createdAgoMs,
+  ) => ({
     fingerprint,
     status,
     leaseUntil: new Date(ago(renewedAgoMs).getTime() + CLAIM_LEASE_MS),
@@ -21,7 +26,12 @@ describe('judgeStoredKey', () => {
     ['an expired key, another request', 'claimable', stored('completed', KEY_LIFETIME_MS + 1), 'f2'],
     ['a claim held past its lease', 'claimable', stored('in_progress', CLAIM_LEASE_MS), 'f1'],
     ['a claim one millisecond before its lease ends', 'in_progress', stored('in_progress', CLAIM_LEASE_MS - 1), 'f1'],
-    ['a long request whose lease was renewed a moment ago', 'in_progress', stored('in_progress', 10 * CLAIM_LEASE_MS, 'f1', 1000), 'f1'],
+    [
+      'a long request whose lease was renewed a moment ago',
+      'in_progress',
+      stored('in_progress', 10 * CLAIM_LEASE_MS, 'f1', 1000),
+      'f1',
+    ],
     ['a completed key older than the lease', 'replay', stored('completed', CLAIM_LEASE_MS * 2), 'f1'],
   ];
 

@@ -84,7 +84,15 @@ export class IdempotencyService {
           WHERE "idempotency_keys"."expires_at" <= $5
              OR ("idempotency_keys"."status" = 'in_progress' AND "idempotency_keys"."lease_until" <= $5)
          RETURNING "key"`,
-        [key, scope, fingerprint, token, now, new Date(now.getTime() + KEY_LIFETIME_MS), new Date(now.getTime() + CLAIM_LEASE_MS)],
+        [
+          key,
+          scope,
+          fingerprint,
+          token,
+          now,
+          new Date(now.getTime() + KEY_LIFETIME_MS),
+          new Date(now.getTime() + CLAIM_LEASE_MS),
+        ],
       );
       if (claimed.length === 1) {
         this.held.set(key, token);
@@ -95,7 +103,11 @@ export class IdempotencyService {
       const verdict = stored ? judgeStoredKey(stored, fingerprint, this.clock.now()) : 'claimable';
       if (stored && verdict === 'replay') {
         const body = openBody(stored.responseBody ?? '', this.sealing);
-        if (body !== undefined) return { kind: 'replay', response: { status: stored.responseStatus!, headers: stored.responseHeaders ?? {}, body } };
+        if (body !== undefined)
+          return {
+            kind: 'replay',
+            response: { status: stored.responseStatus!, headers: stored.responseHeaders ?? {}, body },
+          };
         // Sealed under an earlier ADMIN_TOKEN: the answer cannot be repeated, so the key starts afresh.
         await this.keys.delete({ key, fingerprint: stored.fingerprint, status: 'completed' });
         if (attempt === CLAIM_ATTEMPTS) throw new IdempotencyKeyInProgressError(key);
@@ -115,7 +127,12 @@ export class IdempotencyService {
     const result = await manager.update(
       IdempotencyKey,
       { key: claim.key, claimToken: claim.token, status: 'in_progress' },
-      { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: sealBody(response.body, this.sealing) },
+      {
+        status: 'completed',
+        responseStatus: response.status,
+        responseHeaders: response.headers,
+        responseBody: sealBody(response.body, this.sealing),
+      },
     );
     if (result.affected !== 1) throw new IdempotencyKeyInProgressError(claim.key);
   }
@@ -125,7 +142,12 @@ export class IdempotencyService {
     this.held.delete(claim.key);
     await this.keys.update(
       { key: claim.key, claimToken: claim.token, status: 'in_progress' },
-      { status: 'completed', responseStatus: response.status, responseHeaders: response.headers, responseBody: sealBody(response.body, this.sealing) },
+      {
+        status: 'completed',
+        responseStatus: response.status,
+        responseHeaders: response.headers,
+        responseBody: sealBody(response.body, this.sealing),
+      },
     );
   }
 
@@ -161,7 +183,9 @@ export class IdempotencyService {
     try {
       await this.purgeExpired();
     } catch (error) {
-      this.logger.warn(`Purging expired idempotency keys failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Purging expired idempotency keys failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, MultipartFingerprint, multipartBoundary, parseIdempotencyKey, requestFingerprint } from './request-fingerprint';
+import {
+  canonicalJson,
+  MultipartFingerprint,
+  multipartBoundary,
+  parseIdempotencyKey,
+  requestFingerprint,
+} from './request-fingerprint';
 
 describe('parseIdempotencyKey', () => {
   it.each([
@@ -20,17 +26,23 @@ describe('parseIdempotencyKey', () => {
     ['a control character', 'a\u0001b'],
     ['a repeated header', ['a', 'b']],
   ])('refuses %s with invalid_idempotency_key', (_label, header) => {
-    expect(() => parseIdempotencyKey(header)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_idempotency_key' }));
+    expect(() => parseIdempotencyKey(header)).toThrow(
+      expect.objectContaining({ status: 400, code: 'invalid_idempotency_key' }),
+    );
   });
 });
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('writes the same text for documents that differ only in key order', () => {
-    expect(canonicalJson(JSON.parse('{"name":"Acme","email":"a@b.c"}'))).toBe(canonicalJson(JSON.parse('{"email":"a@b.c","name":"Acme"}')));
+    expect(canonicalJson(JSON.parse('{"name":"Acme","email":"a@b.c"}'))).toBe(
+      canonicalJson(JSON.parse('{"email":"a@b.c","name":"Acme"}')),
+    );
   });
 
   it('keeps values that differ apart', () => {
@@ -75,7 +87,11 @@ describe('requestFingerprint', () => {
         `--${boundary}\r\nContent-Disposition: form-data; name="archive"; filename="a.zip"\r\nContent-Type: application/zip\r\n\r\n${archive}\r\n` +
         `--${boundary}--\r\n`,
     );
-  const multipart = (boundary: string, archive: string) => ({ kind: 'multipart' as const, boundary, raw: form(boundary, archive) });
+  const multipart = (boundary: string, archive: string) => ({
+    kind: 'multipart' as const,
+    boundary,
+    raw: form(boundary, archive),
+  });
 
   it('ignores the multipart boundary, which every client picks at random', () => {
     expect(requestFingerprint('POST', '/api/v1/packages', multipart('----111', 'PK zip bytes'))).toBe(
@@ -89,19 +105,28 @@ describe('requestFingerprint', () => {
     );
   });
 
-  it.each([1, 2, 3, 7, 10, 11, 64, 1000])('is the same when the body streams in chunks of %i bytes (delimiters split across chunks)', (size) => {
-    const body = multipart('----boundary-0123', 'PK --not-a-boundary- ----boundary-012 bytes');
-    const streamed = new MultipartFingerprint('POST', '/api/v1/packages', body.boundary);
-    for (let at = 0; at < body.raw.length; at += size) streamed.update(body.raw.subarray(at, at + size));
-    expect(streamed.digest()).toBe(requestFingerprint('POST', '/api/v1/packages', body));
-  });
+  it.each([1, 2, 3, 7, 10, 11, 64, 1000])(
+    'is the same when the body streams in chunks of %i bytes (delimiters split across chunks)',
+    (size) => {
+      const body = multipart('----boundary-0123', 'PK --not-a-boundary- ----boundary-012 bytes');
+      const streamed = new MultipartFingerprint('POST', '/api/v1/packages', body.boundary);
+      for (let at = 0; at < body.raw.length; at += size) streamed.update(body.raw.subarray(at, at + size));
+      expect(streamed.digest()).toBe(requestFingerprint('POST', '/api/v1/packages', body));
+    },
+  );
 
   it('gives the same digest as before streaming existed, so stored keys keep matching', () => {
     const raw = form('----111', 'PK zip bytes');
     const expected = createHash('sha256')
       .update('POST /api/v1/packages\n')
       .update('multipart\n')
-      .update(raw.toString('latin1').split('--' + '----111').join('--\0boundary\0'), 'latin1')
+      .update(
+        raw
+          .toString('latin1')
+          .split('--' + '----111')
+          .join('--\0boundary\0'),
+        'latin1',
+      )
       .digest('hex');
     expect(requestFingerprint('POST', '/api/v1/packages', multipart('----111', 'PK zip bytes'))).toBe(expected);
   });
@@ -141,10 +166,34 @@ describe('requestFingerprint stays the same across releases', () => {
   // answer every retry across an upgrade with idempotency_key_reused. These digests are pinned.
   const raw = Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0.0\r\n--XyZ--\r\n');
   it.each([
-    ['a JSON body', 'POST', '/api/v1/customers', { kind: 'parsed' as const, value: { name: 'Acme', email: 'a@b.c' } }, '45d1c182ccba846ff406ae69053dbebb78523fac1a12b6da5b4ecfdf0e015a86'],
-    ['no body', 'POST', '/api/v1/customers', { kind: 'parsed' as const, value: undefined }, 'b10f366074d2c64c5748b8df41d2b0eccafc6f8716b33492c1fe2af0cefce386'],
-    ['a multipart body', 'POST', '/api/v1/packages', { kind: 'multipart' as const, boundary: 'XyZ', raw }, '14988aa8ed5ce351f8e69e329b20b359b32fb05b569ef1de7b11bbdcc130b718'],
-    ['a multipart body without a known boundary', 'POST', '/api/v1/packages', { kind: 'multipart' as const, boundary: undefined, raw }, 'f5eaaa3a2ae0c73a82491383e71e9c5061a96f9a0863970b9b0b56d52e4029e0'],
+    [
+      'a JSON body',
+      'POST',
+      '/api/v1/customers',
+      { kind: 'parsed' as const, value: { name: 'Acme', email: 'a@b.c' } },
+      '45d1c182ccba846ff406ae69053dbebb78523fac1a12b6da5b4ecfdf0e015a86',
+    ],
+    [
+      'no body',
+      'POST',
+      '/api/v1/customers',
+      { kind: 'parsed' as const, value: undefined },
+      'b10f366074d2c64c5748b8df41d2b0eccafc6f8716b33492c1fe2af0cefce386',
+    ],
+    [
+      'a multipart body',
+      'POST',
+      '/api/v1/packages',
+      { kind: 'multipart' as const, boundary: 'XyZ', raw },
+      '14988aa8ed5ce351f8e69e329b20b359b32fb05b569ef1de7b11bbdcc130b718',
+    ],
+    [
+      'a multipart body without a known boundary',
+      'POST',
+      '/api/v1/packages',
+      { kind: 'multipart' as const, boundary: undefined, raw },
+      'f5eaaa3a2ae0c73a82491383e71e9c5061a96f9a0863970b9b0b56d52e4029e0',
+    ],
   ])('%s', (_label, method, url, body, digest) => {
     expect(requestFingerprint(method, url, body)).toBe(digest);
   });
@@ -156,6 +205,8 @@ describe('requestFingerprint stays the same across releases', () => {
   });
 
   it('tells a JSON null body apart from no body', () => {
-    expect(requestFingerprint('POST', '/p', { kind: 'parsed', value: null })).not.toBe(requestFingerprint('POST', '/p', { kind: 'parsed', value: undefined }));
+    expect(requestFingerprint('POST', '/p', { kind: 'parsed', value: null })).not.toBe(
+      requestFingerprint('POST', '/p', { kind: 'parsed', value: undefined }),
+    );
   });
 });

@@ -18,11 +18,13 @@ export function parseIdempotencyKey(header: string | string[]): string {
  * - `multipart`: the raw bytes, with the client's random boundary replaced, so a retry that sends
  *   the same parts again matches even though its boundary differs.
  */
-export type RequestBody = { kind: 'parsed'; value: unknown } | { kind: 'multipart'; boundary: string | undefined; raw: Buffer };
+export type RequestBody =
+  { kind: 'parsed'; value: unknown } | { kind: 'multipart'; boundary: string | undefined; raw: Buffer };
 
 /** JSON with object keys sorted at every level, so equal documents serialize equally. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const members = Object.keys(record)

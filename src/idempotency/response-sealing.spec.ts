@@ -31,7 +31,9 @@ describe('response sealing across releases', () => {
   });
 
   it('opens an answer sealed by an earlier release', () => {
-    expect(openBody('v1:EgT7MjX7HRegOZJQYCvyT13/HUUtfKmmHCGSA5KIaC5Bv540Nk4gzavDjtSCvke6fT0=', key)).toBe('{"token":"tok_secret"}');
+    expect(openBody('v1:EgT7MjX7HRegOZJQYCvyT13/HUUtfKmmHCGSA5KIaC5Bv540Nk4gzavDjtSCvke6fT0=', key)).toBe(
+      '{"token":"tok_secret"}',
+    );
   });
 
   it('round-trips an empty body and non-ASCII text', () => {

@@ -20,7 +20,14 @@ import { PackagesService } from '../packages/packages.service';
 import { ListPackagesQueryDto } from '../packages/dto/list-packages.query';
 import { PackageDetailDto, PackagePageDto } from '../packages/dto/package-response.dto';
 import { RpcActorInterceptor } from './rpc-actor.interceptor';
-import { CustomerPackageParams, CustomerParams, CustomerTokenParams, ExternalIdParams, PackageParams, PackageVersionParams } from './rpc-params.dto';
+import {
+  CustomerPackageParams,
+  CustomerParams,
+  CustomerTokenParams,
+  ExternalIdParams,
+  PackageParams,
+  PackageVersionParams,
+} from './rpc-params.dto';
 
 /**
  * The admin API as message patterns (TCP or NATS): the same services, DTOs, validation, scopes,
@@ -58,7 +65,10 @@ export class CustomersMessages {
 
   @MessagePattern('customers.update')
   @RequireScope('customers:write')
-  async update(@Payload('params') params: CustomerParams, @Payload('body') body: UpdateCustomerDto): Promise<CustomerDto> {
+  async update(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') body: UpdateCustomerDto,
+  ): Promise<CustomerDto> {
     return this.customers.update(params.id, body);
   }
 
@@ -71,7 +81,10 @@ export class CustomersMessages {
 
   @MessagePattern('customers.suspend')
   @RequireScope('customers:write')
-  async suspend(@Payload('params') params: CustomerParams, @Payload('body') body: StatusReasonDto): Promise<CustomerDto> {
+  async suspend(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') body: StatusReasonDto,
+  ): Promise<CustomerDto> {
     return this.customers.changeStatus(params.id, 'suspended', body.reason ?? null);
   }
 
@@ -83,7 +96,10 @@ export class CustomersMessages {
 
   @MessagePattern('customers.expire')
   @RequireScope('customers:write')
-  async expire(@Payload('params') params: CustomerParams, @Payload('body') body: StatusReasonDto): Promise<CustomerDto> {
+  async expire(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') body: StatusReasonDto,
+  ): Promise<CustomerDto> {
     return this.customers.changeStatus(params.id, 'expired', body.reason ?? null);
   }
 }
@@ -117,7 +133,10 @@ export class AccessMessages {
 
   @MessagePattern('access.freeze')
   @RequireScope('access:write')
-  async freeze(@Payload('params') params: CustomerParams, @Payload('body') body: FreezeCustomerDto): Promise<FrozenCustomerDto> {
+  async freeze(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') body: FreezeCustomerDto,
+  ): Promise<FrozenCustomerDto> {
     return body.versions
       ? this.access.freeze(
           params.id,
@@ -129,7 +148,10 @@ export class AccessMessages {
 
   @MessagePattern('tokens.issue')
   @RequireScope('tokens:write')
-  async issueToken(@Payload('params') params: CustomerParams, @Payload('body') body: CreateTokenDto): Promise<IssuedTokenDto> {
+  async issueToken(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') body: CreateTokenDto,
+  ): Promise<IssuedTokenDto> {
     return this.tokens.issue(params.id, body.label, body.expires_at);
   }
 
@@ -190,13 +212,19 @@ export class CatalogMessages {
 
   @MessagePattern('events.for_customer')
   @RequireScope('events:read')
-  async customerEvents(@Payload('params') params: CustomerParams, @Payload('body') query: PaginationQueryDto): Promise<EventPageDto> {
+  async customerEvents(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') query: PaginationQueryDto,
+  ): Promise<EventPageDto> {
     return this.history.forCustomer(params.id, query.limit, query.offset);
   }
 
   @MessagePattern('downloads.for_customer')
   @RequireScope('customers:read')
-  async customerDownloads(@Payload('params') params: CustomerParams, @Payload('body') query: PaginationQueryDto): Promise<DownloadPageDto> {
+  async customerDownloads(
+    @Payload('params') params: CustomerParams,
+    @Payload('body') query: PaginationQueryDto,
+  ): Promise<DownloadPageDto> {
     return this.downloads.forCustomer(params.id, query.limit, query.offset);
   }
 

@@ -20,7 +20,10 @@ class PrefixedNatsServer extends ServerNats {
     const subscriptions = (this as unknown as { subscriptions: Array<{ unsubscribe(): void }> }).subscriptions;
     for (const pattern of this.messageHandlers.keys()) {
       subscriptions.push(
-        client.subscribe(rpcSubject(this.prefix, pattern), { queue: 'packyard', callback: this.getMessageHandler(pattern).bind(this) }),
+        client.subscribe(rpcSubject(this.prefix, pattern), {
+          queue: 'packyard',
+          callback: this.getMessageHandler(pattern).bind(this),
+        }),
       );
     }
   }
@@ -31,8 +34,13 @@ export async function startMicroservice(app: INestApplication, config: AppConfig
   if (config.microserviceTransport === 'none') return;
   const options: MicroserviceOptions =
     config.microserviceTransport === 'tcp'
-      ? ({ transport: Transport.TCP, options: { host: config.host, port: config.microservicePort } } satisfies TcpOptions)
-      : ({ strategy: new PrefixedNatsServer({ servers: config.natsUrl }, config.natsSubjectPrefix) } satisfies CustomStrategy);
+      ? ({
+          transport: Transport.TCP,
+          options: { host: config.host, port: config.microservicePort },
+        } satisfies TcpOptions)
+      : ({
+          strategy: new PrefixedNatsServer({ servers: config.natsUrl }, config.natsSubjectPrefix),
+        } satisfies CustomStrategy);
   app.connectMicroservice(options, { inheritAppConfig: true });
   await app.startAllMicroservices();
 }

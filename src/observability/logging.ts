@@ -42,7 +42,10 @@ export const REDACTED_PATHS = [
   '*.headers["paddle-signature"]',
 ];
 
-export function createRootLogger(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
+export function createRootLogger(
+  config: Pick<AppConfig, 'logLevel' | 'logFormat'>,
+  destination?: DestinationStream,
+): Logger {
   const stream =
     destination ??
     (config.logFormat === 'pretty'

@@ -19,14 +19,18 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (port === undefined) return;
     const server = createServer((request, response) => {
       if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
-        response.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode: 404, error: 'not_found', message: 'Only GET /metrics is served here' }));
+        response
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ statusCode: 404, error: 'not_found', message: 'Only GET /metrics is served here' }));
         return;
       }
       this.metrics.registry.metrics().then(
         (text) => response.writeHead(200, { 'Content-Type': this.metrics.registry.contentType }).end(text),
         (error: Error) => {
           this.logger.error(`Collecting metrics failed: ${error.message}`);
-          response.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode: 500, error: 'internal_error', message: 'Collecting metrics failed' }));
+          response
+            .writeHead(500, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ statusCode: 500, error: 'internal_error', message: 'Collecting metrics failed' }));
         },
       );
     });

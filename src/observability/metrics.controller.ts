@@ -1,5 +1,13 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { readCredentials } from '../auth/credentials';
@@ -26,7 +34,8 @@ export class MetricsController {
   @Public()
   @ApiOperation({
     summary: 'Prometheus metrics (text exposition format)',
-    description: 'Needs `Authorization: Bearer <METRICS_TOKEN>`; answers 404 when METRICS_TOKEN is not set. METRICS_PORT serves the same without a token on a separate port.',
+    description:
+      'Needs `Authorization: Bearer <METRICS_TOKEN>`; answers 404 when METRICS_TOKEN is not set. METRICS_PORT serves the same without a token on a separate port.',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'packyard_http_requests_total, packyard_cache_lookups_total, ... (see the README)' })

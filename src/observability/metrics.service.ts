@@ -37,7 +37,7 @@ export class Metrics {
 
   readonly cacheLookups = new Counter({
     name: 'packyard_cache_lookups_total',
-    help: 'In-memory cache lookups (view: a principal\'s repository view, token: token authentication, document: encoded p2 files, catalog: package versions)',
+    help: "In-memory cache lookups (view: a principal's repository view, token: token authentication, document: encoded p2 files, catalog: package versions)",
     labelNames: ['cache', 'result'] as const,
     registers: [this.registry],
   });

@@ -90,7 +90,14 @@ export class RequestObserver {
     });
   }
 
-  private logAccess(request: ObservedRequest, response: ServerResponse, id: string, route: RouteClass, finished: boolean, seconds: number): void {
+  private logAccess(
+    request: ObservedRequest,
+    response: ServerResponse,
+    id: string,
+    route: RouteClass,
+    finished: boolean,
+    seconds: number,
+  ): void {
     const status = response.statusCode;
     const level = accessLevel(route, status);
     if (!this.access.isLevelEnabled(level)) return;

@@ -2,7 +2,8 @@
  * The few kinds of routes Packyard serves, as a metrics label and a log field. A bounded set
  * (never the raw path) keeps the number of time series fixed whatever clients ask for.
  */
-export type RouteClass = 'composer_metadata' | 'composer_dist' | 'admin_api' | 'webhook' | 'health' | 'metrics' | 'docs' | 'other';
+export type RouteClass =
+  'composer_metadata' | 'composer_dist' | 'admin_api' | 'webhook' | 'health' | 'metrics' | 'docs' | 'other';
 
 export function routeClassOf(url: string | undefined): RouteClass {
   if (!url) return 'other';

@@ -10,12 +10,24 @@ import {
   zerosBomb,
   zipWithEntry,
 } from '../../test/helpers/zip';
-import { archiveLimitsFor, ArchiveLimits, inflationBudget, inspectArchive, locateComposerJson, locateReadme, MAX_README_BYTES, pathProblem } from './archive-inspector';
+import {
+  archiveLimitsFor,
+  ArchiveLimits,
+  inflationBudget,
+  inspectArchive,
+  locateComposerJson,
+  locateReadme,
+  MAX_README_BYTES,
+  pathProblem,
+} from './archive-inspector';
 
 const MB = 1024 * 1024;
 const limits: ArchiveLimits = archiveLimitsFor(1 * MB);
 
-async function refusal(archive: Buffer | Promise<Buffer>, custom: ArchiveLimits = limits): Promise<{ status: number; code: string; message: string }> {
+async function refusal(
+  archive: Buffer | Promise<Buffer>,
+  custom: ArchiveLimits = limits,
+): Promise<{ status: number; code: string; message: string }> {
   try {
     await inspectArchive(await archive, custom);
   } catch (error) {
@@ -59,7 +71,10 @@ describe('inspectArchive', () => {
   });
 
   it('prefers the root composer.json over a nested one', async () => {
-    const zip = await buildZip({ 'composer.json': JSON.stringify(composerJson), 'sub/composer.json': validComposerJson({ name: 'other/pkg' }) });
+    const zip = await buildZip({
+      'composer.json': JSON.stringify(composerJson),
+      'sub/composer.json': validComposerJson({ name: 'other/pkg' }),
+    });
     expect((await inspectArchive(zip, limits)).name).toBe('acme/widget');
   });
 
@@ -74,12 +89,17 @@ describe('inspectArchive', () => {
   });
 
   describe('refuses unsafe entry paths', () => {
-    it.each([['../evil.php'], ['src/../../evil.php'], ['/etc/evil.php'], ['C:/evil.php'], ['..\\evil.php'], ['c:\\windows\\evil.php'], ['a/\0b']])(
-      '%p',
-      async (name) => {
-        expect(await refusal(zipWithEntry(name))).toMatchObject({ status: 422, code: 'archive_unsafe_path' });
-      },
-    );
+    it.each([
+      ['../evil.php'],
+      ['src/../../evil.php'],
+      ['/etc/evil.php'],
+      ['C:/evil.php'],
+      ['..\\evil.php'],
+      ['c:\\windows\\evil.php'],
+      ['a/\0b'],
+    ])('%p', async (name) => {
+      expect(await refusal(zipWithEntry(name))).toMatchObject({ status: 422, code: 'archive_unsafe_path' });
+    });
 
     it('refuses a symbolic link entry', async () => {
       const archive = rawZip([
@@ -120,7 +140,9 @@ describe('inspectArchive', () => {
 
     it('by the number of entries', async () => {
       expect(await refusal(manyEntries(11), { ...limits, maxEntries: 10 })).toMatchObject({ code: 'archive_zip_bomb' });
-      await expect(inspectArchive(manyEntries(10), { ...limits, maxEntries: 10 })).resolves.toMatchObject({ stats: { entryCount: 10 } });
+      await expect(inspectArchive(manyEntries(10), { ...limits, maxEntries: 10 })).resolves.toMatchObject({
+        stats: { entryCount: 10 },
+      });
     });
 
     it('with 50,001 entries under the default limits', async () => {
@@ -143,7 +165,9 @@ describe('inspectArchive', () => {
     });
 
     it('lets a small archive inflate up to the allowance whatever its ratio', async () => {
-      await expect(inspectArchive(zerosBomb(5 * MB), archiveLimitsFor(100 * MB))).resolves.toMatchObject({ name: 'acme/widget' });
+      await expect(inspectArchive(zerosBomb(5 * MB), archiveLimitsFor(100 * MB))).resolves.toMatchObject({
+        name: 'acme/widget',
+      });
     });
 
     it.each([
@@ -157,8 +181,12 @@ describe('inspectArchive', () => {
     });
 
     it('caps the bytes read from composer.json', async () => {
-      const zip = rawZip([{ name: 'composer.json', data: validComposerJson({ description: 'x'.repeat(2000) }), method: 'deflate' }]);
-      expect(await refusal(zip, { ...limits, maxComposerJsonBytes: 1000 })).toMatchObject({ code: 'composer_json_invalid' });
+      const zip = rawZip([
+        { name: 'composer.json', data: validComposerJson({ description: 'x'.repeat(2000) }), method: 'deflate' },
+      ]);
+      expect(await refusal(zip, { ...limits, maxComposerJsonBytes: 1000 })).toMatchObject({
+        code: 'composer_json_invalid',
+      });
     });
   });
 
@@ -182,18 +210,47 @@ describe('inspectArchive', () => {
   describe('refuses a missing or invalid composer.json', () => {
     it.each([
       ['no composer.json', buildZip({ 'README.md': '# hi', 'src/a.php': '<?php' }), 'composer_json_missing'],
-      ['composer.json below two top-level entries', buildZip({ 'a/composer.json': validComposerJson(), 'b/x': '' }), 'composer_json_missing'],
-      ['composer.json two folders deep', buildZip({ 'a/b/composer.json': validComposerJson() }), 'composer_json_missing'],
+      [
+        'composer.json below two top-level entries',
+        buildZip({ 'a/composer.json': validComposerJson(), 'b/x': '' }),
+        'composer_json_missing',
+      ],
+      [
+        'composer.json two folders deep',
+        buildZip({ 'a/b/composer.json': validComposerJson() }),
+        'composer_json_missing',
+      ],
       ['invalid JSON', packageZip('{"name": "acme/widget",'), 'composer_json_invalid'],
       ['a JSON array', packageZip('["acme/widget"]'), 'composer_json_invalid'],
       ['JSON null', packageZip('null'), 'composer_json_invalid'],
       ['a byte-order mark', packageZip(`\uFEFF${validComposerJson()}`), 'composer_json_invalid'],
       ['invalid UTF-8', buildZip({ 'composer.json': Buffer.from([0x7b, 0xff, 0x7d]) }), 'composer_json_invalid'],
       ['a NUL character', packageZip(validComposerJson({ description: 'a\u0000b' })), 'composer_json_invalid'],
-      ['a lone surrogate (jsonb refuses it)', packageZip(validComposerJson({ description: 'a\ud800b' })), 'composer_json_invalid'],
-      ['a lone surrogate in a key', packageZip(validComposerJson({ extra: { 'k\udc00': 1 } })), 'composer_json_invalid'],
-      ['absurd nesting', packageZip(`{"name":"acme/widget","extra":${'['.repeat(100)}${']'.repeat(100)}}`), 'composer_json_invalid'],
-      ['two composer.json entries', Promise.resolve(rawZip([{ name: 'composer.json', data: validComposerJson() }, { name: 'composer.json', data: '{}' }])), 'composer_json_invalid'],
+      [
+        'a lone surrogate (jsonb refuses it)',
+        packageZip(validComposerJson({ description: 'a\ud800b' })),
+        'composer_json_invalid',
+      ],
+      [
+        'a lone surrogate in a key',
+        packageZip(validComposerJson({ extra: { 'k\udc00': 1 } })),
+        'composer_json_invalid',
+      ],
+      [
+        'absurd nesting',
+        packageZip(`{"name":"acme/widget","extra":${'['.repeat(100)}${']'.repeat(100)}}`),
+        'composer_json_invalid',
+      ],
+      [
+        'two composer.json entries',
+        Promise.resolve(
+          rawZip([
+            { name: 'composer.json', data: validComposerJson() },
+            { name: 'composer.json', data: '{}' },
+          ]),
+        ),
+        'composer_json_invalid',
+      ],
       ['no name', packageZip({ description: 'nameless' }), 'package_name_missing'],
       ['an upper-case name', packageZip({ name: 'Acme/Widget' }), 'package_name_invalid'],
       ['a name without vendor', packageZip({ name: 'widget' }), 'package_name_invalid'],
@@ -209,9 +266,12 @@ describe('pathProblem', () => {
     expect(pathProblem(name)).toBeUndefined();
   });
 
-  it.each([[''], ['..'], ['../a'], ['a/..'], ['a/../b'], ['/a'], ['\\a'], ['C:a'], ['z:/a'], ['a\\..\\b'], ['a\0']])('refuses %p', (name) => {
-    expect(pathProblem(name)).toBeDefined();
-  });
+  it.each([[''], ['..'], ['../a'], ['a/..'], ['a/../b'], ['/a'], ['\\a'], ['C:a'], ['z:/a'], ['a\\..\\b'], ['a\0']])(
+    'refuses %p',
+    (name) => {
+      expect(pathProblem(name)).toBeDefined();
+    },
+  );
 });
 
 describe('pathProblem names the problem', () => {
@@ -237,11 +297,15 @@ describe('pathProblem names the problem', () => {
 
 describe('locateComposerJson', () => {
   it('ignores anything with __MACOSX in its path when counting top-level entries', () => {
-    expect(locateComposerJson(['pkg/composer.json', 'pkg/__MACOSX/x', '__MACOSX/pkg/._composer.json'])).toBe('pkg/composer.json');
+    expect(locateComposerJson(['pkg/composer.json', 'pkg/__MACOSX/x', '__MACOSX/pkg/._composer.json'])).toBe(
+      'pkg/composer.json',
+    );
   });
 
   it('counts a top-level file and a folder as two top-level entries', () => {
-    expect(() => locateComposerJson(['README', 'pkg/composer.json'])).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+    expect(() => locateComposerJson(['README', 'pkg/composer.json'])).toThrow(
+      expect.objectContaining({ code: 'composer_json_missing' }),
+    );
   });
 
   it('names at most five top-level entries when there are several', () => {
@@ -257,13 +321,16 @@ describe('locateComposerJson', () => {
   it('says where it looked when the single folder has no composer.json', () => {
     expect(() => locateComposerJson(['pkg/src/a.php'])).toThrow(
       expect.objectContaining({
-        message: 'No composer.json in the archive: expected composer.json at the root or inside the single top-level folder',
+        message:
+          'No composer.json in the archive: expected composer.json at the root or inside the single top-level folder',
       }),
     );
   });
 
   it('counts a top-level file whose name starts like the folder as another entry', () => {
-    expect(() => locateComposerJson(['pkg/composer.json', 'pkgs'])).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+    expect(() => locateComposerJson(['pkg/composer.json', 'pkgs'])).toThrow(
+      expect.objectContaining({ code: 'composer_json_missing' }),
+    );
   });
 
   it('lists exactly five top-level entries without an ellipsis', () => {
@@ -285,12 +352,15 @@ describe('locateComposerJson', () => {
     expect(locateComposerJson(names)).toBe(expected);
   });
 
-  it.each([[[]], [['README']], [['pkg/src/composer.json']], [['a/composer.json', 'b/composer.json']], [['composer.json/']]])(
-    'does not find it in %p',
-    (names) => {
-      expect(() => locateComposerJson(names)).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
-    },
-  );
+  it.each([
+    [[]],
+    [['README']],
+    [['pkg/src/composer.json']],
+    [['a/composer.json', 'b/composer.json']],
+    [['composer.json/']],
+  ])('does not find it in %p', (names) => {
+    expect(() => locateComposerJson(names)).toThrow(expect.objectContaining({ code: 'composer_json_missing' }));
+  });
 });
 
 describe('locateReadme', () => {
@@ -311,13 +381,18 @@ describe('inspectArchive README', () => {
   const composerJson = { name: 'acme/widget' };
 
   it('keeps the README next to composer.json, also inside a top-level folder', async () => {
-    const inspection = await inspectArchive(await packageZip(composerJson, { folder: 'widget-1.0', files: { 'README.md': '# Widget\n' } }), limits);
+    const inspection = await inspectArchive(
+      await packageZip(composerJson, { folder: 'widget-1.0', files: { 'README.md': '# Widget\n' } }),
+      limits,
+    );
     expect(inspection.readme).toBe('# Widget\n');
   });
 
   it('has no README when the archive has none, or one too large to keep', async () => {
     expect((await inspectArchive(await packageZip(composerJson), limits)).readme).toBeNull();
     const huge = 'x'.repeat(MAX_README_BYTES + 1);
-    expect((await inspectArchive(await packageZip(composerJson, { files: { 'README.md': huge } }), limits)).readme).toBeNull();
+    expect(
+      (await inspectArchive(await packageZip(composerJson, { files: { 'README.md': huge } }), limits)).readme,
+    ).toBeNull();
   });
 });

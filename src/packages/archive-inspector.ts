@@ -20,9 +20,13 @@ export class ArchiveCorruptError extends UnprocessableError {
 
 export class UnsafeArchivePathError extends UnprocessableError {
   constructor(entry: string, reason: string) {
-    super('archive_unsafe_path', `The zip entry "${entry}" ${reason}; archives may only hold relative paths inside the package`, {
-      entry,
-    });
+    super(
+      'archive_unsafe_path',
+      `The zip entry "${entry}" ${reason}; archives may only hold relative paths inside the package`,
+      {
+        entry,
+      },
+    );
   }
 }
 
@@ -52,7 +56,11 @@ export class PackageNameMissingError extends UnprocessableError {
 
 export class PackageNameInvalidError extends UnprocessableError {
   constructor(path: string, name: unknown) {
-    super('package_name_invalid', `${path} has the invalid name ${excerpt(JSON.stringify(name) ?? String(name))}: ${PACKAGE_NAME_RULE}`, { path, name: typeof name === 'string' ? excerpt(name) : null });
+    super(
+      'package_name_invalid',
+      `${path} has the invalid name ${excerpt(JSON.stringify(name) ?? String(name))}: ${PACKAGE_NAME_RULE}`,
+      { path, name: typeof name === 'string' ? excerpt(name) : null },
+    );
   }
 }
 
@@ -115,8 +123,12 @@ export async function inspectArchive(archive: Buffer | string, limits: ArchiveLi
     for (const entry of entries) await assertSafeLocalName(zip, entry);
     const path = locateComposerJson(entries.map((entry) => entry.name));
     const matches = entries.filter((entry) => entry.name === path);
-    if (matches.length > 1) throw new ComposerJsonInvalidError(path, 'the archive holds more than one entry with this name');
-    const composerJson = parseComposerJson(path, await readEntry(zip, matches[0].entry, limits.maxComposerJsonBytes, path));
+    if (matches.length > 1)
+      throw new ComposerJsonInvalidError(path, 'the archive holds more than one entry with this name');
+    const composerJson = parseComposerJson(
+      path,
+      await readEntry(zip, matches[0].entry, limits.maxComposerJsonBytes, path),
+    );
     const name = packageNameOf(path, composerJson);
     const archiveBytes = typeof archive === 'string' ? (await stat(archive)).size : archive.length;
     await verifyEntries(zip, entries, inflationBudget(archiveBytes, limits));
@@ -294,7 +306,10 @@ async function readReadme(zip: yauzl.ZipFile, entries: NamedEntry[], composerJso
 
 /** How many bytes the archive may inflate to in total: by ratio to its own size, never above the absolute limit. */
 export function inflationBudget(archiveBytes: number, limits: ArchiveLimits): number {
-  return Math.min(limits.maxUncompressedBytes, Math.max(INFLATION_ALLOWANCE_BYTES, archiveBytes * limits.maxInflationRatio));
+  return Math.min(
+    limits.maxUncompressedBytes,
+    Math.max(INFLATION_ALLOWANCE_BYTES, archiveBytes * limits.maxInflationRatio),
+  );
 }
 
 /**
@@ -331,7 +346,9 @@ async function verifyEntries(zip: yauzl.ZipFile, entries: NamedEntry[], budget: 
       stream.destroy();
     }
     if (crc >>> 0 !== entry.crc32 >>> 0) {
-      throw new ArchiveCorruptError(`entry "${excerpt(name)}" fails its CRC-32 check; unzip would refuse to extract it`);
+      throw new ArchiveCorruptError(
+        `entry "${excerpt(name)}" fails its CRC-32 check; unzip would refuse to extract it`,
+      );
     }
   }
 }
@@ -371,7 +388,8 @@ export function parseComposerJson(path: string, bytes: Buffer): ComposerJson {
   } catch {
     throw new ComposerJsonInvalidError(path, 'it is not UTF-8 text');
   }
-  if (text.startsWith('\uFEFF')) throw new ComposerJsonInvalidError(path, 'it starts with a byte-order mark, which Composer refuses');
+  if (text.startsWith('\uFEFF'))
+    throw new ComposerJsonInvalidError(path, 'it starts with a byte-order mark, which Composer refuses');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import { ArchiveNotStoredError, FilesystemArchiveStorage, InvalidStorageKeyError, isValidStorageKey } from './archive-storage';
+import {
+  ArchiveNotStoredError,
+  FilesystemArchiveStorage,
+  InvalidStorageKeyError,
+  isValidStorageKey,
+} from './archive-storage';
 
 describe('FilesystemArchiveStorage', () => {
   let base: string;
@@ -62,15 +67,22 @@ describe('FilesystemArchiveStorage', () => {
     await expect(storage.delete('acme/widget/none.zip')).resolves.toBeUndefined();
   });
 
-  it.each([['../outside.zip'], ['acme/../../outside.zip'], ['/etc/passwd'], ['acme//x.zip'], ['.'], ['acme/.hidden'], ['a\\..\\b'], [''], ['x'.repeat(301)]])(
-    'never lets the key %p reach outside its root',
-    async (key) => {
-      writeFileSync(join(base, 'outside.zip'), 'secret');
-      expect(isValidStorageKey(key)).toBe(false);
-      await expect(storage.put(key, localFile('x'))).rejects.toBeInstanceOf(InvalidStorageKeyError);
-      await expect(storage.open(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
-      await expect(storage.delete(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
-      expect(existsSync(join(base, 'outside.zip'))).toBe(true);
-    },
-  );
+  it.each([
+    ['../outside.zip'],
+    ['acme/../../outside.zip'],
+    ['/etc/passwd'],
+    ['acme//x.zip'],
+    ['.'],
+    ['acme/.hidden'],
+    ['a\\..\\b'],
+    [''],
+    ['x'.repeat(301)],
+  ])('never lets the key %p reach outside its root', async (key) => {
+    writeFileSync(join(base, 'outside.zip'), 'secret');
+    expect(isValidStorageKey(key)).toBe(false);
+    await expect(storage.put(key, localFile('x'))).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    await expect(storage.open(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    await expect(storage.delete(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    expect(existsSync(join(base, 'outside.zip'))).toBe(true);
+  });
 });

@@ -52,7 +52,11 @@ export const MAX_STORAGE_KEY_LENGTH = 300;
 
 /** Only plain segments (no `.`, `..`, empty or hidden ones, no backslashes) can ever form a key. */
 export function isValidStorageKey(key: string): boolean {
-  return key.length > 0 && key.length <= MAX_STORAGE_KEY_LENGTH && key.split('/').every((segment) => KEY_SEGMENT.test(segment));
+  return (
+    key.length > 0 &&
+    key.length <= MAX_STORAGE_KEY_LENGTH &&
+    key.split('/').every((segment) => KEY_SEGMENT.test(segment))
+  );
 }
 
 function isMissing(error: unknown): boolean {

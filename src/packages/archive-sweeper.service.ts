@@ -36,7 +36,8 @@ export class ArchiveSweeper implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     if (this.config.archiveSweepMinutes === 0) return;
-    const run = () => void this.sweep().catch((error: Error) => this.logger.error(`Archive sweep failed: ${error.message}`));
+    const run = () =>
+      void this.sweep().catch((error: Error) => this.logger.error(`Archive sweep failed: ${error.message}`));
     const timer = setInterval(run, this.config.archiveSweepMinutes * 60_000);
     timer.unref();
     this.scheduler.addInterval('packages.archiveSweep', timer);
@@ -54,9 +55,14 @@ export class ArchiveSweeper implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async sweepAll(olderThan: Date): Promise<SweepResult> {
-    const result = { orphanArchives: await this.sweepStorage(olderThan), temporaryFiles: await this.sweepUploads(olderThan) };
+    const result = {
+      orphanArchives: await this.sweepStorage(olderThan),
+      temporaryFiles: await this.sweepUploads(olderThan),
+    };
     if (result.orphanArchives + result.temporaryFiles > 0) {
-      this.logger.log(`Removed ${result.orphanArchives} archive(s) no version references and ${result.temporaryFiles} abandoned upload file(s)`);
+      this.logger.log(
+        `Removed ${result.orphanArchives} archive(s) no version references and ${result.temporaryFiles} abandoned upload file(s)`,
+      );
     }
     return result;
   }

@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, HttpException, Inject, Injectable, Logger, NestInterceptor, Optional, PayloadTooLargeException } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  Optional,
+  PayloadTooLargeException,
+} from '@nestjs/common';
 import { FileInterceptor, MulterModuleOptions } from '@nestjs/platform-express';
 import { MULTER_MODULE_OPTIONS } from '@nestjs/platform-express/multer/files.constants';
 import { createHash } from 'node:crypto';
@@ -38,7 +48,11 @@ interface MulterFile {
 export class SpooledArchiveStorage {
   constructor(private readonly dataDir: string) {}
 
-  _handleFile(_request: IncomingMessage, file: MulterFile, callback: (error: Error | null, info?: Partial<UploadedArchive>) => void): void {
+  _handleFile(
+    _request: IncomingMessage,
+    file: MulterFile,
+    callback: (error: Error | null, info?: Partial<UploadedArchive>) => void,
+  ): void {
     const path = temporaryUploadPath(this.dataDir, 'archive');
     const sha1 = createHash('sha1');
     let size = 0;
@@ -57,7 +71,11 @@ export class SpooledArchiveStorage {
       );
   }
 
-  _removeFile(_request: IncomingMessage, file: Partial<UploadedArchive>, callback: (error: Error | null) => void): void {
+  _removeFile(
+    _request: IncomingMessage,
+    file: Partial<UploadedArchive>,
+    callback: (error: Error | null) => void,
+  ): void {
     if (!file.path) return callback(null);
     rm(file.path, { force: true }).then(() => callback(null), callback);
   }
@@ -97,12 +115,19 @@ export class ArchiveUploadCleanup implements NestInterceptor {
     // Removed before the response is written, so a client that got its answer finds nothing left behind.
     const removeSpooled = async () => {
       const path = request.file?.path;
-      if (path) await rm(path, { force: true }).catch((error: Error) => this.logger.warn(`Could not remove ${path}: ${error.message}`));
+      if (path)
+        await rm(path, { force: true }).catch((error: Error) =>
+          this.logger.warn(`Could not remove ${path}: ${error.message}`),
+        );
     };
     return next.handle().pipe(
       catchError((error: unknown) =>
         from(removeSpooled()).pipe(
-          mergeMap(() => throwError(() => (error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error))),
+          mergeMap(() =>
+            throwError(() =>
+              error instanceof PayloadTooLargeException ? new ArchiveTooLargeError(this.config.maxArchiveBytes) : error,
+            ),
+          ),
         ),
       ),
       mergeMap((value) => from(removeSpooled()).pipe(map(() => value))),
@@ -133,7 +158,8 @@ export class ArchiveUploadInterceptor extends FileInterceptor('archive') {
     } catch (error) {
       if (error instanceof PayloadTooLargeException) throw new ArchiveTooLargeError(this.config.maxArchiveBytes);
       // Nest turns busboy's known messages ("Multipart: Boundary not found", …) into a bare 400.
-      if (error instanceof HttpException && error.getStatus() === 400) throw new MalformedUploadError(excerpt(error.message));
+      if (error instanceof HttpException && error.getStatus() === 400)
+        throw new MalformedUploadError(excerpt(error.message));
       if (error instanceof HttpException || error instanceof DomainError || !(error instanceof Error)) throw error;
       if (/unsupported content type/i.test(error.message)) throw new UnsupportedUploadTypeError();
       throw new MalformedUploadError(excerpt(error.message));

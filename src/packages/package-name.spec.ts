@@ -30,9 +30,12 @@ describe('isValidPackageName', () => {
   it('accepts exactly what Composer accepts', () => {
     const alphabet = fc.constantFrom('a', 'z', '0', '9', '.', '_', '-', '/', 'A', ' ');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 14 }).map((chars) => chars.join('')), (name) => {
-        expect(isValidPackageName(name)).toBe(COMPOSER_PATTERN.test(name));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 14 }).map((chars) => chars.join('')),
+        (name) => {
+          expect(isValidPackageName(name)).toBe(COMPOSER_PATTERN.test(name));
+        },
+      ),
       { numRuns: 20_000, seed: 7 },
     );
   });
@@ -41,9 +44,12 @@ describe('isValidPackageName', () => {
     const documented = new RegExp(PACKAGE_NAME_PATTERN_SOURCE);
     const alphabet = fc.constantFrom('a', '0', '.', '_', '-', '/');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 14 }).map((chars) => chars.join('')), (name) => {
-        expect(documented.test(name)).toBe(COMPOSER_PATTERN.test(name));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 14 }).map((chars) => chars.join('')),
+        (name) => {
+          expect(documented.test(name)).toBe(COMPOSER_PATTERN.test(name));
+        },
+      ),
       { numRuns: 20_000, seed: 11 },
     );
   });

@@ -54,7 +54,8 @@ export function IsPackageName(options?: ValidationOptions): PropertyDecorator {
         name: 'isPackageName',
         validator: {
           validate: (value: unknown) => isValidPackageName(value),
-          defaultMessage: (args) => `${args?.property ?? 'package'}: ${PACKAGE_NAME_RULE} (at most ${PACKAGE_NAME_MAX_LENGTH} characters)`,
+          defaultMessage: (args) =>
+            `${args?.property ?? 'package'}: ${PACKAGE_NAME_RULE} (at most ${PACKAGE_NAME_MAX_LENGTH} characters)`,
         },
       },
       options,

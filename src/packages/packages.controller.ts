@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -63,7 +74,10 @@ export class PackagesController {
     },
   })
   @ApiCreatedResponse({ type: PublishedVersionDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'version_exists: this version (normalized) is already published' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'version_exists: this version (normalized) is already published',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'archive_too_large: over MAX_ARCHIVE_MB' })
   @ApiUnprocessableEntityResponse({
     type: ErrorResponseDto,
@@ -72,7 +86,10 @@ export class PackagesController {
       'package_name_missing, package_name_invalid, version_missing, invalid_version, version_mismatch',
   })
   @RequireScope('packages:write')
-  async publish(@UploadedFile() archive: UploadedArchive | undefined, @Body() body: PublishVersionDto): Promise<PublishedVersionDto> {
+  async publish(
+    @UploadedFile() archive: UploadedArchive | undefined,
+    @Body() body: PublishVersionDto,
+  ): Promise<PublishedVersionDto> {
     if (!archive) throw new ArchiveMissingError();
     return this.packages.publish({
       archive: { path: archive.path, size: archive.size, sha1: archive.sha1 },
@@ -99,8 +116,15 @@ export class PackagesController {
 
   @Delete(':vendor/:name/versions/*version')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete one version and its archive; the version may be given as published (v1.0.0) or normalized (1.0.0.0)' })
-  @ApiParam({ name: 'version', example: '1.0.0', description: 'URL-encode branch names with a slash (dev-feature%2Fx)' })
+  @ApiOperation({
+    summary:
+      'Delete one version and its archive; the version may be given as published (v1.0.0) or normalized (1.0.0.0)',
+  })
+  @ApiParam({
+    name: 'version',
+    example: '1.0.0',
+    description: 'URL-encode branch names with a slash (dev-feature%2Fx)',
+  })
   @ApiNoContentResponse()
   @RequireScope('packages:write')
   async deleteVersion(

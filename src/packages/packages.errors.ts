@@ -15,11 +15,15 @@ export class VersionNotFoundError extends NotFoundError {
 
 export class VersionExistsError extends ConflictError {
   constructor(packageName: string, version: string, versionNormalized: string) {
-    super('version_exists', `${packageName} ${version} is already published (as ${versionNormalized}); delete it first to replace it`, {
-      package: packageName,
-      version,
-      version_normalized: versionNormalized,
-    });
+    super(
+      'version_exists',
+      `${packageName} ${version} is already published (as ${versionNormalized}); delete it first to replace it`,
+      {
+        package: packageName,
+        version,
+        version_normalized: versionNormalized,
+      },
+    );
   }
 }
 
@@ -51,7 +55,10 @@ export class ArchiveTooLargeError extends DomainError {
 
 export class VersionMissingError extends UnprocessableError {
   constructor(packageName: string) {
-    super('version_missing', `composer.json of ${packageName} has no "version": send the version as the form field "version"`);
+    super(
+      'version_missing',
+      `composer.json of ${packageName} has no "version": send the version as the form field "version"`,
+    );
   }
 }
 
@@ -86,13 +93,22 @@ export class PackageOwnedBySourceError extends ConflictError {
 
 export class PackageNameMismatchError extends UnprocessableError {
   constructor(expected: string, found: string) {
-    super('package_name_mismatch', `composer.json names the package "${found}", not "${expected}"`, { expected, found });
+    super('package_name_mismatch', `composer.json names the package "${found}", not "${expected}"`, {
+      expected,
+      found,
+    });
   }
 }
 
 /** The archive store (disk or bucket) refused or did not answer; nothing was published. */
 export class ArchiveStorageUnavailableError extends DomainError {
   constructor(reason: string) {
-    super(503, 'archive_storage_unavailable', `The archive could not be stored: ${reason}; try again shortly`, undefined, { 'Retry-After': '5' });
+    super(
+      503,
+      'archive_storage_unavailable',
+      `The archive could not be stored: ${reason}; try again shortly`,
+      undefined,
+      { 'Retry-After': '5' },
+    );
   }
 }

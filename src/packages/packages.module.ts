@@ -23,7 +23,9 @@ import { PackagesService } from './packages.service';
     {
       provide: ARCHIVE_STORAGE,
       useFactory: (config: AppConfig) =>
-        config.archiveStorage.kind === 's3' ? new S3ArchiveStorage(config.archiveStorage) : new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
+        config.archiveStorage.kind === 's3'
+          ? new S3ArchiveStorage(config.archiveStorage)
+          : new FilesystemArchiveStorage(archivesRoot(config.dataDir)),
       inject: [APP_CONFIG],
     },
   ],

@@ -51,7 +51,6 @@ export interface GitVersionInput {
   defaultBranch: boolean;
 }
 
-
 /** Composer's order (Semver::rsort): highest first, default branches above numbered dev branches. */
 export function sortNewestFirst(versions: PackageVersion[]): PackageVersion[] {
   const byVersion = new Map(versions.map((version) => [version.version, version]));
@@ -108,7 +107,10 @@ export class PackagesService {
         const manager = unit.manager;
         await this.lockOrCreatePackage(manager, name, null);
         await this.assertOwner(manager, name, null);
-        const clash = await manager.findOneBy(PackageVersion, { packageName: name, versionNormalized: resolved.versionNormalized });
+        const clash = await manager.findOneBy(PackageVersion, {
+          packageName: name,
+          versionNormalized: resolved.versionNormalized,
+        });
         if (clash) throw new VersionExistsError(name, clash.version, clash.versionNormalized);
         const row = manager.create(PackageVersion, {
           id,
@@ -174,7 +176,10 @@ export class PackagesService {
         const manager = unit.manager;
         await this.lockOrCreatePackage(manager, name, input.gitSourceId);
         await this.assertOwner(manager, name, input.gitSourceId);
-        const replaced = await manager.findOneBy(PackageVersion, { packageName: name, versionNormalized: input.versionNormalized });
+        const replaced = await manager.findOneBy(PackageVersion, {
+          packageName: name,
+          versionNormalized: input.versionNormalized,
+        });
         if (replaced) await manager.delete(PackageVersion, { id: replaced.id });
         const saved = await manager.save(
           manager.create(PackageVersion, {
@@ -194,7 +199,8 @@ export class PackagesService {
           }),
         );
         await this.markContentsChanged(manager, name);
-        if (replaced) unit.emit({ type: 'package.version_deleted', packageName: name, data: versionEventData(replaced) });
+        if (replaced)
+          unit.emit({ type: 'package.version_deleted', packageName: name, data: versionEventData(replaced) });
         unit.emit({ type: 'package.version_published', packageName: name, data: versionEventData(saved) });
         if (replaced) unit.afterCommit(() => this.discardArchive(replaced.storageKey));
         return { saved, replaced };
@@ -213,7 +219,9 @@ export class PackagesService {
       const manager = unit.manager;
       await this.lockPackageOrFail(manager, packageName);
       await this.assertOwner(manager, packageName, gitSourceId);
-      const rows = await manager.find(PackageVersion, { where: { packageName, versionNormalized: In(versionsNormalized) } });
+      const rows = await manager.find(PackageVersion, {
+        where: { packageName, versionNormalized: In(versionsNormalized) },
+      });
       if (rows.length === 0) return;
       await manager.delete(PackageVersion, { id: In(rows.map((row) => row.id)) });
       await this.markContentsChanged(manager, packageName);
@@ -277,7 +285,10 @@ export class PackagesService {
   async listVersions(packageName: string): Promise<PackageVersion[]> {
     if (!isValidPackageName(packageName)) return [];
     // A fixed input order keeps Composer's sort stable for pairs of dev branches, which it does not order.
-    const versions = await this.dataSource.manager.find(PackageVersion, { where: { packageName }, order: { versionNormalized: 'ASC' } });
+    const versions = await this.dataSource.manager.find(PackageVersion, {
+      where: { packageName },
+      order: { versionNormalized: 'ASC' },
+    });
     return sortNewestFirst(versions);
   }
 
@@ -288,14 +299,20 @@ export class PackagesService {
 
   /** The README stored with a version at publish time (a column not loaded with the version itself). */
   async readmeOf(versionId: string): Promise<string | null> {
-    const row = await this.dataSource.manager.findOne(PackageVersion, { select: { id: true, readme: true }, where: { id: versionId } });
+    const row = await this.dataSource.manager.findOne(PackageVersion, {
+      select: { id: true, readme: true },
+      where: { id: versionId },
+    });
     return row?.readme ?? null;
   }
 
   /** Which of these storage keys a version row references (the archive sweep keeps those). */
   async referencedStorageKeys(keys: string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const rows = await this.dataSource.manager.find(PackageVersion, { select: { id: true, storageKey: true }, where: { storageKey: In(keys) } });
+    const rows = await this.dataSource.manager.find(PackageVersion, {
+      select: { id: true, storageKey: true },
+      where: { storageKey: In(keys) },
+    });
     return new Set(rows.map((row) => row.storageKey));
   }
 
@@ -347,7 +364,11 @@ export class PackagesService {
    * A concurrent first publish waits on the unique name; a concurrent delete of the package makes
    * the lock find nothing, and the insert is tried again. Returns whether the row was created.
    */
-  private async lockOrCreatePackage(manager: EntityManager, name: string, gitSourceId: string | null): Promise<boolean> {
+  private async lockOrCreatePackage(
+    manager: EntityManager,
+    name: string,
+    gitSourceId: string | null,
+  ): Promise<boolean> {
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const inserted = await manager
         .createQueryBuilder()

@@ -17,9 +17,14 @@ describe('normalizePublishedVersion', () => {
     expect(normalizePublishedVersion(raw)).toEqual({ version: raw.trim(), versionNormalized: normalized, isDev });
   });
 
-  it.each([[''], ['latest'], ['1.0.0.0.0'], ['1.0 as 2.0'], ['1.0.0@beta'], ['^1.0'], ['1.0.0'.padEnd(101, '0')]])('refuses %p', (raw) => {
-    expect(() => normalizePublishedVersion(raw)).toThrow(expect.objectContaining({ code: 'invalid_version', status: 422 }));
-  });
+  it.each([[''], ['latest'], ['1.0.0.0.0'], ['1.0 as 2.0'], ['1.0.0@beta'], ['^1.0'], ['1.0.0'.padEnd(101, '0')]])(
+    'refuses %p',
+    (raw) => {
+      expect(() => normalizePublishedVersion(raw)).toThrow(
+        expect.objectContaining({ code: 'invalid_version', status: 422 }),
+      );
+    },
+  );
 });
 
 describe('normalizePublishedVersion at the 100-character limit', () => {
@@ -30,7 +35,10 @@ describe('normalizePublishedVersion at the 100-character limit', () => {
 
   it('refuses a version of 101 characters, saying why', () => {
     expect(() => normalizePublishedVersion(`dev-${'a'.repeat(97)}`)).toThrow(
-      expect.objectContaining({ code: 'invalid_version', message: expect.stringContaining('it is longer than 100 characters') }),
+      expect.objectContaining({
+        code: 'invalid_version',
+        message: expect.stringContaining('it is longer than 100 characters'),
+      }),
     );
   });
 
@@ -41,13 +49,19 @@ describe('normalizePublishedVersion at the 100-character limit', () => {
 
   it('refuses a version over 100 characters even when its normalized form is short (build metadata)', () => {
     expect(() => normalizePublishedVersion(`1.0.0+${'a'.repeat(100)}`)).toThrow(
-      expect.objectContaining({ code: 'invalid_version', message: expect.stringContaining('it is longer than 100 characters') }),
+      expect.objectContaining({
+        code: 'invalid_version',
+        message: expect.stringContaining('it is longer than 100 characters'),
+      }),
     );
   });
 
   it('refuses a short version whose normalized form is longer than 100 characters', () => {
     expect(() => normalizePublishedVersion(`1.0.${'0'.repeat(95)}`)).toThrow(
-      expect.objectContaining({ code: 'invalid_version', message: expect.stringContaining('it is longer than 100 characters') }),
+      expect.objectContaining({
+        code: 'invalid_version',
+        message: expect.stringContaining('it is longer than 100 characters'),
+      }),
     );
   });
 });
@@ -66,12 +80,19 @@ describe('normalizePublishedVersion refusals name the reason', () => {
     ['latest', 'Invalid version string "latest"'],
   ])('%j: %s', (raw, reason) => {
     expect(() => normalizePublishedVersion(raw)).toThrow(
-      expect.objectContaining({ code: 'invalid_version', status: 422, message: expect.stringContaining(reason), details: { version: raw } }),
+      expect.objectContaining({
+        code: 'invalid_version',
+        status: 422,
+        message: expect.stringContaining(reason),
+        details: { version: raw },
+      }),
     );
   });
 
   it('does not mistake a flag-like word inside a version for a stability flag', () => {
-    expect(() => normalizePublishedVersion('1.0.0@beta1')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('stability flag') }));
+    expect(() => normalizePublishedVersion('1.0.0@beta1')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('stability flag') }),
+    );
   });
 });
 
@@ -101,16 +122,25 @@ describe('resolvePublishedVersion', () => {
   });
 
   it('returns the whole resolved version', () => {
-    expect(resolvePublishedVersion('acme/widget', undefined, { version: 'dev-main' })).toEqual({ version: 'dev-main', versionNormalized: 'dev-main', isDev: true });
+    expect(resolvePublishedVersion('acme/widget', undefined, { version: 'dev-main' })).toEqual({
+      version: 'dev-main',
+      versionNormalized: 'dev-main',
+      isDev: true,
+    });
   });
 
   it('refuses when neither gives a version', () => {
-    expect(() => resolvePublishedVersion('acme/widget', undefined, {})).toThrow(expect.objectContaining({ code: 'version_missing', status: 422 }));
+    expect(() => resolvePublishedVersion('acme/widget', undefined, {})).toThrow(
+      expect.objectContaining({ code: 'version_missing', status: 422 }),
+    );
   });
 
   it('refuses a composer.json version that is not a string', () => {
     expect(() => resolvePublishedVersion('acme/widget', undefined, { version: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'invalid_version', message: '"1.5" is not a valid Composer version: the "version" in composer.json must be a string' }),
+      expect.objectContaining({
+        code: 'invalid_version',
+        message: '"1.5" is not a valid Composer version: the "version" in composer.json must be a string',
+      }),
     );
   });
 });

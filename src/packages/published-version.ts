@@ -19,8 +19,10 @@ export function normalizePublishedVersion(raw: string): ResolvedVersion {
   const version = raw.trim();
   if (version === '') throw new InvalidPackageVersionError(raw, 'it is empty');
   // Before any pattern runs: composer.json's version can be a megabyte long.
-  if (version.length > MAX_VERSION_LENGTH) throw new InvalidPackageVersionError(raw, `it is longer than ${MAX_VERSION_LENGTH} characters`);
-  if (/\s/.test(version)) throw new InvalidPackageVersionError(raw, 'it contains whitespace (aliases are not published versions)');
+  if (version.length > MAX_VERSION_LENGTH)
+    throw new InvalidPackageVersionError(raw, `it is longer than ${MAX_VERSION_LENGTH} characters`);
+  if (/\s/.test(version))
+    throw new InvalidPackageVersionError(raw, 'it contains whitespace (aliases are not published versions)');
   if (/@(stable|rc|beta|alpha|dev)$/i.test(version)) {
     throw new InvalidPackageVersionError(raw, 'a stability flag belongs in a constraint, not in a version');
   }
@@ -41,7 +43,11 @@ export function normalizePublishedVersion(raw: string): ResolvedVersion {
  * The version to publish: the form field when given, else composer.json's. When both are given
  * they must be the same version, so the stored composer.json never contradicts the record.
  */
-export function resolvePublishedVersion(packageName: string, fieldVersion: string | undefined, composerJson: ComposerJson): ResolvedVersion {
+export function resolvePublishedVersion(
+  packageName: string,
+  fieldVersion: string | undefined,
+  composerJson: ComposerJson,
+): ResolvedVersion {
   const declared = composerJson.version;
   if (declared !== undefined && typeof declared !== 'string') {
     throw new InvalidPackageVersionError(JSON.stringify(declared), 'the "version" in composer.json must be a string');

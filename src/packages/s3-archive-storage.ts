@@ -11,7 +11,13 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { S3Config } from '../config/app-config';
-import { ArchiveNotStoredError, ArchiveStorage, InvalidStorageKeyError, isValidStorageKey, StoredArchive } from './archive-storage';
+import {
+  ArchiveNotStoredError,
+  ArchiveStorage,
+  InvalidStorageKeyError,
+  isValidStorageKey,
+  StoredArchive,
+} from './archive-storage';
 
 /** Parts of a multipart upload; at most PART_BYTES * PARTS_IN_FLIGHT of an archive is in memory. */
 const PART_BYTES = 8 * 1024 * 1024;
@@ -49,7 +55,12 @@ export class S3ArchiveStorage implements ArchiveStorage {
     // S3 writes are atomic: an object is visible whole or not at all.
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.config.bucket, Key: checked(key), Body: createReadStream(path), ContentType: 'application/zip' },
+      params: {
+        Bucket: this.config.bucket,
+        Key: checked(key),
+        Body: createReadStream(path),
+        ContentType: 'application/zip',
+      },
       partSize: PART_BYTES,
       queueSize: PARTS_IN_FLIGHT,
     });

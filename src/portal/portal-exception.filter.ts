@@ -17,7 +17,10 @@ const HEADINGS: Record<number, string> = {
 export class PortalExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Portal');
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly sessions: PortalSessions) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: PortalSessions,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -38,7 +41,12 @@ export class PortalExceptionFilter implements ExceptionFilter {
     const retryAfter = headers['Retry-After'] ? Number(headers['Retry-After']) : undefined;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     const { title, logoUrl, supportUrl } = this.config.portal;
-    const page = errorPage({ branding: { title, logoUrl, supportUrl }, base: this.sessions.base, csrf: '' }, HEADINGS[status] ?? 'Error', message, retryAfter);
+    const page = errorPage(
+      { branding: { title, logoUrl, supportUrl }, base: this.sessions.base, csrf: '' },
+      HEADINGS[status] ?? 'Error',
+      message,
+      retryAfter,
+    );
     response.status(status).setHeader('Cache-Control', 'no-store');
     response.type('html').send(page);
   }

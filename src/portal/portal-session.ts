@@ -18,7 +18,12 @@ export interface PortalSession {
 const VERSION = 'v1';
 
 export function newSession(now: number, signedIn?: { customerId: string; tokenId: string }): PortalSession {
-  return { sid: randomBytes(16).toString('base64url'), csrf: randomBytes(24).toString('base64url'), seenAt: now, ...signedIn };
+  return {
+    sid: randomBytes(16).toString('base64url'),
+    csrf: randomBytes(24).toString('base64url'),
+    seenAt: now,
+    ...signedIn,
+  };
 }
 
 /** AES-256-GCM: the cookie is both unreadable and tamper-proof to the browser. */
@@ -40,7 +45,9 @@ export function openSession(cookie: string | undefined, key: Buffer, now: number
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    session = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as PortalSession;
+    session = JSON.parse(
+      Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'),
+    ) as PortalSession;
   } catch {
     return { state: 'none' };
   }

@@ -15,7 +15,10 @@ export class PortalSessions {
   private readonly secure: boolean;
   private readonly idleMs: number;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly clock: Clock) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
     const publicUrl = new URL(config.publicUrl);
     this.base = `${publicUrl.pathname.replace(/\/+$/, '')}/portal`;
     this.secure = publicUrl.protocol === 'https:';

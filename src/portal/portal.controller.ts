@@ -56,7 +56,7 @@ export class PortalController {
 
   @Get()
   @ApiOperation({ summary: 'Sign-in page, or the signed-in customer’s access' })
-  async home(@Req() request: Request, @Res() response: Response, @Query('notice') notice?: string): Promise<void> {
+  home(@Req() request: Request, @Res() response: Response, @Query('notice') notice?: string): void {
     const opened = this.sessions.read(request);
     if (opened.state === 'valid' && opened.session.customerId) return this.redirect(response, '/access');
     const session = opened.state === 'valid' ? opened.session : newSession(this.clock.now().getTime());
@@ -68,14 +68,24 @@ export class PortalController {
   @Post('sign-in')
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiOperation({ summary: 'Sign in with a customer token (form post); failed attempts count toward the failed-auth limits' })
+  @ApiOperation({
+    summary: 'Sign in with a customer token (form post); failed attempts count toward the failed-auth limits',
+  })
   async signIn(@Req() request: Request, @Res() response: Response, @Body() form: SignInForm): Promise<void> {
     const session = this.checkedSession(request, form);
     const token = await this.portal.signIn(form.token);
     if (!token) {
       await this.failedAuth.failed({ address: clientAddress(request), secret: form.token });
       this.sessions.write(response, session);
-      return this.page(response, 401, signInPage(this.context(session), undefined, 'That token does not work: it may be mistyped, revoked or expired.'));
+      return this.page(
+        response,
+        401,
+        signInPage(
+          this.context(session),
+          undefined,
+          'That token does not work: it may be mistyped, revoked or expired.',
+        ),
+      );
     }
     // A new session id and CSRF token on sign-in, so nothing planted before it carries over.
     this.sessions.write(response, newSession(this.clock.now().getTime(), token));
@@ -101,7 +111,12 @@ export class PortalController {
 
   @Get('packages/:vendor/:name')
   @ApiOperation({ summary: 'One granted package: description, license, requirements, README, versions' })
-  async package(@Req() request: Request, @Res() response: Response, @Param('vendor') vendor: string, @Param('name') name: string): Promise<void> {
+  async package(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('vendor') vendor: string,
+    @Param('name') name: string,
+  ): Promise<void> {
     const visit = await this.visit(request, response);
     if (!visit) return;
     const details = await this.portal.packageDetails(visit.who, `${vendor}/${name}`);
@@ -142,7 +157,12 @@ export class PortalController {
   @Post('tokens/:id/revoke')
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiOperation({ summary: 'Revoke one of the customer’s own tokens' })
-  async revokeToken(@Req() request: Request, @Res() response: Response, @Param('id') id: string, @Body() form: CsrfForm): Promise<void> {
+  async revokeToken(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('id') id: string,
+    @Body() form: CsrfForm,
+  ): Promise<void> {
     const visit = await this.visit(request, response, form);
     if (!visit) return;
     if (!this.portal.canManageTokens(visit.who)) throw new SelfServiceOffError();
@@ -210,7 +230,11 @@ export class PortalController {
     return opened.session;
   }
 
-  private async tokensView(visit: Visit, notice?: string, created?: Parameters<typeof tokensPage>[1]['created']): Promise<string> {
+  private async tokensView(
+    visit: Visit,
+    notice?: string,
+    created?: Parameters<typeof tokensPage>[1]['created'],
+  ): Promise<string> {
     const tokens = await this.portal.listTokens(visit.who);
     return tokensPage(
       visit.ctx,
@@ -220,7 +244,11 @@ export class PortalController {
   }
 
   private snippets(token?: string) {
-    const name = this.config.portal.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'packyard';
+    const name =
+      this.config.portal.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'packyard';
     return setupSnippets(this.config.publicUrl, name, token);
   }
 

@@ -67,7 +67,13 @@ export interface PackageDetails {
   constraint: string | null;
   versions: VersionLine[];
   /** The newest version the customer may install (tagged releases before dev branches), or null. */
-  newest: { version: string; description: string | null; license: string[]; require: Record<string, string>; readme: string | null } | null;
+  newest: {
+    version: string;
+    description: string | null;
+    license: string[];
+    require: Record<string, string>;
+    readme: string | null;
+  } | null;
 }
 
 export interface DownloadLine {
@@ -124,7 +130,8 @@ export class PortalService {
     }));
     // A frozen customer keeps pinned versions of packages whose grant was revoked since.
     for (const [name, entry] of visible) {
-      if (!grants.some((grant) => grant.package === name)) packages.push({ name, constraint: null, versions: entry.versions.map(versionLine) });
+      if (!grants.some((grant) => grant.package === name))
+        packages.push({ name, constraint: null, versions: entry.versions.map(versionLine) });
     }
     packages.sort((a, b) => a.name.localeCompare(b.name));
     return {
@@ -137,7 +144,10 @@ export class PortalService {
 
   /** null for a package the customer has no grant or pin for: the same as one that does not exist. */
   async packageDetails(who: SignedIn, packageName: string): Promise<PackageDetails | null> {
-    const [grants, view] = await Promise.all([this.access.list(who.customer.id), this.repository.view(principalOf(who))]);
+    const [grants, view] = await Promise.all([
+      this.access.list(who.customer.id),
+      this.repository.view(principalOf(who)),
+    ]);
     const grant = grants.find((candidate) => candidate.package === packageName);
     const versions = view.kind === 'allowed' ? (view.packages.get(packageName)?.versions ?? []) : [];
     if (!grant && versions.length === 0) return null;
@@ -167,7 +177,11 @@ export class PortalService {
     return this.config.portal.tokenSelfService && who.customer.portalTokenSelfService;
   }
 
-  async issueToken(who: SignedIn, label: string, expiresAt: Date | undefined): Promise<{ record: PortalToken; secret: string }> {
+  async issueToken(
+    who: SignedIn,
+    label: string,
+    expiresAt: Date | undefined,
+  ): Promise<{ record: PortalToken; secret: string }> {
     const issued = await this.tokens.issue(who.customer.id, label, expiresAt);
     return { record: portalToken(issued), secret: issued.token };
   }
@@ -177,8 +191,13 @@ export class PortalService {
   }
 
   async recentDownloads(who: SignedIn): Promise<DownloadLine[]> {
-    const [page, tokens] = await Promise.all([this.downloads.forCustomer(who.customer.id, RECENT_DOWNLOADS, 0), this.tokens.list(who.customer.id)]);
-    const names = new Map(tokens.map((token) => [token.id, token.label ? `${token.label} (${token.prefix}…)` : `${token.prefix}…`]));
+    const [page, tokens] = await Promise.all([
+      this.downloads.forCustomer(who.customer.id, RECENT_DOWNLOADS, 0),
+      this.tokens.list(who.customer.id),
+    ]);
+    const names = new Map(
+      tokens.map((token) => [token.id, token.label ? `${token.label} (${token.prefix}…)` : `${token.prefix}…`]),
+    );
     return page.data.map((download) => ({
       packageName: download.package,
       version: download.version,
@@ -203,5 +222,7 @@ function licensesOf(value: unknown): string[] {
 
 function requirementsOf(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -2,7 +2,9 @@ import { renderReadme } from './readme-html';
 
 describe('renderReadme', () => {
   it('renders Markdown', () => {
-    const out = renderReadme('# Widget\n\nUse **it**:\n\n```php\n$w = new Widget();\n```\n\n[Docs](https://example.com/docs)').value;
+    const out = renderReadme(
+      '# Widget\n\nUse **it**:\n\n```php\n$w = new Widget();\n```\n\n[Docs](https://example.com/docs)',
+    ).value;
     expect(out).toContain('<h1>Widget</h1>');
     expect(out).toContain('<strong>it</strong>');
     expect(out).toContain('<code class="language-php">');

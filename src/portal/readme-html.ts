@@ -11,7 +11,17 @@ import { SafeHtml } from './html';
 export function renderReadme(markdown: string): SafeHtml {
   const rendered = marked.parse(markdown, { async: false, gfm: true });
   const clean = sanitizeHtml(rendered, {
-    allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 'sup', 'sub', 'details', 'summary', 'input'],
+    allowedTags: [
+      ...sanitizeHtml.defaults.allowedTags,
+      'img',
+      'del',
+      'ins',
+      'sup',
+      'sub',
+      'details',
+      'summary',
+      'input',
+    ],
     allowedAttributes: {
       a: ['href', 'title', 'rel'],
       img: ['src', 'alt', 'title', 'width', 'height'],
@@ -26,7 +36,10 @@ export function renderReadme(markdown: string): SafeHtml {
     allowedClasses: { code: [/^language-[\w-]+$/] },
     transformTags: {
       // Task-list checkboxes only; any other input is dropped below.
-      input: (tagName, attribs) => (attribs.type === 'checkbox' ? { tagName, attribs: { ...attribs, disabled: '' } } : { tagName: 'span', attribs: {} }),
+      input: (tagName, attribs) =>
+        attribs.type === 'checkbox'
+          ? { tagName, attribs: { ...attribs, disabled: '' } }
+          : { tagName: 'span', attribs: {} },
       a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener noreferrer' }),
     },
   });

@@ -33,7 +33,10 @@ export class TokensController {
   @ApiOperation({ summary: 'Revoke a token; Composer requests with it fail from the next request on' })
   @ApiNoContentResponse()
   @RequireScope('tokens:write')
-  async revoke(@Param('id', CustomerIdPipe) customerId: string, @Param('tokenId', TokenIdPipe) tokenId: string): Promise<void> {
+  async revoke(
+    @Param('id', CustomerIdPipe) customerId: string,
+    @Param('tokenId', TokenIdPipe) tokenId: string,
+  ): Promise<void> {
     await this.tokens.revoke(customerId, tokenId);
   }
 }

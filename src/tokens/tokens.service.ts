@@ -69,7 +69,12 @@ export class TokensService implements OnModuleDestroy {
   }
 
   /** Issues a token inside the caller's unit of work (customer creation issues the first one). */
-  async issueWith(unit: UnitOfWork, customerId: string, label: string | null, expiresAt: Date | null): Promise<IssuedToken> {
+  async issueWith(
+    unit: UnitOfWork,
+    customerId: string,
+    label: string | null,
+    expiresAt: Date | null,
+  ): Promise<IssuedToken> {
     const manager = unit.manager;
     const secret = generateTokenSecret();
     const record = manager.create(CustomerToken, {
@@ -87,7 +92,11 @@ export class TokensService implements OnModuleDestroy {
     return { record: saved, secret };
   }
 
-  async issue(customerId: string, label: string | null | undefined, expiresAt: Date | null | undefined): Promise<IssuedTokenDto> {
+  async issue(
+    customerId: string,
+    label: string | null | undefined,
+    expiresAt: Date | null | undefined,
+  ): Promise<IssuedTokenDto> {
     const expiry = expiresAt ?? null;
     if (expiry && expiry.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestError('expiry_in_past', 'expires_at must be in the future');
@@ -117,8 +126,11 @@ export class TokensService implements OnModuleDestroy {
     await this.door.run(async (unit) => {
       const manager = unit.manager;
       await findCustomerOrFail(manager, customerId);
-      const token = ID_PATTERN.test(tokenId) ? await manager.findOneBy(CustomerToken, { id: tokenId, customerId }) : null;
-      if (!token) throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${excerpt(tokenId)}"`);
+      const token = ID_PATTERN.test(tokenId)
+        ? await manager.findOneBy(CustomerToken, { id: tokenId, customerId })
+        : null;
+      if (!token)
+        throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${excerpt(tokenId)}"`);
       await manager.delete(CustomerToken, { id: tokenId });
       await this.history.record(unit, { customerId, type: 'token.revoked', before: tokenSnapshot(token) });
     });
@@ -132,7 +144,10 @@ export class TokensService implements OnModuleDestroy {
     const hash = hashToken(secret);
     const stamp = this.bus.stamp();
     const row = await this.tokens.findOne({ where: { tokenHash: hash } });
-    const cached: CachedToken = { stamp, token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null };
+    const cached: CachedToken = {
+      stamp,
+      token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null,
+    };
     if (this.isCurrent(cached)) this.cache.set(hash, cached);
     return this.usable(cached.token);
   }
@@ -174,7 +189,8 @@ export class TokensService implements OnModuleDestroy {
     } catch (error) {
       // During an outage the uses wait for the next flush (one per interval, not per request); the outage is logged once elsewhere.
       if (this.database.reportFailure(error)) {
-        for (const [tokenId, usedAt] of batch) if (!this.pendingLastUsed.has(tokenId)) this.pendingLastUsed.set(tokenId, usedAt);
+        for (const [tokenId, usedAt] of batch)
+          if (!this.pendingLastUsed.has(tokenId)) this.pendingLastUsed.set(tokenId, usedAt);
         return;
       }
       this.logger.warn(`Could not record token use: ${(error as Error).message}`);

@@ -17,7 +17,12 @@ export async function createBillingCustomer(
   onExpiry: 'freeze' | 'expire' = 'freeze',
 ): Promise<{ id: string; token: string }> {
   const res = await t.admin
-    .post('/api/v1/customers', { name: `Customer ${externalId}`, email: 'billing@acme.test', external_id: externalId, on_expiry: onExpiry })
+    .post('/api/v1/customers', {
+      name: `Customer ${externalId}`,
+      email: 'billing@acme.test',
+      external_id: externalId,
+      on_expiry: onExpiry,
+    })
     .expect(201);
   for (const [pkg, constraint] of Object.entries(grants)) {
     await t.admin.post(`/api/v1/customers/${res.body.id}/packages`, { package: pkg, constraint }).expect(201);
@@ -28,7 +33,14 @@ export async function createBillingCustomer(
 export async function statusChanges(
   t: TestApp,
   customerId: string,
-): Promise<Array<{ actor: string; provider_event_id: string | null; before: Record<string, unknown>; after: Record<string, unknown> }>> {
+): Promise<
+  Array<{
+    actor: string;
+    provider_event_id: string | null;
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }>
+> {
   const res = await t.admin.get(`/api/v1/customers/${customerId}/events?limit=200`).expect(200);
   return res.body.data.filter((event: { type: string }) => event.type === 'customer.status_changed');
 }
@@ -41,7 +53,11 @@ export interface StripeEventInput {
 }
 
 /** A Stripe event envelope as Stripe sends it (API version 2025-xx), around `object`. */
-export function stripeEvent(type: string, object: Record<string, unknown>, input: StripeEventInput = {}): Record<string, unknown> {
+export function stripeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  input: StripeEventInput = {},
+): Record<string, unknown> {
   return {
     id: input.id ?? `evt_${suffix()}`,
     object: 'event',
@@ -65,7 +81,9 @@ export function stripeInvoice(customer: string, extra: Record<string, unknown> =
     id: `in_${suffix()}`,
     object: 'invoice',
     customer,
-    parent: subscription ? { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription } } : null,
+    parent: subscription
+      ? { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription } }
+      : null,
     number: `ACME-${Math.floor(Math.random() * 9000) + 1000}`,
     status: 'open',
     attempt_count: 1,
@@ -76,7 +94,11 @@ export function stripeInvoice(customer: string, extra: Record<string, unknown> =
   };
 }
 
-export function stripeSubscription(customer: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function stripeSubscription(
+  customer: string,
+  status: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id: `sub_${suffix()}`,
     object: 'subscription',
@@ -99,19 +121,32 @@ export interface StripeSigning {
 }
 
 /** POSTs the exact bytes Stripe would, signed with Stripe's own test helper. */
-export function deliverStripe(t: TestApp, event: Record<string, unknown> | string, signing: StripeSigning = {}): request.Test {
+export function deliverStripe(
+  t: TestApp,
+  event: Record<string, unknown> | string,
+  signing: StripeSigning = {},
+): request.Test {
   const payload = typeof event === 'string' ? event : JSON.stringify(event, null, 2);
   const header = Stripe.webhooks.generateTestHeaderString({
     payload: signing.signedPayload ?? payload,
     secret: signing.secret ?? STRIPE_SECRET,
     timestamp: signing.timestamp ?? nowSeconds(),
   });
-  return t.http().post('/webhooks/stripe').set('Content-Type', 'application/json; charset=utf-8').set('Stripe-Signature', header).send(payload);
+  return t
+    .http()
+    .post('/webhooks/stripe')
+    .set('Content-Type', 'application/json; charset=utf-8')
+    .set('Stripe-Signature', header)
+    .send(payload);
 }
 
 // ---- Paddle Billing ----
 
-export function paddleSubscription(customerId: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function paddleSubscription(
+  customerId: string,
+  status: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const now = new Date().toISOString();
   return {
     id: `sub_01${suffix()}`,
@@ -144,7 +179,10 @@ export function paddleSubscription(customerId: string, status: string, extra: Re
 export const paddleSubscriptionIdOf = (customerId: string) => `sub_01${customerId.replace(/^ctm_01/, '')}`;
 
 /** A subscription's renewal transaction; `subscription_id: null` makes it a one-off purchase. */
-export function paddleTransaction(customerId: string | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function paddleTransaction(
+  customerId: string | null,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const now = new Date().toISOString();
   return {
     id: `txn_01${suffix()}`,
@@ -173,7 +211,11 @@ export function paddleTransaction(customerId: string | null, extra: Record<strin
   };
 }
 
-export function paddleEvent(eventType: string, data: Record<string, unknown>, input: { id?: string; occurredAt?: string } = {}): Record<string, unknown> {
+export function paddleEvent(
+  eventType: string,
+  data: Record<string, unknown>,
+  input: { id?: string; occurredAt?: string } = {},
+): Record<string, unknown> {
   return {
     event_id: input.id ?? `evt_01${suffix()}`,
     event_type: eventType,
@@ -196,5 +238,10 @@ export function deliverPaddle(
 ): request.Test {
   const body = typeof event === 'string' ? event : JSON.stringify(event);
   const header = signing.header ?? paddleSignature(signing.secret ?? PADDLE_SECRET, body, signing.timestamp);
-  return t.http().post('/webhooks/paddle').set('Content-Type', 'application/json').set('Paddle-Signature', header).send(body);
+  return t
+    .http()
+    .post('/webhooks/paddle')
+    .set('Content-Type', 'application/json')
+    .set('Paddle-Signature', header)
+    .send(body);
 }

@@ -19,15 +19,28 @@ export async function publish(t: TestApp, name: string, version: string, options
       require: options.require ?? {},
       autoload: { 'psr-4': { 'Acme\\': 'src/' } },
     },
-    { files: { [`src/${className}.php`]: `<?php\nnamespace Acme;\nfinal class ${className} { const VERSION = '${version}'; }\n`, ...options.files } },
+    {
+      files: {
+        [`src/${className}.php`]: `<?php\nnamespace Acme;\nfinal class ${className} { const VERSION = '${version}'; }\n`,
+        ...options.files,
+      },
+    },
   );
-  const request = t.admin.post('/api/v1/packages').attach('archive', zip, `${name.replace('/', '-')}-${version}.zip`).field('version', version);
+  const request = t.admin
+    .post('/api/v1/packages')
+    .attach('archive', zip, `${name.replace('/', '-')}-${version}.zip`)
+    .field('version', version);
   if (options.releasedAt) request.field('released_at', options.releasedAt);
   const res = await request;
-  if (res.status !== 201) throw new Error(`publishing ${name} ${version} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`publishing ${name} ${version} failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-export async function createCustomer(t: TestApp, grants: Record<string, string> = {}, name = 'Acme'): Promise<{ id: string; token: string }> {
+export async function createCustomer(
+  t: TestApp,
+  grants: Record<string, string> = {},
+  name = 'Acme',
+): Promise<{ id: string; token: string }> {
   const res = await t.admin.post('/api/v1/customers', { name, email: 'dev@acme.com' }).expect(201);
   for (const [pkg, constraint] of Object.entries(grants)) {
     await t.admin.post(`/api/v1/customers/${res.body.id}/packages`, { package: pkg, constraint }).expect(201);

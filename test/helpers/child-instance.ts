@@ -17,25 +17,32 @@ export interface ChildInstance {
  * A Packyard instance in its own process (src/main.ts through ts-node), on the given database:
  * for what an in-process app cannot show, such as an instance killed with SIGKILL.
  */
-export async function startChildInstance(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildInstance> {
+export async function startChildInstance(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<ChildInstance> {
   const port = await findFreePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'packyard-child-'));
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'main.ts')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      ADMIN_TOKEN,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: url,
-      EXPIRY_SWEEP_SECONDS: '0',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'main.ts')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        ADMIN_TOKEN,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        EXPIRY_SWEEP_SECONDS: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -18,7 +18,11 @@ export class ComposerProject {
   readonly dir: string;
   private readonly home: string;
 
-  constructor(private readonly repositoryUrl: string, token: string | null, extra: Record<string, unknown> = {}) {
+  constructor(
+    private readonly repositoryUrl: string,
+    token: string | null,
+    extra: Record<string, unknown> = {},
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'packyard-composer-project-'));
     this.home = mkdtempSync(join(tmpdir(), 'packyard-composer-home-'));
     writeFileSync(
@@ -41,7 +45,10 @@ export class ComposerProject {
 
   useToken(token: string): void {
     const host = new URL(this.repositoryUrl).host;
-    writeFileSync(join(this.dir, 'auth.json'), JSON.stringify({ 'http-basic': { [host]: { username: 'token', password: token } } }));
+    writeFileSync(
+      join(this.dir, 'auth.json'),
+      JSON.stringify({ 'http-basic': { [host]: { username: 'token', password: token } } }),
+    );
   }
 
   run(...args: string[]): Promise<ComposerResult> {
@@ -78,7 +85,9 @@ export class ComposerProject {
   }
 
   installedVersion(packageName: string): string | undefined {
-    const lock = JSON.parse(readFileSync(join(this.dir, 'composer.lock'), 'utf8')) as { packages: Array<{ name: string; version: string }> };
+    const lock = JSON.parse(readFileSync(join(this.dir, 'composer.lock'), 'utf8')) as {
+      packages: Array<{ name: string; version: string }>;
+    };
     return lock.packages.find((p) => p.name === packageName)?.version;
   }
 

@@ -39,7 +39,12 @@ export class VendorRepo {
   }
 
   git(cwd: string, ...args: string[]): string {
-    return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...this.dateEnv }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV, ...this.dateEnv },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   private dateEnv: Record<string, string> = {};
@@ -99,9 +104,17 @@ export class VendorRepo {
 }
 
 /** composer.json of a small library whose class says which version it is. */
-export function libraryFiles(name: string, marker: string, extra: Record<string, unknown> = {}): Record<string, string> {
+export function libraryFiles(
+  name: string,
+  marker: string,
+  extra: Record<string, unknown> = {},
+): Record<string, string> {
   return {
-    'composer.json': JSON.stringify({ name, type: 'library', license: 'proprietary', autoload: { 'psr-4': { 'Acme\\': 'src/' } }, ...extra }, null, 2),
+    'composer.json': JSON.stringify(
+      { name, type: 'library', license: 'proprietary', autoload: { 'psr-4': { 'Acme\\': 'src/' } }, ...extra },
+      null,
+      2,
+    ),
     'src/Widget.php': `<?php\nnamespace Acme;\nfinal class Widget { const MARKER = '${marker}'; }\n`,
   };
 }
@@ -143,7 +156,9 @@ export class GitHttpServer {
           GIT_CONFIG_NOSYSTEM: '1',
           GIT_CONFIG_GLOBAL: '/dev/null',
           ...(request.headers['git-protocol'] ? { GIT_PROTOCOL: String(request.headers['git-protocol']) } : {}),
-          ...(request.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(request.headers['content-encoding']) } : {}),
+          ...(request.headers['content-encoding']
+            ? { HTTP_CONTENT_ENCODING: String(request.headers['content-encoding']) }
+            : {}),
         },
       });
       request.pipe(cgi.stdin);
@@ -216,7 +231,8 @@ export class GitSshServer {
   privateKey = '';
 
   async start(): Promise<void> {
-    const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(this.dir, file)], { stdio: 'ignore' });
+    const keygen = (file: string) =>
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(this.dir, file)], { stdio: 'ignore' });
     keygen('host_key');
     keygen('deploy_key');
     this.privateKey = readFileSync(join(this.dir, 'deploy_key'), 'utf8');
@@ -256,9 +272,10 @@ export class GitSshServer {
     return `ssh://${this.user}@127.0.0.1:${this.port}${path}`;
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.process?.kill('SIGTERM');
     rmSync(this.dir, { recursive: true, force: true });
+    return Promise.resolve();
   }
 }
 

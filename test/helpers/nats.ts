@@ -43,11 +43,14 @@ export async function startNats(): Promise<TestNats> {
 /** Debian's nats-server with JetStream on `port`, in a temporary directory. */
 export async function spawnNatsServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'packyard-test-nats-'));
-  const child: ChildProcess = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
+    stdio: 'ignore',
+  });
   const url = `nats://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   while (!(await hasJetStream(url))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('nats-server did not start (apt-get install nats-server)');
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error('nats-server did not start (apt-get install nats-server)');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {

@@ -48,11 +48,20 @@ export async function startS3Server(bucket = 'packyard-test'): Promise<S3Server>
   const requests: S3Server['requests'] = [];
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const problem = signatureProblem(request, SECRET_ACCESS_KEY, ACCESS_KEY_ID);
-    response.on('finish', () => requests.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, status: response.statusCode }));
+    response.on('finish', () =>
+      requests.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        status: response.statusCode,
+      }),
+    );
     if (problem) {
       request.resume();
       response.writeHead(403, { 'Content-Type': 'application/xml' });
-      response.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${problem.code}</Code><Message>${problem.message}</Message></Error>`);
+      response.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${problem.code}</Code><Message>${problem.message}</Message></Error>`,
+      );
       return;
     }
     for (const listener of serve) listener.call(server, request, response);
@@ -104,7 +113,9 @@ function signatureProblem(request: IncomingMessage, secretAccessKey: string, acc
     .filter(Boolean)
     .map((pair) => {
       const at = pair.indexOf('=');
-      return at < 0 ? [decodeURIComponent(pair), ''] : [decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))];
+      return at < 0
+        ? [decodeURIComponent(pair), '']
+        : [decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))];
     });
   const query = new Map(params.map(([name, value]) => [name, value]));
 
@@ -115,7 +126,9 @@ function signatureProblem(request: IncomingMessage, secretAccessKey: string, acc
   let payloadHash: string;
   const authorization = request.headers.authorization;
   if (authorization) {
-    const match = /^AWS4-HMAC-SHA256 Credential=([^,]+),\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})$/.exec(authorization);
+    const match = /^AWS4-HMAC-SHA256 Credential=([^,]+),\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})$/.exec(
+      authorization,
+    );
     if (!match) return { code: 'AccessDenied', message: 'Only AWS4-HMAC-SHA256 signatures are accepted' };
     [, credential, , signature] = match;
     signedHeaders = match[2].split(';');
@@ -129,7 +142,9 @@ function signatureProblem(request: IncomingMessage, secretAccessKey: string, acc
     amzDate = query.get('X-Amz-Date') ?? '';
     payloadHash = 'UNSIGNED-PAYLOAD';
     const expires = Number(query.get('X-Amz-Expires'));
-    const signedAt = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    const signedAt = Date.parse(
+      amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+    );
     if (!Number.isFinite(expires) || Number.isNaN(signedAt) || Date.now() > signedAt + expires * 1000) {
       return { code: 'AccessDenied', message: 'Request has expired' };
     }
@@ -138,7 +153,8 @@ function signatureProblem(request: IncomingMessage, secretAccessKey: string, acc
   }
 
   const [keyId, date, region, service, terminal] = credential.split('/');
-  if (keyId !== accessKeyId) return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+  if (keyId !== accessKeyId)
+    return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
   if (service !== 's3' || terminal !== 'aws4_request' || !amzDate.startsWith(date)) {
     return { code: 'SignatureDoesNotMatch', message: 'Malformed credential scope' };
   }
@@ -156,14 +172,29 @@ function signatureProblem(request: IncomingMessage, secretAccessKey: string, acc
       return `${name}:${text.trim().replace(/\s+/g, ' ')}\n`;
     })
     .join('');
-  const canonicalRequest = [request.method, path, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
+  const canonicalRequest = [
+    request.method,
+    path,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    payloadHash,
+  ].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scope,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), 'aws4_request');
   const expected = hmac(signingKey, stringToSign);
   const given = Buffer.from(signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+    return {
+      code: 'SignatureDoesNotMatch',
+      message: 'The request signature we calculated does not match the signature you provided.',
+    };
   }
   return undefined;
 }

@@ -78,11 +78,14 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     LOG_LEVEL: 'warn',
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, options.logDestination), {
-    bodyParser: false,
-    rawBody: true,
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, databaseUrl, options.logDestination),
+    {
+      bodyParser: false,
+      rawBody: true,
+      logger: ['error', 'warn'],
+    },
+  );
   configureApp(app);
   await startMicroservice(app, config);
   await app.listen(port, '127.0.0.1');
@@ -99,8 +102,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     http: () => request(server),
     admin: {
       get: (path) => auth(request(server).get(path)),
-      post: (path, body) => (body === undefined ? auth(request(server).post(path)) : auth(request(server).post(path)).send(body)),
-      patch: (path, body) => (body === undefined ? auth(request(server).patch(path)) : auth(request(server).patch(path)).send(body)),
+      post: (path, body) =>
+        body === undefined ? auth(request(server).post(path)) : auth(request(server).post(path)).send(body),
+      patch: (path, body) =>
+        body === undefined ? auth(request(server).patch(path)) : auth(request(server).patch(path)).send(body),
       delete: (path) => auth(request(server).delete(path)),
     },
     reset: () => truncateAll(dataSource),

@@ -8,7 +8,9 @@ import { TestApp } from './test-app';
  * and never confirmed by a 304; tests of revalidation start from a change that lies in the past.
  */
 export async function passChangeClock(t: TestApp): Promise<void> {
-  const rows: Array<{ stamp: Date }> = await t.app.get(DataSource).query(`SELECT "last_stamp" AS "stamp" FROM "change_clock" WHERE "id" = 1`);
+  const rows: Array<{ stamp: Date }> = await t.app
+    .get(DataSource)
+    .query(`SELECT "last_stamp" AS "stamp" FROM "change_clock" WHERE "id" = 1`);
   const clock = t.app.get(Clock);
   const ahead = (rows[0]?.stamp.getTime() ?? 0) - clock.now().getTime();
   if (ahead > -1000) clock.travel(ahead + 1000);

@@ -17,7 +17,8 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        if (this.status < 300) this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        if (this.status < 300)
+          this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
         response.writeHead(this.status).end();
       });
     });
@@ -25,7 +26,13 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
   }
 
-  events(): Array<{ id: string; type: string; sequence: number; customer_id: string | null; data: Record<string, unknown> }> {
+  events(): Array<{
+    id: string;
+    type: string;
+    sequence: number;
+    customer_id: string | null;
+    data: Record<string, unknown>;
+  }> {
     return this.received.map((hit) => JSON.parse(hit.body));
   }
 
@@ -34,7 +41,10 @@ export class WebhookReceiver {
   }
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -61,7 +61,8 @@ export function rawZip(entries: RawEntry[]): Buffer {
   for (const entry of entries) {
     const name = Buffer.isBuffer(entry.name) ? entry.name : Buffer.from(entry.name);
     const localName = entry.localName !== undefined ? Buffer.from(entry.localName) : name;
-    const data = entry.data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data);
+    const data =
+      entry.data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data);
     const deflate = entry.method === 'deflate';
     const stored = deflate ? deflateRawSync(data) : data;
     const crc = entry.crc ?? crc32(data);

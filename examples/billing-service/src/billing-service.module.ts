@@ -15,7 +15,10 @@ export class BillingServiceModule {
   static forRoot(config: BillingServiceConfig): DynamicModule {
     return {
       module: BillingServiceModule,
-      imports: [PackyardModule.forRoot(config.packyard), ...(config.events ? [PackyardEventsModule.forRoot(config.events)] : [])],
+      imports: [
+        PackyardModule.forRoot(config.packyard),
+        ...(config.events ? [PackyardEventsModule.forRoot(config.events)] : []),
+      ],
       controllers: [SubscriptionsController],
       providers: [SubscriptionsService, AccessNotifications, { provide: APP_FILTER, useClass: PackyardErrorFilter }],
     };

@@ -8,7 +8,12 @@ export function configFromEnv(env: Record<string, string | undefined>): BillingS
   const transport = env.PACKYARD_TRANSPORT ?? 'http';
   const packyard: PackyardClientOptions =
     transport === 'tcp'
-      ? { transport: 'tcp', host: env.PACKYARD_TCP_HOST ?? '127.0.0.1', port: Number(env.PACKYARD_TCP_PORT ?? 4000), apiKey }
+      ? {
+          transport: 'tcp',
+          host: env.PACKYARD_TCP_HOST ?? '127.0.0.1',
+          port: Number(env.PACKYARD_TCP_PORT ?? 4000),
+          apiKey,
+        }
       : transport === 'nats'
         ? { transport: 'nats', servers: env.NATS_URL ?? 'nats://127.0.0.1:4222', apiKey }
         : { baseUrl: env.PACKYARD_URL ?? 'http://localhost:8080', apiKey };
@@ -16,7 +21,9 @@ export function configFromEnv(env: Record<string, string | undefined>): BillingS
     port: Number(env.PORT ?? 3000),
     packyard,
     events: {
-      ...(env.NATS_URL ? { nats: { servers: env.NATS_URL, durableName: env.PACKYARD_DURABLE ?? 'billing-service' } } : {}),
+      ...(env.NATS_URL
+        ? { nats: { servers: env.NATS_URL, durableName: env.PACKYARD_DURABLE ?? 'billing-service' } }
+        : {}),
       ...(env.PACKYARD_WEBHOOK_SECRET ? { webhook: { secret: env.PACKYARD_WEBHOOK_SECRET } } : {}),
     },
   };

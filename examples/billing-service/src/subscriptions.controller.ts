@@ -8,7 +8,11 @@ import { NewSubscription, SubscriptionsService } from './subscriptions.service';
 @Catch(PackyardApiError)
 export class PackyardErrorFilter implements ExceptionFilter {
   catch(error: PackyardApiError, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<Response>().status(error.status).json({ error: error.code, message: error.message, details: error.details });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(error.status)
+      .json({ error: error.code, message: error.message, details: error.details });
   }
 }
 

@@ -13,7 +13,9 @@ export interface NewSubscription {
 export class SubscriptionsService {
   constructor(private readonly packyard: PackyardClient) {}
 
-  async subscribe(input: NewSubscription): Promise<{ customer: Omit<CreatedCustomer, 'token'>; grant: Grant; token: string }> {
+  async subscribe(
+    input: NewSubscription,
+  ): Promise<{ customer: Omit<CreatedCustomer, 'token'>; grant: Grant; token: string }> {
     const { token, ...customer } = await this.packyard.createCustomer({ name: input.name, email: input.email });
     const grant = await this.packyard.grantAccess(customer.id, input.package, input.constraint);
     return { customer, grant, token };

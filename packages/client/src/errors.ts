@@ -23,8 +23,16 @@ export class PackyardApiError extends PackyardError {
   static fromBody(status: number, body: unknown): PackyardApiError {
     const shaped = body as { statusCode?: unknown; error?: unknown; message?: unknown; details?: unknown } | null;
     if (shaped && typeof shaped.error === 'string' && typeof shaped.message === 'string') {
-      const details = typeof shaped.details === 'object' && shaped.details !== null ? (shaped.details as Record<string, unknown>) : undefined;
-      return new PackyardApiError(typeof shaped.statusCode === 'number' ? shaped.statusCode : status, shaped.error, shaped.message, details);
+      const details =
+        typeof shaped.details === 'object' && shaped.details !== null
+          ? (shaped.details as Record<string, unknown>)
+          : undefined;
+      return new PackyardApiError(
+        typeof shaped.statusCode === 'number' ? shaped.statusCode : status,
+        shaped.error,
+        shaped.message,
+        details,
+      );
     }
     return new PackyardApiError(status, 'unexpected_response', `Packyard answered ${status} without its error shape`);
   }

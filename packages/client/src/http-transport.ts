@@ -19,7 +19,10 @@ export class HttpTransport implements PackyardTransport {
 
   async call<T>(operation: Operation, input: CallInput): Promise<T> {
     const url = this.baseUrl + fillPath(operation.openapiPath, input.params ?? {}) + queryString(input.query);
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.options.apiKey}`, Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.options.apiKey}`,
+      Accept: 'application/json',
+    };
     if (operation.method === 'POST') headers['Idempotency-Key'] = randomUUID();
     let body: string | FormData | undefined;
     if (input.form) body = input.form;
@@ -75,7 +78,8 @@ function fillPath(template: string, params: Record<string, string>): string {
 function queryString(query: object | undefined): string {
   if (!query) return '';
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) search.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null) search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

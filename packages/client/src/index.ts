@@ -4,7 +4,13 @@ export type { Operation, OperationName } from './operations';
 export { PackyardClient } from './packyard.client';
 export { PackyardModule, createTransport } from './packyard.module';
 export type { PackyardModuleAsyncOptions } from './packyard.module';
-export type { HttpTransportOptions, NatsTransportOptions, PackyardClientOptions, PackyardTransport, TcpTransportOptions } from './transport';
+export type {
+  HttpTransportOptions,
+  NatsTransportOptions,
+  PackyardClientOptions,
+  PackyardTransport,
+  TcpTransportOptions,
+} from './transport';
 export * from './types';
 export type { components, operations, paths } from './generated/openapi';
 export { OnPackyardEvent } from './events/on-packyard-event.decorator';

@@ -9,7 +9,11 @@ export interface Operation {
   pattern?: string;
 }
 
-const op = (method: Operation['method'], openapiPath: string, pattern?: string): Operation => ({ method, openapiPath, pattern });
+const op = (method: Operation['method'], openapiPath: string, pattern?: string): Operation => ({
+  method,
+  openapiPath,
+  pattern,
+});
 
 export const OPERATIONS = {
   createCustomer: op('POST', '/api/v1/customers', 'customers.create'),

@@ -75,9 +75,16 @@ export class PackyardClient {
 
   // Packages
   /** Uploads a zip (HTTP transport only). */
-  publishVersion(archive: Uint8Array, options: { version?: string; releasedAt?: string; filename?: string } = {}): Promise<T.PublishedVersion> {
+  publishVersion(
+    archive: Uint8Array,
+    options: { version?: string; releasedAt?: string; filename?: string } = {},
+  ): Promise<T.PublishedVersion> {
     const form = new FormData();
-    form.set('archive', new Blob([new Uint8Array(archive)], { type: 'application/zip' }), options.filename ?? 'package.zip');
+    form.set(
+      'archive',
+      new Blob([new Uint8Array(archive)], { type: 'application/zip' }),
+      options.filename ?? 'package.zip',
+    );
     if (options.version) form.set('version', options.version);
     if (options.releasedAt) form.set('released_at', options.releasedAt);
     return this.call('publishVersion', { form });

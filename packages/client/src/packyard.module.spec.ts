@@ -21,7 +21,9 @@ describe('PackyardModule', () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       seen.push({ url: request.url, authorization: request.headers.authorization });
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: 'cust_1', status: 'active' }));
+      response
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ id: 'cust_1', status: 'active' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -43,7 +45,9 @@ describe('PackyardModule', () => {
   });
 
   it('encodes package names and versions into the path', async () => {
-    const app = await NestFactory.createApplicationContext(PackyardModule.forRoot({ baseUrl, apiKey: 'pk_sync' }), { logger: false });
+    const app = await NestFactory.createApplicationContext(PackyardModule.forRoot({ baseUrl, apiKey: 'pk_sync' }), {
+      logger: false,
+    });
     const client = app.get(PackyardClient);
     await client.revokeAccess('cust_1', 'acme/widget');
     await client.deletePackageVersion('acme/widget', 'dev-feature/x');

@@ -6,7 +6,9 @@ import { RpcTransport } from './rpc-transport';
 import { PackyardClientOptions, PackyardTransport } from './transport';
 
 export function createTransport(options: PackyardClientOptions): PackyardTransport {
-  return options.transport === 'tcp' || options.transport === 'nats' ? new RpcTransport(options) : new HttpTransport(options);
+  return options.transport === 'tcp' || options.transport === 'nats'
+    ? new RpcTransport(options)
+    : new HttpTransport(options);
 }
 
 export interface PackyardModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

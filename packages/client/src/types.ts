@@ -1,7 +1,9 @@
 import type { components, operations } from './generated/openapi';
 
 type Schemas = components['schemas'];
-type QueryOf<Name extends keyof operations> = operations[Name] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type QueryOf<Name extends keyof operations> = operations[Name] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 // Every type below comes from the generated OpenAPI types, i.e. from the server's own DTOs.
 export type Customer = Schemas['CustomerDto'];

@@ -72,7 +72,12 @@ export class FreezeCustomerDto {
   @Type(() => PackageVersionDto)
   versions?: PackageVersionDto[];
 
-  @ApiProperty({ required: false, example: 'Subscription ended', maxLength: 1000, description: 'Kept for the admin; never shown to the customer' })
+  @ApiProperty({
+    required: false,
+    example: 'Subscription ended',
+    maxLength: 1000,
+    description: 'Kept for the admin; never shown to the customer',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)

@@ -18,7 +18,11 @@ export class CreateApiKeyDto {
   @IsIn(SCOPES, { each: true, message: `each scope must be one of: ${SCOPES.join(', ')}` })
   scopes: Scope[];
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', format: 'date-time', description: 'Must be in the future; default: never' })
+  @ApiPropertyOptional({
+    example: '2027-01-01T00:00:00Z',
+    format: 'date-time',
+    description: 'Must be in the future; default: never',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   expires_at?: string;
@@ -60,6 +64,9 @@ export class ApiKeyDto {
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ example: 'pk_3kQ9xZ…', description: 'The secret (Authorization: Bearer pk_…); shown only in this response' })
+  @ApiProperty({
+    example: 'pk_3kQ9xZ…',
+    description: 'The secret (Authorization: Bearer pk_…); shown only in this response',
+  })
   key: string;
 }

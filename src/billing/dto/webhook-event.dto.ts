@@ -22,7 +22,10 @@ export class ListWebhookEventsQueryDto extends PaginationQueryDto {
   @IsIn(WEBHOOK_OUTCOMES)
   outcome?: WebhookOutcome;
 
-  @ApiPropertyOptional({ example: 'cus_NffrFeUfNV2Hib', description: 'A Packyard customer id (cust_…) or the provider customer id (external_id)' })
+  @ApiPropertyOptional({
+    example: 'cus_NffrFeUfNV2Hib',
+    description: 'A Packyard customer id (cust_…) or the provider customer id (external_id)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -52,10 +55,19 @@ export class WebhookEventDto {
   @ApiProperty({ format: 'date-time' })
   received_at: string;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: "The provider's own event time (Stripe created, Paddle occurred_at)" })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: "The provider's own event time (Stripe created, Paddle occurred_at)",
+  })
   occurred_at: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'The Packyard customer it concerned (set when a kept event is linked later)' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The Packyard customer it concerned (set when a kept event is linked later)',
+  })
   customer_id: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'cus_NffrFeUfNV2Hib' })
@@ -64,7 +76,11 @@ export class WebhookEventDto {
   @ApiProperty({ enum: WEBHOOK_OUTCOMES })
   outcome: WebhookOutcome;
 
-  @ApiProperty({ enum: CUSTOMER_STATUSES, nullable: true, description: 'The status billing called for after this event (also when an admin hold kept it)' })
+  @ApiProperty({
+    enum: CUSTOMER_STATUSES,
+    nullable: true,
+    description: 'The status billing called for after this event (also when an admin hold kept it)',
+  })
   billing_status: CustomerStatus | null;
 
   static from(row: WebhookEvent): WebhookEventDto {

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { IsDateTime } from '../../common/date-time';
 import { ON_EXPIRY_ACTIONS, OnExpiry } from '../customer-status';
 
@@ -46,7 +58,11 @@ export class CreateCustomerDto {
   @IsDateTime()
   expires_at?: Date | null;
 
-  @ApiPropertyOptional({ enum: ON_EXPIRY_ACTIONS, default: 'freeze', description: 'freeze: keep versions released before expires_at; expire: no access' })
+  @ApiPropertyOptional({
+    enum: ON_EXPIRY_ACTIONS,
+    default: 'freeze',
+    description: 'freeze: keep versions released before expires_at; expire: no access',
+  })
   // Optional, but never null: the column has no "unset" value.
   @ValidateIf((_object, value) => value !== undefined)
   @IsIn(ON_EXPIRY_ACTIONS)
@@ -54,7 +70,8 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({
     default: true,
-    description: 'Whether the customer may create and revoke their own tokens in the customer portal (PORTAL_TOKEN_SELF_SERVICE=false turns it off for everyone)',
+    description:
+      'Whether the customer may create and revoke their own tokens in the customer portal (PORTAL_TOKEN_SELF_SERVICE=false turns it off for everyone)',
   })
   // Optional, but never null: the column has no "unset" value.
   @ValidateIf((_object, value) => value !== undefined)
@@ -66,7 +83,8 @@ export class CreateCustomerDto {
     maximum: 365,
     nullable: true,
     example: 7,
-    description: 'Days a past-due subscription keeps access before billing suspends the customer; null or absent: BILLING_GRACE_DAYS',
+    description:
+      'Days a past-due subscription keeps access before billing suspends the customer; null or absent: BILLING_GRACE_DAYS',
   })
   @IsOptional()
   @IsInt()

@@ -16,16 +16,34 @@ export class CustomerBillingDto {
   })
   decision_in_force: BillingDecisionInForce;
 
-  @ApiProperty({ enum: CUSTOMER_STATUSES, nullable: true, description: 'The status the subscriptions call for (also while held); null: none known' })
+  @ApiProperty({
+    enum: CUSTOMER_STATUSES,
+    nullable: true,
+    description: 'The status the subscriptions call for (also while held); null: none known',
+  })
   status: CustomerStatus | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'Stripe: subscription sub_1 is past_due (past due since …, grace period of 7 day(s) until …)' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Stripe: subscription sub_1 is past_due (past due since …, grace period of 7 day(s) until …)',
+  })
   reason: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a past-due grace period ends and billing looks again' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When a past-due grace period ends and billing looks again',
+  })
   grace_ends_at: string | null;
 
-  @ApiProperty({ nullable: true, type: Number, example: null, description: 'Per-customer grace period in days; null: BILLING_GRACE_DAYS' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: null,
+    description: 'Per-customer grace period in days; null: BILLING_GRACE_DAYS',
+  })
   grace_days: number | null;
 
   static from(customer: Customer): CustomerBillingDto {
@@ -103,7 +121,14 @@ export class CustomerDto {
 }
 
 /** The seed's creation response: exactly these fields, with the only copy of the token. */
-export class CreatedCustomerDto extends PickType(CustomerDto, ['id', 'name', 'email', 'external_id', 'status', 'created_at'] as const) {
+export class CreatedCustomerDto extends PickType(CustomerDto, [
+  'id',
+  'name',
+  'email',
+  'external_id',
+  'status',
+  'created_at',
+] as const) {
   @ApiProperty({ example: 'tok_3kQ9xZ...', description: 'Shown only in this response; store it now' })
   token: string;
 

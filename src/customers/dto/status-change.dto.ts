@@ -2,7 +2,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class StatusReasonDto {
-  @ApiPropertyOptional({ example: 'Payment failed', maxLength: 1000, description: 'Kept for the admin; never shown to the customer' })
+  @ApiPropertyOptional({
+    example: 'Payment failed',
+    maxLength: 1000,
+    description: 'Kept for the admin; never shown to the customer',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)

@@ -6,7 +6,12 @@ import { CreateCustomerDto } from './create-customer.dto';
  * name, email or on_expiry is refused by their validators instead of reaching a NOT NULL column.
  */
 export class UpdateCustomerDto extends PartialType(CreateCustomerDto, { skipNullProperties: false }) {
-  @ApiPropertyOptional({ description: 'null removes the external id', nullable: true, type: String, example: 'stripe_cus_abc123' })
+  @ApiPropertyOptional({
+    description: 'null removes the external id',
+    nullable: true,
+    type: String,
+    example: 'stripe_cus_abc123',
+  })
   external_id?: string | null;
 
   @ApiPropertyOptional({ description: 'null removes the expiry', nullable: true, type: String, format: 'date-time' })

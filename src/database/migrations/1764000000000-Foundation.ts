@@ -36,7 +36,9 @@ export class Foundation1764000000000 implements MigrationInterface {
         CONSTRAINT "customer_tokens_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") ON DELETE CASCADE
       )`);
     await queryRunner.query(`CREATE UNIQUE INDEX "customer_tokens_token_hash_key" ON "customer_tokens" ("token_hash")`);
-    await queryRunner.query(`CREATE INDEX "customer_tokens_customer_id_idx" ON "customer_tokens" ("customer_id", "created_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "customer_tokens_customer_id_idx" ON "customer_tokens" ("customer_id", "created_at")`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE "access_grants" (

@@ -31,7 +31,9 @@ export class ComposerRepository1764000002000 implements MigrationInterface {
         CONSTRAINT "downloads_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") ON DELETE SET NULL
       )`);
     await queryRunner.query(`CREATE INDEX "downloads_customer_id_idx" ON "downloads" ("customer_id", "downloaded_at")`);
-    await queryRunner.query(`CREATE INDEX "downloads_package_name_idx" ON "downloads" ("package_name", "downloaded_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "downloads_package_name_idx" ON "downloads" ("package_name", "downloaded_at")`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -6,7 +6,9 @@ export class SubscriptionLifecycle1764000003000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "customers" ADD "expires_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "customers" ADD "on_expiry" varchar(16) NOT NULL DEFAULT 'freeze'`);
-    await queryRunner.query(`ALTER TABLE "customers" ADD CONSTRAINT "customers_on_expiry_check" CHECK ("on_expiry" IN ('expire', 'freeze'))`);
+    await queryRunner.query(
+      `ALTER TABLE "customers" ADD CONSTRAINT "customers_on_expiry_check" CHECK ("on_expiry" IN ('expire', 'freeze'))`,
+    );
     // The sweep looks for lapsed subscriptions among customers that still have access.
     await queryRunner.query(
       `CREATE INDEX "customers_expires_at_idx" ON "customers" ("expires_at") WHERE "status" IN ('active', 'suspended') AND "expires_at" IS NOT NULL`,
@@ -22,7 +24,9 @@ export class SubscriptionLifecycle1764000003000 implements MigrationInterface {
         "after" jsonb,
         CONSTRAINT "customer_events_pkey" PRIMARY KEY ("id")
       )`);
-    await queryRunner.query(`CREATE INDEX "customer_events_customer_id_idx" ON "customer_events" ("customer_id", "occurred_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "customer_events_customer_id_idx" ON "customer_events" ("customer_id", "occurred_at")`,
+    );
     await queryRunner.query(`CREATE INDEX "customer_events_occurred_at_idx" ON "customer_events" ("occurred_at")`);
     await queryRunner.query(`CREATE INDEX "customer_events_type_idx" ON "customer_events" ("type", "occurred_at")`);
   }

@@ -17,7 +17,9 @@ export class WebhookEvents1764000005000 implements MigrationInterface {
         CONSTRAINT "webhook_events_provider_check" CHECK ("provider" IN ('stripe', 'paddle')),
         CONSTRAINT "webhook_events_outcome_check" CHECK ("outcome" IN ('applied', 'ignored_unknown_customer', 'ignored_event_type', 'unchanged'))
       )`);
-    await queryRunner.query(`CREATE INDEX "webhook_events_customer_id_idx" ON "webhook_events" ("customer_id", "received_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "webhook_events_customer_id_idx" ON "webhook_events" ("customer_id", "received_at")`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

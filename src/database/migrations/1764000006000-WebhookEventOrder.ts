@@ -23,7 +23,9 @@ export class WebhookEventOrder1764000006000 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "webhook_events_applied_order_idx"`);
     // The earlier outcomes cannot say "out of order": such an event changed nothing for a known customer.
-    await queryRunner.query(`UPDATE "webhook_events" SET "outcome" = 'unchanged' WHERE "outcome" = 'ignored_out_of_order'`);
+    await queryRunner.query(
+      `UPDATE "webhook_events" SET "outcome" = 'unchanged' WHERE "outcome" = 'ignored_out_of_order'`,
+    );
     await queryRunner.query(`ALTER TABLE "webhook_events" DROP CONSTRAINT "webhook_events_outcome_check"`);
     await queryRunner.query(`
       ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_outcome_check"

@@ -20,7 +20,9 @@ export class ChangeEvents1765000000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE UNIQUE INDEX "change_events_id_key" ON "change_events" ("id")`);
     await queryRunner.query(`CREATE INDEX "change_events_customer_idx" ON "change_events" ("customer_id", "sequence")`);
-    await queryRunner.query(`CREATE INDEX "change_events_unpublished_idx" ON "change_events" ("sequence") WHERE "published_at" IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "change_events_unpublished_idx" ON "change_events" ("sequence") WHERE "published_at" IS NULL`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

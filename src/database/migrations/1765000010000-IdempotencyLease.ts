@@ -8,7 +8,9 @@ export class IdempotencyLease1765000010000 implements MigrationInterface {
   name = 'IdempotencyLease1765000010000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "idempotency_keys" ADD "lease_until" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()`);
+    await queryRunner.query(
+      `ALTER TABLE "idempotency_keys" ADD "lease_until" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

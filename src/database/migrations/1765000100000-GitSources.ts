@@ -36,8 +36,12 @@ export class GitSources1765000100000 implements MigrationInterface {
         CONSTRAINT "git_syncs_pkey" PRIMARY KEY ("id"),
         CONSTRAINT "git_syncs_source_fk" FOREIGN KEY ("source_id") REFERENCES "git_sources"("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "git_syncs_one_queued_key" ON "git_syncs" ("source_id") WHERE "status" = 'queued'`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "git_syncs_one_running_key" ON "git_syncs" ("source_id") WHERE "status" = 'running'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "git_syncs_one_queued_key" ON "git_syncs" ("source_id") WHERE "status" = 'queued'`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "git_syncs_one_running_key" ON "git_syncs" ("source_id") WHERE "status" = 'running'`,
+    );
     await queryRunner.query(`CREATE INDEX "git_syncs_source_id_idx" ON "git_syncs" ("source_id", "requested_at")`);
 
     await queryRunner.query(`ALTER TABLE "packages" ADD "git_source_id" varchar(32)`);

@@ -24,7 +24,9 @@ export class BillingState1765000400000 implements MigrationInterface {
         CONSTRAINT "billing_reports_pkey" PRIMARY KEY ("provider", "event_id"),
         CONSTRAINT "billing_reports_source_check" CHECK ("source" IN ('subscription', 'payment'))
       )`);
-    await queryRunner.query(`CREATE INDEX "billing_reports_external_customer_id_idx" ON "billing_reports" ("external_customer_id")`);
+    await queryRunner.query(
+      `CREATE INDEX "billing_reports_external_customer_id_idx" ON "billing_reports" ("external_customer_id")`,
+    );
 
     await queryRunner.query(`ALTER TABLE "customers" ADD "billing_hold" boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`ALTER TABLE "customers" ADD "billing_grace_days" integer`);
@@ -34,8 +36,12 @@ export class BillingState1765000400000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "customers" ADD CONSTRAINT "customers_billing_status_check" CHECK ("billing_status" IN ('active', 'suspended', 'frozen', 'expired'))`,
     );
-    await queryRunner.query(`ALTER TABLE "customers" ADD CONSTRAINT "customers_billing_grace_days_check" CHECK ("billing_grace_days" BETWEEN 0 AND 365)`);
-    await queryRunner.query(`CREATE INDEX "customers_billing_review_at_idx" ON "customers" ("billing_review_at") WHERE "billing_review_at" IS NOT NULL`);
+    await queryRunner.query(
+      `ALTER TABLE "customers" ADD CONSTRAINT "customers_billing_grace_days_check" CHECK ("billing_grace_days" BETWEEN 0 AND 365)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "customers_billing_review_at_idx" ON "customers" ("billing_review_at") WHERE "billing_review_at" IS NOT NULL`,
+    );
 
     await queryRunner.query(`ALTER TABLE "webhook_events" ADD "billing_status" varchar(16)`);
     await queryRunner.query(
@@ -48,7 +54,9 @@ export class BillingState1765000400000 implements MigrationInterface {
                              'ignored_event_type', 'ignored_no_subscription', 'ignored_out_of_order'))`);
     // Ordering now comes from the subscription reports, not from the newest applied event.
     await queryRunner.query(`DROP INDEX "webhook_events_applied_order_idx"`);
-    await queryRunner.query(`CREATE INDEX "webhook_events_external_customer_id_idx" ON "webhook_events" ("external_customer_id", "received_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "webhook_events_external_customer_id_idx" ON "webhook_events" ("external_customer_id", "received_at")`,
+    );
     await queryRunner.query(`CREATE INDEX "webhook_events_received_at_idx" ON "webhook_events" ("received_at")`);
 
     await queryRunner.query(`ALTER TABLE "customer_events" ADD "provider_event_id" varchar(255)`);
@@ -62,8 +70,12 @@ export class BillingState1765000400000 implements MigrationInterface {
       CREATE INDEX "webhook_events_applied_order_idx" ON "webhook_events" ("provider", "customer_id", "occurred_at")
         WHERE "outcome" = 'applied'`);
     // The earlier outcomes cannot say these: each changed nothing, or kept an event nobody used yet.
-    await queryRunner.query(`UPDATE "webhook_events" SET "outcome" = 'unchanged' WHERE "outcome" IN ('held_by_admin', 'ignored_no_subscription')`);
-    await queryRunner.query(`UPDATE "webhook_events" SET "outcome" = 'ignored_unknown_customer' WHERE "outcome" = 'kept_unknown_customer'`);
+    await queryRunner.query(
+      `UPDATE "webhook_events" SET "outcome" = 'unchanged' WHERE "outcome" IN ('held_by_admin', 'ignored_no_subscription')`,
+    );
+    await queryRunner.query(
+      `UPDATE "webhook_events" SET "outcome" = 'ignored_unknown_customer' WHERE "outcome" = 'kept_unknown_customer'`,
+    );
     await queryRunner.query(`ALTER TABLE "webhook_events" DROP CONSTRAINT "webhook_events_outcome_check"`);
     await queryRunner.query(`
       ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_outcome_check"
@@ -74,7 +86,13 @@ export class BillingState1765000400000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "customers_billing_review_at_idx"`);
     await queryRunner.query(`ALTER TABLE "customers" DROP CONSTRAINT "customers_billing_grace_days_check"`);
     await queryRunner.query(`ALTER TABLE "customers" DROP CONSTRAINT "customers_billing_status_check"`);
-    for (const column of ['billing_review_at', 'billing_reason', 'billing_status', 'billing_grace_days', 'billing_hold']) {
+    for (const column of [
+      'billing_review_at',
+      'billing_reason',
+      'billing_status',
+      'billing_grace_days',
+      'billing_hold',
+    ]) {
       await queryRunner.query(`ALTER TABLE "customers" DROP COLUMN "${column}"`);
     }
     await queryRunner.query(`DROP TABLE "billing_reports"`);

@@ -47,11 +47,15 @@ export class ApiKeysAndWebhooks1765000700000 implements MigrationInterface {
         CONSTRAINT "webhook_deliveries_pkey" PRIMARY KEY ("id"),
         CONSTRAINT "webhook_deliveries_endpoint_fk" FOREIGN KEY ("endpoint_id") REFERENCES "webhook_endpoints"("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "webhook_deliveries_endpoint_event_key" ON "webhook_deliveries" ("endpoint_id", "event_id")`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "webhook_deliveries_endpoint_event_key" ON "webhook_deliveries" ("endpoint_id", "event_id")`,
+    );
     await queryRunner.query(
       `CREATE INDEX "webhook_deliveries_pending_idx" ON "webhook_deliveries" ("endpoint_id", "event_sequence") WHERE "status" = 'pending'`,
     );
-    await queryRunner.query(`CREATE INDEX "webhook_deliveries_log_idx" ON "webhook_deliveries" ("endpoint_id", "created_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "webhook_deliveries_log_idx" ON "webhook_deliveries" ("endpoint_id", "created_at")`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

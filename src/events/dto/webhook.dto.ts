@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { PaginationQueryDto, PageDtoOf } from '../../common/pagination.dto';
 import { PUBLISHED_EVENT_TYPES } from '../event-envelope';
 import { WebhookDelivery } from '../webhook-delivery.entity';
@@ -8,19 +18,34 @@ import { WebhookEndpoint } from '../webhook-endpoint.entity';
 const EVENT_CHOICES = ['*', ...PUBLISHED_EVENT_TYPES];
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://billing.example.com/packyard/webhooks', description: 'http(s) URL that receives a signed POST per event' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http(s) URL' })
+  @ApiProperty({
+    example: 'https://billing.example.com/packyard/webhooks',
+    description: 'http(s) URL that receives a signed POST per event',
+  })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'url must be an http(s) URL' },
+  )
   @MaxLength(2000)
   url: string;
 
-  @ApiProperty({ enum: EVENT_CHOICES, isArray: true, example: ['customer.status_changed'], description: '"*" for every type' })
+  @ApiProperty({
+    enum: EVENT_CHOICES,
+    isArray: true,
+    example: ['customer.status_changed'],
+    description: '"*" for every type',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(EVENT_CHOICES, { each: true, message: `each event must be "*" or one of: ${PUBLISHED_EVENT_TYPES.join(', ')}` })
   events: string[];
 
-  @ApiPropertyOptional({ minLength: 16, maxLength: 200, description: 'Signing secret; default: generated (whsec_…) and shown once' })
+  @ApiPropertyOptional({
+    minLength: 16,
+    maxLength: 200,
+    description: 'Signing secret; default: generated (whsec_…) and shown once',
+  })
   @IsOptional()
   @IsString()
   @MinLength(16)
@@ -42,7 +67,12 @@ export class WebhookDto {
   created_at: string;
 
   static from(endpoint: WebhookEndpoint): WebhookDto {
-    return { id: endpoint.id, url: endpoint.url, events: endpoint.events, created_at: endpoint.createdAt.toISOString() };
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      events: endpoint.events,
+      created_at: endpoint.createdAt.toISOString(),
+    };
   }
 }
 
@@ -61,13 +91,21 @@ export class WebhookDeliveryDto {
   @ApiProperty({ example: 'customer.status_changed' })
   event_type: string;
 
-  @ApiProperty({ enum: ['pending', 'succeeded', 'failed'], description: 'failed: still refused when the retry window ended' })
+  @ApiProperty({
+    enum: ['pending', 'succeeded', 'failed'],
+    description: 'failed: still refused when the retry window ended',
+  })
   status: string;
 
   @ApiProperty({ example: 1 })
   attempts: number;
 
-  @ApiProperty({ nullable: true, type: Number, example: 200, description: 'HTTP status of the last attempt; null when none came' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 200,
+    description: 'HTTP status of the last attempt; null when none came',
+  })
   response_status: number | null;
 
   @ApiProperty({ nullable: true, type: Number, example: 42, description: 'Duration of the last attempt' })

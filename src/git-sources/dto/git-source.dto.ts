@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageDtoOf } from '../../common/pagination.dto';
 import { MAX_GIT_URL_LENGTH } from '../git-url';
 import { REF_OUTCOMES, RefOutcome, SYNC_STATUSES, SYNC_TRIGGERS, SyncStatus, SyncTrigger } from '../git-sync.entity';
@@ -12,7 +21,8 @@ export class GitCredentialsDto {
   @ApiPropertyOptional({
     example: 'x-access-token',
     maxLength: 200,
-    description: 'HTTPS username; default "x-access-token" (works with GitHub and GitLab tokens; Bitbucket app passwords need your username)',
+    description:
+      'HTTPS username; default "x-access-token" (works with GitHub and GitLab tokens; Bitbucket app passwords need your username)',
   })
   @IsOptional()
   @IsString()
@@ -21,7 +31,11 @@ export class GitCredentialsDto {
   @Matches(/^[^:\s]+$/, { message: 'username may not contain ":" or whitespace' })
   username?: string;
 
-  @ApiPropertyOptional({ example: 'ghp_…', maxLength: 4000, description: 'HTTPS access token or password (for https:// URLs)' })
+  @ApiPropertyOptional({
+    example: 'ghp_…',
+    maxLength: 4000,
+    description: 'HTTPS access token or password (for https:// URLs)',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -31,7 +45,8 @@ export class GitCredentialsDto {
   @ApiPropertyOptional({
     example: '-----BEGIN OPENSSH PRIVATE KEY-----\n…\n-----END OPENSSH PRIVATE KEY-----\n',
     maxLength: 20000,
-    description: 'SSH private key without a passphrase, e.g. a read-only deploy key (for ssh:// and git@host:path URLs)',
+    description:
+      'SSH private key without a passphrase, e.g. a read-only deploy key (for ssh:// and git@host:path URLs)',
   })
   @IsOptional()
   @IsString()
@@ -78,7 +93,11 @@ export class RefReportDto {
   @ApiProperty({ enum: REF_OUTCOMES })
   outcome: RefOutcome;
 
-  @ApiProperty({ example: 'the tag (2.3.0.0) does not match the version (2.2.0.0) in composer.json', nullable: true, type: String })
+  @ApiProperty({
+    example: 'the tag (2.3.0.0) does not match the version (2.2.0.0) in composer.json',
+    nullable: true,
+    type: String,
+  })
   message: string | null;
 }
 
@@ -89,7 +108,10 @@ export class GitSyncDto {
   @ApiProperty({ example: 'repo_4Fz9Qk2LmN8pR1sT6vW0' })
   repository_id: string;
 
-  @ApiProperty({ enum: SYNC_STATUSES, description: 'queued and running end in succeeded (per-ref problems are in refs) or failed' })
+  @ApiProperty({
+    enum: SYNC_STATUSES,
+    description: 'queued and running end in succeeded (per-ref problems are in refs) or failed',
+  })
   status: SyncStatus;
 
   @ApiProperty({ enum: SYNC_TRIGGERS })
@@ -129,7 +151,11 @@ export class GitSourceDto {
   @ApiProperty({ example: 'main', nullable: true, type: String })
   default_branch: string | null;
 
-  @ApiProperty({ enum: ['password', 'ssh_key'], nullable: true, description: 'Which credentials are stored (never the credentials)' })
+  @ApiProperty({
+    enum: ['password', 'ssh_key'],
+    nullable: true,
+    description: 'Which credentials are stored (never the credentials)',
+  })
   credentials: 'password' | 'ssh_key' | null;
 
   @ApiProperty({ example: 'https://packages.example.com/webhooks/git/repo_4Fz9Qk2LmN8pR1sT6vW0' })
@@ -138,7 +164,11 @@ export class GitSourceDto {
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
-  @ApiProperty({ type: GitSyncDto, nullable: true, description: 'The latest finished sync: its time, outcome and per-ref messages' })
+  @ApiProperty({
+    type: GitSyncDto,
+    nullable: true,
+    description: 'The latest finished sync: its time, outcome and per-ref messages',
+  })
   last_sync: GitSyncDto | null;
 
   @ApiProperty({ type: GitSyncDto, nullable: true, description: 'A sync queued or running now' })
@@ -157,7 +187,10 @@ export class WebhookSecretDto {
   @ApiProperty({ example: 'https://packages.example.com/webhooks/git/repo_4Fz9Qk2LmN8pR1sT6vW0' })
   webhook_url: string;
 
-  @ApiProperty({ example: 'whs_…', description: 'The new secret: shown in this response only; the old one stops working' })
+  @ApiProperty({
+    example: 'whs_…',
+    description: 'The new secret: shown in this response only; the old one stops working',
+  })
   webhook_secret: string;
 }
 
@@ -167,6 +200,11 @@ export class WebhookDeliveryDto {
   @ApiProperty({ example: true })
   received: boolean;
 
-  @ApiProperty({ example: 'sync_4Fz9Qk2LmN8pR1sT6vW0', nullable: true, type: String, description: 'The sync this push joined; null for a ping' })
+  @ApiProperty({
+    example: 'sync_4Fz9Qk2LmN8pR1sT6vW0',
+    nullable: true,
+    type: String,
+    description: 'The sync this push joined; null for a ping',
+  })
   sync_id: string | null;
 }

@@ -37,13 +37,21 @@ export class EventDto {
   @ApiProperty({ enum: CUSTOMER_EVENT_TYPES })
   type: CustomerEventType;
 
-  @ApiProperty({ example: 'admin', description: 'admin, key:<api key name>, stripe, paddle, system, or internal:<service>' })
+  @ApiProperty({
+    example: 'admin',
+    description: 'admin, key:<api key name>, stripe, paddle, system, or internal:<service>',
+  })
   actor: string;
 
   @ApiProperty({ format: 'date-time' })
   occurred_at: string;
 
-  @ApiProperty({ nullable: true, type: String, example: 'evt_1QXyZ2AbCdEfGhIj', description: 'The billing provider event that caused the change' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'evt_1QXyZ2AbCdEfGhIj',
+    description: 'The billing provider event that caused the change',
+  })
   provider_event_id: string | null;
 
   @ApiProperty({ nullable: true, type: Object, example: { status: 'active' } })

@@ -20,7 +20,10 @@ export class PublishedVersionDto {
   @ApiProperty({ example: false, description: 'dev-* branch or *-dev version (served in the ~dev metadata)' })
   is_dev: boolean;
 
-  @ApiProperty({ example: '3f786850e387550fdab836ed7e6dc881de23001b', description: 'SHA-1 of the archive (dist.shasum)' })
+  @ApiProperty({
+    example: '3f786850e387550fdab836ed7e6dc881de23001b',
+    description: 'SHA-1 of the archive (dist.shasum)',
+  })
   shasum: string;
 
   @ApiProperty({ example: 48213 })
@@ -32,7 +35,12 @@ export class PublishedVersionDto {
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Commit of a version synced from Git (its dist.reference); null for an upload' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Commit of a version synced from Git (its dist.reference); null for an upload',
+  })
   git_reference: string | null;
 
   @ApiProperty({ example: false, description: "The Git repository's default branch (default-branch in the metadata)" })
@@ -41,7 +49,7 @@ export class PublishedVersionDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The archive\'s composer.json as uploaded',
+    description: "The archive's composer.json as uploaded",
     example: { name: 'acme/widget', require: { php: '>=8.1' }, autoload: { 'psr-4': { 'Acme\\': 'src/' } } },
   })
   composer_json: ComposerJson;
@@ -74,10 +82,18 @@ export class PackageSummaryDto {
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Last publish or delete of a version (Last-Modified of its metadata)' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Last publish or delete of a version (Last-Modified of its metadata)',
+  })
   contents_changed_at: string;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'The Git repository it is published from; null: published by upload' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The Git repository it is published from; null: published by upload',
+  })
   repository_id: string | null;
 
   static from(pkg: Package, versionCount: number): PackageSummaryDto {
@@ -94,10 +110,13 @@ export class PackageSummaryDto {
 export class PackagePageDto extends PageDtoOf(PackageSummaryDto) {}
 
 export class PackageDetailDto extends PackageSummaryDto {
-  @ApiProperty({ type: [PublishedVersionDto], description: 'Newest first, in Composer\'s order' })
+  @ApiProperty({ type: [PublishedVersionDto], description: "Newest first, in Composer's order" })
   versions: PublishedVersionDto[];
 
   static fromVersions(pkg: Package, versions: PackageVersion[]): PackageDetailDto {
-    return { ...PackageSummaryDto.from(pkg, versions.length), versions: versions.map((version) => PublishedVersionDto.from(version)) };
+    return {
+      ...PackageSummaryDto.from(pkg, versions.length),
+      versions: versions.map((version) => PublishedVersionDto.from(version)),
+    };
   }
 }

@@ -16,7 +16,12 @@ export class PublishVersionDto {
   @MaxLength(MAX_VERSION_LENGTH)
   version?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2024-01-15T10:30:00Z', description: 'Release time; default: now' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2024-01-15T10:30:00Z',
+    description: 'Release time; default: now',
+  })
   @IsOptional()
   @IsDateTime()
   released_at?: Date;

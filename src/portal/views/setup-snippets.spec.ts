@@ -9,7 +9,9 @@ describe('setupSnippets', () => {
       'composer config secure-http false',
       'composer config --auth http-basic.127.0.0.1:8080 token tok_abc',
     ]);
-    expect(JSON.parse(s.composerAuth)).toEqual({ 'http-basic': { '127.0.0.1:8080': { username: 'token', password: 'tok_abc' } } });
+    expect(JSON.parse(s.composerAuth)).toEqual({
+      'http-basic': { '127.0.0.1:8080': { username: 'token', password: 'tok_abc' } },
+    });
   });
 
   it('leaves the default port out and secure-http alone for https', () => {
@@ -17,7 +19,9 @@ describe('setupSnippets', () => {
     expect(s.host).toBe('packages.example.com');
     expect(s.insecure).toBe(false);
     expect(s.configCommands).not.toContain('secure-http');
-    expect(s.configCommands).toContain('composer config repositories.acme composer https://packages.example.com:443/registry');
+    expect(s.configCommands).toContain(
+      'composer config repositories.acme composer https://packages.example.com:443/registry',
+    );
     expect(s.configCommands).toContain('http-basic.packages.example.com token YOUR_TOKEN');
   });
 });

@@ -18,7 +18,11 @@ function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function setupSnippets(publicUrl: string, repositoryName: string, token: string = TOKEN_PLACEHOLDER): SetupSnippets {
+export function setupSnippets(
+  publicUrl: string,
+  repositoryName: string,
+  token: string = TOKEN_PLACEHOLDER,
+): SetupSnippets {
   const url = new URL(publicUrl);
   // URL.host leaves out the scheme's default port, exactly as Composer keys auth.json.
   const host = url.host;

@@ -10,7 +10,12 @@ export class CreateTokenDto {
   @MaxLength(200)
   label?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', type: String, format: 'date-time', description: 'Must be in the future' })
+  @ApiPropertyOptional({
+    example: '2027-01-01T00:00:00Z',
+    type: String,
+    format: 'date-time',
+    description: 'Must be in the future',
+  })
   @IsOptional()
   @IsDateTime()
   expires_at?: Date;

@@ -13,7 +13,8 @@ import { PackyardSignatureGuard, PackyardWebhookController } from './webhook.con
 @Module({})
 export class PackyardEventsModule {
   static forRoot(options: PackyardEventsOptions): DynamicModule {
-    if (options.webhook) Reflect.defineMetadata(PATH_METADATA, options.webhook.path ?? 'packyard/webhooks', PackyardWebhookController);
+    if (options.webhook)
+      Reflect.defineMetadata(PATH_METADATA, options.webhook.path ?? 'packyard/webhooks', PackyardWebhookController);
     return {
       module: PackyardEventsModule,
       imports: [DiscoveryModule],

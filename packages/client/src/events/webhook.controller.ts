@@ -1,4 +1,15 @@
-import { CanActivate, Controller, ExecutionContext, HttpCode, Inject, Injectable, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  HttpCode,
+  Inject,
+  Injectable,
+  Post,
+  Req,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { PackyardEvent } from '../types';
 import { PackyardEventDispatcher } from './event-dispatcher';
