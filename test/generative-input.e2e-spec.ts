@@ -166,6 +166,8 @@ function wrongTypeFor(document: Record<string, any>, schema: Schema | undefined)
     case 'number':
     case 'integer':
       return fc.oneof(fc.constant('seven'), fc.constant([1]), fc.constant({}));
+    case 'boolean':
+      return fc.oneof(fc.integer(), fc.constant('true'), fc.constant([]), fc.constant({ nested: 'x' }), fc.constant(null));
     default:
       return fc.oneof(fc.integer(), fc.constant(true), fc.constant([]), fc.constant({ nested: 'x' }), fc.constant(1.5));
   }

@@ -12,12 +12,7 @@ describe('html', () => {
 
   it('keeps SafeHtml, joins arrays, drops null, undefined and false', () => {
     const items = ['a<', 'b'].map((item) => html`<li>${item}</li>`);
-    expect(
-      html`<ul>
-          ${items}
-        </ul>
-        ${null}${undefined}${false}${0}`.value,
-    ).toBe('<ul><li>a&lt;</li><li>b</li></ul>0');
+    expect(html`<ul>${items}</ul>${null}${undefined}${false}${0}`.value).toBe('<ul><li>a&lt;</li><li>b</li></ul>0');
     expect(html`${new SafeHtml('<br>')}`.value).toBe('<br>');
   });
 });

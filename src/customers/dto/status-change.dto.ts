@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 export class StatusReasonDto {
   @ApiPropertyOptional({
@@ -20,7 +20,8 @@ export class ReactivateDto {
       'true: instead of holding the customer active, release the admin hold and apply what their subscriptions call for ' +
       '(active when billing knows none)',
   })
-  @IsOptional()
+  // Optional, but never null: absent means false.
+  @ValidateIf((_object, value) => value !== undefined)
   @IsBoolean()
   follow_billing?: boolean;
 }
