@@ -167,7 +167,13 @@ function wrongTypeFor(document: Record<string, any>, schema: Schema | undefined)
     case 'integer':
       return fc.oneof(fc.constant('seven'), fc.constant([1]), fc.constant({}));
     case 'boolean':
-      return fc.oneof(fc.integer(), fc.constant('true'), fc.constant([]), fc.constant({ nested: 'x' }), fc.constant(null));
+      return fc.oneof(
+        fc.integer(),
+        fc.constant('true'),
+        fc.constant([]),
+        fc.constant({ nested: 'x' }),
+        fc.constant(null),
+      );
     default:
       return fc.oneof(fc.integer(), fc.constant(true), fc.constant([]), fc.constant({ nested: 'x' }), fc.constant(1.5));
   }
