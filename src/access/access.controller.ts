@@ -16,7 +16,7 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { NotFoundError } from '../common/domain-error';
 import { CustomerIdPipe } from '../common/id-params';
 import { excerpt } from '../common/input-guard';
-import { PackageName, PackageNamePathPipe } from '../packages/package-name';
+import { PackageNamePathPipe } from '../packages/package-name';
 import { AccessService } from './access.service';
 import { FreezeCustomerDto, FrozenCustomerDto, GrantAccessDto, GrantDto } from './dto/access.dto';
 
@@ -62,9 +62,11 @@ export class AccessController {
   @RequireScope('access:write')
   async revoke(
     @Param('id', CustomerIdPipe) customerId: string,
-    @Param('package', grantPackagePipe) packageName: PackageName,
+    // Typed as what Express gives (a plain vendor/package arrives as segments): a parameter typed
+    // string would be joined with commas by the global ValidationPipe before this pipe sees it.
+    @Param('package') segments: string[] | string,
   ): Promise<void> {
-    await this.access.revoke(customerId, packageName);
+    await this.access.revoke(customerId, grantPackagePipe.transform(segments));
   }
 
   @Post('freeze')
