@@ -13,7 +13,7 @@ import {
   GitSourceDto,
   GitSyncDto,
   UpdateGitSourceDto,
-  WebhookDeliveryDto,
+  GitWebhookDeliveryDto,
   WebhookSecretDto,
 } from './dto/git-source.dto';
 import { GitCommandError } from './git-command';
@@ -191,7 +191,7 @@ export class GitSourcesService {
   }
 
   /** A push delivery: verified against the repository's secret, then joins (or queues) a sync. */
-  async receiveWebhook(id: string, headers: WebhookHeaders, body: Buffer): Promise<WebhookDeliveryDto> {
+  async receiveWebhook(id: string, headers: WebhookHeaders, body: Buffer): Promise<GitWebhookDeliveryDto> {
     const source = await this.find(id);
     const secret = this.secrets.open(source.webhookSecretSealed);
     if (secret === undefined) {

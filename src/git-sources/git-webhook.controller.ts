@@ -10,7 +10,7 @@ import {
 import { Request } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { WebhookDeliveryDto } from './dto/git-source.dto';
+import { GitWebhookDeliveryDto } from './dto/git-source.dto';
 import { GitSourcesService } from './git-sources.service';
 
 export const GIT_WEBHOOK_PATH = '/webhooks/git';
@@ -41,13 +41,13 @@ export class GitWebhookController {
     description: 'Bitbucket Cloud: sha256=<HMAC-SHA256 of the body>',
   })
   @ApiHeader({ name: 'X-Gitea-Signature', required: false, description: 'Gitea/Forgejo: <HMAC-SHA256 of the body>' })
-  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
+  @ApiAcceptedResponse({ type: GitWebhookDeliveryDto })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
     description: 'invalid_signature: missing or wrong; nothing is synced',
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'repository_not_found' })
-  receive(@Param('id') id: string, @Req() request: RawBodyRequest<Request>): Promise<WebhookDeliveryDto> {
+  receive(@Param('id') id: string, @Req() request: RawBodyRequest<Request>): Promise<GitWebhookDeliveryDto> {
     const body = Buffer.isBuffer(request.body) ? request.body : (request.rawBody ?? Buffer.alloc(0));
     return this.sources.receiveWebhook(id, request.headers, body);
   }

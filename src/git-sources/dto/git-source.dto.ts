@@ -196,7 +196,7 @@ export class WebhookSecretDto {
 
 export class GitSourcePageDto extends PageDtoOf(GitSourceDto) {}
 
-export class WebhookDeliveryDto {
+export class GitWebhookDeliveryDto {
   @ApiProperty({ example: true })
   received: boolean;
 

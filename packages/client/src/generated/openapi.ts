@@ -1424,6 +1424,15 @@ export interface components {
             /** @enum {string} */
             trigger: "created" | "manual" | "webhook" | "schedule";
         };
+        GitWebhookDeliveryDto: {
+            /** @example true */
+            received: boolean;
+            /**
+             * @description The sync this push joined; null for a ping
+             * @example sync_4Fz9Qk2LmN8pR1sT6vW0
+             */
+            sync_id: string | null;
+        };
         GrantAccessDto: {
             /**
              * @description A Composer version constraint: *, ^2.0, ~1.2, >=1.0 <3.0, 1.0.*, 2.0.0, ^1.0 || ^2.0, …
@@ -5043,7 +5052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                    "application/json": components["schemas"]["GitWebhookDeliveryDto"];
                 };
             };
             /** @description invalid_signature: missing or wrong; nothing is synced */
