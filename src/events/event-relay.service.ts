@@ -86,8 +86,11 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.door.onCommit((unit) => {
       if (unit.events.length > 0) void this.wake();
     });
-    // Another instance's commit arrives as its change notification: publish without waiting for the poll.
-    this.bus.subscribe(() => void this.wake());
+    // Another instance's commit arrives as its change notification: publish without waiting for the
+    // poll. A full flush (trust regained, or a change too wide to name) is left to the poll.
+    this.bus.subscribe((keys) => {
+      if (!keys.all) void this.wake();
+    });
     const timer = setInterval(() => void this.wake(), this.config.relayPollMs);
     timer.unref();
     this.scheduler.addInterval(POLL_INTERVAL, timer);
