@@ -1,8 +1,10 @@
 import { Interval } from '@nestjs/schedule';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { DatabaseState } from '../database/database-state.service';
+import { LastUseBuffer } from '../database/last-use-buffer';
 import { BadRequestError, ConflictError, NotFoundError } from '../common/domain-error';
 import { ID_PATTERN, newId, randomBase62 } from '../common/ids';
 import { hashToken } from '../tokens/token-secret';
@@ -25,14 +27,16 @@ export function looksLikeApiKey(secret: string): boolean {
 
 @Injectable()
 export class ApiKeysService implements OnModuleDestroy {
-  private readonly logger = new Logger(ApiKeysService.name);
   /** last_used_at is written in batches so authenticating never waits on a write. */
-  private readonly pendingLastUsed = new Map<string, Date>();
+  private readonly lastUse: LastUseBuffer;
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly clock: Clock,
-  ) {}
+    database: DatabaseState,
+  ) {
+    this.lastUse = new LastUseBuffer('api_keys', database, 'API key');
+  }
 
   @Interval('apiKeys.flushLastUsed', LAST_USED_FLUSH_MS)
   flushOnSchedule(): Promise<void> {
@@ -79,23 +83,11 @@ export class ApiKeysService implements OnModuleDestroy {
     if (!looksLikeApiKey(secret)) return null;
     const key = await this.keys.findOneBy({ keyHash: hashToken(secret) });
     if (!key || (key.expiresAt && key.expiresAt.getTime() <= this.clock.now().getTime())) return null;
-    this.pendingLastUsed.set(key.id, this.clock.now());
+    this.lastUse.record(key.id, this.clock.now());
     return { id: key.id, name: key.name, scopes: new Set(key.scopes as Scope[]) };
   }
 
-  async flushLastUsed(): Promise<void> {
-    if (this.pendingLastUsed.size === 0) return;
-    const batch = new Map(this.pendingLastUsed);
-    this.pendingLastUsed.clear();
-    try {
-      await this.keys.query(
-        `UPDATE "api_keys" AS k SET "last_used_at" = v.used_at
-           FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, used_at)
-          WHERE k."id" = v.id`,
-        [[...batch.keys()], [...batch.values()]],
-      );
-    } catch (error) {
-      this.logger.warn(`Could not record API key use: ${(error as Error).message}`);
-    }
+  flushLastUsed(): Promise<void> {
+    return this.lastUse.flush((sql, parameters) => this.keys.query(sql, parameters));
   }
 }

@@ -1,5 +1,6 @@
 import { Interval } from '@nestjs/schedule';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { LastUseBuffer } from '../database/last-use-buffer';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { DataSource, Repository } from 'typeorm';
@@ -38,9 +39,8 @@ interface CachedToken {
 
 @Injectable()
 export class TokensService implements OnModuleDestroy {
-  private readonly logger = new Logger(TokensService.name);
   /** last_used_at is written in batches so authenticating never waits on a write. */
-  private readonly pendingLastUsed = new Map<string, Date>();
+  private readonly lastUse: LastUseBuffer;
   /**
    * Composer sends credentials with every request; caching the lookup keeps warm requests off the
    * database. An entry is good while nothing changed its customer since it was read (ChangeBus),
@@ -55,9 +55,11 @@ export class TokensService implements OnModuleDestroy {
     private readonly bus: ChangeBus,
     private readonly history: HistoryService,
     private readonly clock: Clock,
-    private readonly database: DatabaseState,
+    database: DatabaseState,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.lastUse = new LastUseBuffer('customer_tokens', database, 'token');
+  }
 
   @Interval('tokens.flushLastUsed', LAST_USED_FLUSH_MS)
   flushOnSchedule(): Promise<void> {
@@ -171,30 +173,11 @@ export class TokensService implements OnModuleDestroy {
   }
 
   recordUse(tokenId: string): void {
-    this.pendingLastUsed.set(tokenId, new Date());
+    this.lastUse.record(tokenId, new Date());
   }
 
-  async flushLastUsed(): Promise<void> {
-    if (this.pendingLastUsed.size === 0) return;
-    const batch = new Map(this.pendingLastUsed);
-    this.pendingLastUsed.clear();
-    try {
-      // One statement for the whole batch: with thousands of active tokens this runs every flush.
-      await this.dataSource.query(
-        `UPDATE "customer_tokens" AS t SET "last_used_at" = v.used_at
-           FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, used_at)
-          WHERE t."id" = v.id`,
-        [[...batch.keys()], [...batch.values()]],
-      );
-    } catch (error) {
-      // During an outage the uses wait for the next flush (one per interval, not per request); the outage is logged once elsewhere.
-      if (this.database.reportFailure(error)) {
-        for (const [tokenId, usedAt] of batch)
-          if (!this.pendingLastUsed.has(tokenId)) this.pendingLastUsed.set(tokenId, usedAt);
-        return;
-      }
-      this.logger.warn(`Could not record token use: ${(error as Error).message}`);
-    }
+  flushLastUsed(): Promise<void> {
+    return this.lastUse.flush((sql, parameters) => this.dataSource.query(sql, parameters));
   }
 }
 
