@@ -29,6 +29,25 @@ function constraintFor(text: string): Constraint {
 }
 
 /**
+ * What a constraint matches in one package's version list, remembered per list. The caches hand out
+ * the same list to every customer granted the package and replace it (never change it) when the
+ * package changes, so rebuilding thousands of customers' views after a change matches nothing twice.
+ */
+const matchesByList = new WeakMap<readonly VersionRef[], Map<string, VersionRef[]>>();
+
+function versionsMatching<V extends VersionRef>(versions: V[], constraintText: string): V[] {
+  let byConstraint = matchesByList.get(versions);
+  if (!byConstraint) matchesByList.set(versions, (byConstraint = new Map()));
+  let matching = byConstraint.get(constraintText) as V[] | undefined;
+  if (!matching) {
+    const constraint = constraintFor(constraintText);
+    matching = versions.filter((version) => constraint.matchesVersion(version.versionNormalized));
+    byConstraint.set(constraintText, matching);
+  }
+  return matching;
+}
+
+/**
  * Versions each grant's Composer constraint lets through: what an active customer may install.
  * With `releasedBefore` (a subscription's end), only versions released before that instant.
  */
@@ -39,11 +58,9 @@ export function versionsAllowedByGrants<V extends VersionRef>(
 ): Map<string, V[]> {
   const visible = new Map<string, V[]>();
   for (const grant of grants) {
-    const constraint = constraintFor(grant.constraint);
-    const matching = catalog(grant.packageName).filter(
+    const matching = versionsMatching(catalog(grant.packageName), grant.constraint).filter(
       (version) =>
-        constraint.matchesVersion(version.versionNormalized) &&
-        (releasedBefore === undefined || (version.releasedAt !== undefined && version.releasedAt < releasedBefore)),
+        releasedBefore === undefined || (version.releasedAt !== undefined && version.releasedAt < releasedBefore),
     );
     if (matching.length > 0) visible.set(grant.packageName, matching);
   }
