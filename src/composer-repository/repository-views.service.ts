@@ -96,6 +96,15 @@ export class RepositoryViews {
   /** The version columns the catalog needs as one JSON object (large ones such as the README stay out). */
   private readonly versionJson: string;
   private builds = 0;
+  /**
+   * Loads in flight, joined by every request that needs the same entry meanwhile: after a publish,
+   * hundreds of customers' views want the package's new versions at once, and one query serves them.
+   * A change to the key drops its load from here, so a request never joins one that began before it.
+   */
+  private readonly catalogLoads = new Map<string, Promise<Map<string, CatalogPackage | null>>>();
+  private readonly accessLoads = new Map<string, Promise<CustomerAccess | null>>();
+  /** Whose access was in memory when the last full flush dropped it, most recently used first. */
+  private flushed: string[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -131,7 +140,35 @@ export class RepositoryViews {
     if (!this.bus.cacheable) return undefined;
     const cached = this.views.get(principal.kind === 'admin' ? ADMIN_KEY : principal.customerId);
     if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
-    return undefined;
+    return principal.kind === 'customer' ? this.viewFromMemory(principal.customerId) : undefined;
+  }
+
+  /**
+   * Re-derives a dropped view when its inputs are still in memory: a publish drops the views of the
+   * package's holders but not their access, so once the package's catalog entry is back (one query,
+   * started by the change itself) their next requests are answered before routing again.
+   */
+  private viewFromMemory(customerId: string): RepositoryView | undefined {
+    const access = this.access.get(customerId);
+    if (!access) return undefined;
+    const catalog = new Map<string, CatalogPackage | null>();
+    for (const name of packageNamesOf(access)) {
+      const cached = this.catalog.get(name);
+      if (!cached) return undefined;
+      catalog.set(name, cached.entry);
+    }
+    // All from memory that is current now (changes drop entries synchronously): nothing to re-check.
+    return this.keepView(customerId, this.derive(access, catalog), [...catalog.keys()]);
+  }
+
+  private keepView(customerId: string, view: RepositoryView, names: string[]): RepositoryView {
+    this.views.set(customerId, view);
+    for (const name of names) {
+      let set = this.holders.get(name);
+      if (!set) this.holders.set(name, (set = new Set()));
+      set.add(customerId);
+    }
+    return view;
   }
 
   /**
@@ -159,25 +196,44 @@ export class RepositoryViews {
 
   private forget(keys: ChangeKeys): void {
     if (keys.all) {
+      if (this.access.size > 0) this.flushed = [...this.access.keys()];
       this.access.clear();
       this.catalog.clear();
       this.views.clear();
       this.holders.clear();
       this.documents.clear();
+      this.catalogLoads.clear();
+      this.accessLoads.clear();
       return;
     }
+    const reload: string[] = [];
     for (const id of keys.customers) {
-      this.access.delete(id);
+      if (this.access.delete(id)) reload.push(id);
       this.views.delete(id);
+      this.accessLoads.delete(id);
     }
+    const refetch: string[] = [];
     for (const name of keys.packages) {
       this.catalog.delete(name);
-      for (const holder of this.holders.get(name) ?? []) this.views.delete(holder);
+      this.catalogLoads.delete(name);
+      const holders = this.holders.get(name);
+      if (holders?.size) refetch.push(name);
+      for (const holder of holders ?? []) this.views.delete(holder);
       this.holders.delete(name);
       // A new package name must appear in the admin's root document.
       this.views.delete(ADMIN_KEY);
       for (const key of this.documents.keys()) if (key.startsWith(`${name}|`)) this.documents.delete(key);
     }
+    // Reloaded now, in the background, what customers were using: their next requests then find it
+    // in memory (or join the load) instead of each asking PostgreSQL.
+    if (!this.bus.cacheable) return;
+    if (refetch.length > 0) this.prefetch(this.loadCatalog(refetch));
+    for (const id of reload) this.prefetch(this.customerAccess(id));
+  }
+
+  /** A failed prefetch is only a missed head start: the request that needs the entry loads it and reports. */
+  private prefetch(load: Promise<unknown>): void {
+    load.catch(() => undefined);
   }
 
   private async buildAdminView(): Promise<RepositoryView> {
@@ -206,28 +262,88 @@ export class RepositoryViews {
 
   private async buildCustomerView(customerId: string): Promise<RepositoryView> {
     const stamp = this.bus.stamp();
-    let access = this.access.get(customerId);
-    if (!access || !this.bus.cacheable) {
-      this.builds += 1;
-      this.metrics.viewBuilt('customer');
-      const loaded = await this.loadCustomerAccess(customerId);
-      // A token always belongs to an existing customer (ON DELETE CASCADE); a race with deletion sees nothing.
-      if (!loaded) return this.allowedView(new Map());
-      access = loaded;
-      if (this.bus.unchangedSince(stamp, [customerId], [])) this.access.set(customerId, access);
-    }
-    const names = [...new Set([...access.grants.map((g) => g.packageName), ...access.pins.map((p) => p.packageName)])];
+    const access = await this.customerAccess(customerId);
+    // A token always belongs to an existing customer (ON DELETE CASCADE); a race with deletion sees nothing.
+    if (!access) return this.allowedView(new Map());
+    const names = packageNamesOf(access);
     const catalog = await this.loadCatalog(names);
     const view = this.derive(access, catalog);
-    if (this.bus.unchangedSince(stamp, [customerId], names)) {
-      this.views.set(customerId, view);
-      for (const name of names) {
-        let set = this.holders.get(name);
-        if (!set) this.holders.set(name, (set = new Set()));
-        set.add(customerId);
-      }
+    return this.bus.unchangedSince(stamp, [customerId], names) ? this.keepView(customerId, view, names) : view;
+  }
+
+  /** The customer's access from memory, else from the load in flight, else loaded (and kept if still current). */
+  private customerAccess(customerId: string): Promise<CustomerAccess | null> {
+    const usable = this.bus.cacheable;
+    const cached = usable ? this.access.get(customerId) : undefined;
+    if (cached) return Promise.resolve(cached);
+    const inFlight = usable ? this.accessLoads.get(customerId) : undefined;
+    if (inFlight) return inFlight;
+    const stamp = this.bus.stamp();
+    this.builds += 1;
+    this.metrics.viewBuilt('customer');
+    const load = this.loadCustomerAccess(customerId).then((access) => {
+      if (access && this.bus.unchangedSince(stamp, [customerId], [])) this.access.set(customerId, access);
+      return access;
+    });
+    if (usable) this.track(this.accessLoads, [customerId], load);
+    return load;
+  }
+
+  /** Registers a load under its keys until it settles (unless a change has dropped or replaced it). */
+  private track<T>(loads: Map<string, Promise<T>>, keys: string[], load: Promise<T>): void {
+    for (const key of keys) loads.set(key, load);
+    const untrack = () => {
+      for (const key of keys) if (loads.get(key) === load) loads.delete(key);
+    };
+    load.then(untrack, untrack);
+  }
+
+  /** Who to load again after a full flush (those in memory before it), once; empty when nobody was. */
+  takeFlushedCustomers(): string[] {
+    const flushed = this.flushed;
+    this.flushed = [];
+    return flushed;
+  }
+
+  /** The customers whose tokens were used most recently (never-used ones last), for the warm-up at start. */
+  async recentlyActiveCustomers(limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT c."id" FROM "customers" c
+         LEFT JOIN LATERAL (SELECT max(t."last_used_at") AS "used" FROM "customer_tokens" t WHERE t."customer_id" = c."id") u ON true
+        ORDER BY u."used" DESC NULLS LAST, c."created_at" DESC
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Loads these customers' access and views ahead of their requests: one query for their rows,
+   * grants and pins, one for the catalog entries not in memory. Kept only if nothing they depend on
+   * changed meanwhile, exactly like views built for a request.
+   */
+  async warm(customerIds: string[]): Promise<void> {
+    if (!this.bus.cacheable || customerIds.length === 0) return;
+    const stamp = this.bus.stamp();
+    const rows: RawAccess[] = await this.dataSource.query(
+      `SELECT c."id", c."status", c."expires_at" AS "expiresAt", c."on_expiry" AS "onExpiry",
+              c."access_changed_at" AS "accessChangedAt",
+              (SELECT coalesce(json_agg(json_build_object('packageName', g."package_name", 'constraint', g."constraint")), '[]')
+                 FROM "access_grants" g WHERE g."customer_id" = c."id") AS "grants",
+              (SELECT coalesce(json_agg(json_build_object('packageName', f."package_name", 'versionNormalized', f."version_normalized")), '[]')
+                 FROM "frozen_versions" f WHERE f."customer_id" = c."id") AS "pins"
+         FROM "customers" c WHERE c."id" = ANY($1::varchar[])`,
+      [customerIds],
+    );
+    const catalog = await this.loadCatalog([...new Set(rows.flatMap((row) => packageNamesOf(row)))]);
+    for (const row of rows) {
+      const access = hydrateAccess(row);
+      if (!this.bus.unchangedSince(stamp, [access.id], [])) continue;
+      this.access.set(access.id, access);
+      const names = packageNamesOf(access);
+      if (this.bus.unchangedSince(stamp, [access.id], names))
+        this.keepView(access.id, this.derive(access, catalog), names);
     }
-    return view;
   }
 
   /** The rule itself is decideAccess; this adds what Composer needs (Last-Modified, documents). */
@@ -261,8 +377,18 @@ export class RepositoryViews {
   }
 
   private allowedView(packages: Map<string, VisiblePackage>, validUntil?: number): RepositoryView {
-    const names = [...packages.keys()].sort();
-    return { kind: 'allowed', packages, root: encode(rootDocument(this.config.publicUrl, names)), validUntil };
+    return { kind: 'allowed', packages, root: this.rootFor([...packages.keys()].sort()), validUntil };
+  }
+
+  /** packages.json lists only names: customers who see the same packages share one encoded document. */
+  private rootFor(names: string[]): EncodedDocument {
+    const key = `root|${names.join(',')}`;
+    let document = this.documents.get(key);
+    if (!document) {
+      document = encode(rootDocument(this.config.publicUrl, names));
+      if (this.bus.cacheable) this.documents.set(key, document);
+    }
+    return document;
   }
 
   /**
@@ -272,6 +398,7 @@ export class RepositoryViews {
   private async loadCustomerAccess(customerId: string): Promise<CustomerAccess | null> {
     const stamp = this.bus.stamp();
     const known = this.bus.cacheable ? [...this.catalog.keys()] : [];
+    const cachedNames = new Set(known);
     const [row]: Array<{
       customer: RawCustomer | null;
       grants: GrantRule[];
@@ -299,52 +426,47 @@ export class RepositoryViews {
     );
     if (!row.customer) return null;
     const loadedNames = new Set(row.packages.map((pkg) => pkg.name));
-    const wanted = [
-      ...new Set([...row.grants.map((g) => g.packageName), ...row.pins.map((p) => p.packageName)]),
-    ].filter((name) => !known.includes(name));
+    const wanted = packageNamesOf(row).filter((name) => !cachedNames.has(name));
     this.storeCatalog(wanted, row.packages, row.versions, stamp, loadedNames);
-    const customer = row.customer;
-    return {
-      id: customer.id,
-      status: customer.status,
-      onExpiry: customer.onExpiry,
-      expiresAt: customer.expiresAt ? new Date(customer.expiresAt) : null,
-      accessChangedAt: new Date(customer.accessChangedAt),
-      grants: row.grants,
-      pins: row.pins,
-    };
+    return hydrateAccess({ ...row.customer, grants: row.grants, pins: row.pins });
   }
 
-  /** Catalog entries for these names, from memory where present, else in one query. */
+  /** Catalog entries for these names: from memory, from loads in flight, and the rest in one query. */
   private async loadCatalog(names: string[]): Promise<Map<string, CatalogPackage | null>> {
     const result = new Map<string, CatalogPackage | null>();
     const missing: string[] = [];
+    const joined = new Set<Promise<Map<string, CatalogPackage | null>>>();
     const usable = this.bus.cacheable;
     for (const name of names) {
       const cached = usable ? this.catalog.get(name) : undefined;
+      const inFlight = usable && !cached ? this.catalogLoads.get(name) : undefined;
       if (cached) result.set(name, cached.entry);
+      else if (inFlight) joined.add(inFlight);
       else missing.push(name);
     }
     this.metrics.cacheLookup('catalog', true, result.size);
-    this.metrics.cacheLookup('catalog', false, missing.length);
-    if (missing.length === 0) return result;
+    this.metrics.cacheLookup('catalog', false, names.length - result.size);
+    const loads = [...joined];
+    if (missing.length > 0) {
+      const load = this.queryCatalog(missing);
+      if (usable) this.track(this.catalogLoads, missing, load);
+      loads.push(load);
+    }
+    for (const loaded of await Promise.all(loads))
+      for (const name of names) if (loaded.has(name)) result.set(name, loaded.get(name)!);
+    return result;
+  }
+
+  private async queryCatalog(names: string[]): Promise<Map<string, CatalogPackage | null>> {
     const stamp = this.bus.stamp();
     const [row]: Array<{ packages: RawPackage[]; versions: Record<string, unknown>[] }> = await this.dataSource.query(
       `SELECT
          (SELECT coalesce(json_agg(json_build_object('name', p."name", 'contentsChangedAt', p."contents_changed_at")), '[]')
             FROM "packages" p WHERE p."name" = ANY($1::varchar[])) AS packages,
          (SELECT coalesce(json_agg(${this.versionJson}), '[]') FROM "package_versions" v WHERE v."package_name" = ANY($1::varchar[])) AS versions`,
-      [missing],
+      [names],
     );
-    const loaded = this.storeCatalog(
-      missing,
-      row.packages,
-      row.versions,
-      stamp,
-      new Set(row.packages.map((pkg) => pkg.name)),
-    );
-    for (const [name, entry] of loaded) result.set(name, entry);
-    return result;
+    return this.storeCatalog(names, row.packages, row.versions, stamp, new Set(row.packages.map((pkg) => pkg.name)));
   }
 
   private storeCatalog(
@@ -392,12 +514,35 @@ export class RepositoryViews {
   }
 }
 
+/** The packages a customer's view is derived from: granted or pinned. */
+function packageNamesOf(access: Pick<CustomerAccess, 'grants' | 'pins'>): string[] {
+  return [...new Set([...access.grants.map((g) => g.packageName), ...access.pins.map((p) => p.packageName)])];
+}
+
 interface RawCustomer {
   id: string;
   status: CustomerAccess['status'];
   onExpiry: CustomerAccess['onExpiry'];
-  expiresAt: string | null;
-  accessChangedAt: string;
+  /** A string inside JSON, a Date from a plain column. */
+  expiresAt: string | Date | null;
+  accessChangedAt: string | Date;
+}
+
+interface RawAccess extends RawCustomer {
+  grants: GrantRule[];
+  pins: VersionRef[];
+}
+
+function hydrateAccess(raw: RawAccess): CustomerAccess {
+  return {
+    id: raw.id,
+    status: raw.status,
+    onExpiry: raw.onExpiry,
+    expiresAt: raw.expiresAt ? new Date(raw.expiresAt) : null,
+    accessChangedAt: new Date(raw.accessChangedAt),
+    grants: raw.grants,
+    pins: raw.pins,
+  };
 }
 
 interface RawPackage {
