@@ -11,6 +11,7 @@ import { Download } from './download.entity';
 import { DownloadsController } from './downloads.controller';
 import { DownloadsService } from './downloads.service';
 import { RepositoryViews } from './repository-views.service';
+import { ViewWarmUp } from './view-warm-up.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
@@ -22,6 +23,7 @@ import { RepositoryViews } from './repository-views.service';
     ComposerFastPath,
     DistDelivery,
     DownloadRecorder,
+    ViewWarmUp,
   ],
   exports: [ComposerFastPath, ComposerRepositoryService, DownloadsService, DownloadRecorder],
 })

@@ -154,6 +154,25 @@ export class TokensService implements OnModuleDestroy {
     return this.usable(cached.token);
   }
 
+  /** Loads these customers' tokens into memory ahead of their first requests (the Composer views' warm-up). */
+  async warm(customerIds: string[]): Promise<void> {
+    if (!this.bus.cacheable || customerIds.length === 0) return;
+    const stamp = this.bus.stamp();
+    const rows: Array<{ id: string; customerId: string; tokenHash: string; expiresAt: Date | null }> =
+      await this.dataSource.query(
+        `SELECT "id", "customer_id" AS "customerId", "token_hash" AS "tokenHash", "expires_at" AS "expiresAt"
+           FROM "customer_tokens" WHERE "customer_id" = ANY($1::varchar[])`,
+        [customerIds],
+      );
+    for (const row of rows) {
+      const cached: CachedToken = {
+        stamp,
+        token: { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt },
+      };
+      if (this.isCurrent(cached)) this.cache.set(row.tokenHash, cached);
+    }
+  }
+
   /** The same answer from memory alone; undefined when only the database can tell. */
   authenticateFromCache(secret: string): AuthenticatedToken | null | undefined {
     if (!looksLikeCustomerToken(secret)) return null;

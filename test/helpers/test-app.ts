@@ -61,6 +61,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Receives the app's log lines (LOG_LEVEL defaults to warn in tests). */
   logDestination?: DestinationStream;
+  /** Start on the data already there (another instance's), instead of empty tables. */
+  keepData?: boolean;
 }
 
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -75,6 +77,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     // Tests run the expiry sweep themselves, after moving the clock.
     EXPIRY_SWEEP_SECONDS: '0',
+    // Most tests count the views each request builds; the warm-up's own tests turn it on.
+    WARM_UP_CUSTOMERS: '0',
     LOG_LEVEL: 'warn',
     ...env,
   });
@@ -91,7 +95,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get(DataSource);
   await installDoorGuard(dataSource);
-  await truncateAll(dataSource);
+  if (!options.keepData) await truncateAll(dataSource);
 
   const server = app.getHttpServer();
   const auth = (test: request.Test) => test.set('Authorization', `Bearer ${ADMIN_TOKEN}`);
