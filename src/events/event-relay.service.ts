@@ -19,7 +19,13 @@ import { AttemptOutcome, WebhookSender } from './webhook-sender';
 const OUTBOX_LOCK = 0x5061_6b01;
 const DELIVERY_LOCK = 0x5061_6b02;
 const BATCH = 200;
-const POLL_INTERVAL = 'packyard-event-relay';
+const POLL_TIMER = 'packyard-event-relay';
+/**
+ * Between polls while nothing is waiting. Commits wake the relay at once (its own through the door,
+ * other instances' through their change notifications), so the poll only finds what a failed round
+ * left behind; polling every second on an idle server would be most of its database traffic.
+ */
+const IDLE_POLL_MS = 30_000;
 
 /** Runs `work` when no run is in progress; a request during a run makes it run once more after. */
 class Serial {
@@ -63,6 +69,9 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
   );
   private readonly retry: RetryPolicy;
   private closing = false;
+  /** Whether the last round left something waiting (events, deliveries, or an error): poll soon then. */
+  private workWaiting = true;
+  private pollDue = 0;
   private lastWarning = { text: '', at: 0 };
 
   constructor(
@@ -91,15 +100,31 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.bus.subscribe((keys) => {
       if (!keys.all) void this.wake();
     });
-    const timer = setInterval(() => void this.wake(), this.config.relayPollMs);
-    timer.unref();
-    this.scheduler.addInterval(POLL_INTERVAL, timer);
     void this.wake();
+    this.schedulePoll();
+  }
+
+  /** RELAY_POLL_MS while work is waiting or other instances' notifications cannot reach us, else IDLE_POLL_MS. */
+  private schedulePoll(): void {
+    if (this.closing) return;
+    const busy = this.workWaiting || !this.bus.cacheable;
+    this.pollIn(busy ? this.config.relayPollMs : Math.max(this.config.relayPollMs, IDLE_POLL_MS));
+  }
+
+  private pollIn(delay: number): void {
+    if (this.scheduler.doesExist('timeout', POLL_TIMER)) this.scheduler.deleteTimeout(POLL_TIMER);
+    this.pollDue = Date.now() + delay;
+    const timer = setTimeout(() => {
+      this.scheduler.deleteTimeout(POLL_TIMER);
+      void this.wake().finally(() => this.schedulePoll());
+    }, delay);
+    timer.unref();
+    this.scheduler.addTimeout(POLL_TIMER, timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    if (this.scheduler.doesExist('interval', POLL_INTERVAL)) this.scheduler.deleteInterval(POLL_INTERVAL);
+    if (this.scheduler.doesExist('timeout', POLL_TIMER)) this.scheduler.deleteTimeout(POLL_TIMER);
     await this.outbox.idle();
     await this.deliveries.idle();
   }
@@ -107,8 +132,12 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
   /** Publishes what is waiting, then sends what is due. Resolves when this round is done. */
   async wake(): Promise<void> {
     if (this.closing) return;
+    this.workWaiting = false;
     await this.outbox.trigger();
     if (!this.closing) await this.deliveries.trigger();
+    // Left with work (a sink down, deliveries to retry): the idle poll is too far off.
+    if (this.workWaiting && !this.closing && this.pollDue > Date.now() + this.config.relayPollMs)
+      this.pollIn(this.config.relayPollMs);
   }
 
   private async withLock(lock: number, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
@@ -127,6 +156,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
         await runner.query('SELECT pg_advisory_unlock($1)', [lock]);
       }
     } catch (error) {
+      this.workWaiting = true;
       if (!this.closing) this.warnOnce(`Event relay: ${(error as Error).message}; will retry`);
     } finally {
       await runner?.release().catch(() => undefined);
@@ -150,6 +180,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
         take: BATCH,
       });
       if (rows.length === 0) return;
+      this.workWaiting = true;
       const envelopes = rows.map((row) => toEnvelope(row));
       if (this.nats.enabled) await this.nats.publish(envelopes);
       const endpoints = await runner.manager.find(WebhookEndpoint);
@@ -190,6 +221,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
       .orderBy('d.endpoint_id')
       .addOrderBy('d.event_sequence')
       .getMany();
+    if (heads.length > 0) this.workWaiting = true;
     await Promise.all(heads.map((head) => this.drainEndpoint(manager, head)));
   }
 
