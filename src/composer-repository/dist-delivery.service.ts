@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../common/domain-error';
@@ -15,16 +16,21 @@ function attachmentName(version: PackageVersion): string {
 }
 
 /**
- * Sends one dist archive once access has been decided: streamed from the filesystem (small ones
- * from memory after the first time), or a 302 to
+ * Sends one dist archive once access has been decided: streamed from the filesystem (from memory
+ * after the first time, see archiveCacheFor), or a 302 to
  * a short-lived URL of the object store (Composer follows it without sending the customer's
  * credentials to the other host). The download is recorded (buffered, see DownloadRecorder) once
  * the archive is known to be there, before a byte leaves. Both the Nest route and the fast path
  * answer through here, so they answer alike, errors included.
  */
-/** Most package archives are small; these are served from memory once read (CI installs fetch them again and again). */
-const SMALL_ARCHIVE_BYTES = 1024 * 1024;
-const SMALL_ARCHIVES_TOTAL_BYTES = 64 * 1024 * 1024;
+/**
+ * CI installs fetch the same archives again and again: once read, an archive is answered from memory
+ * (one write instead of a read and a write per 64 KB), within ARCHIVE_MEMORY_CACHE_MB. One archive
+ * may take at most an eighth of it, so a few large ones cannot push out all the others.
+ */
+function archiveCacheFor(totalBytes: number): ArchiveBytesCache {
+  return new ArchiveBytesCache(Math.floor(totalBytes / 8), totalBytes);
+}
 
 /** Keeps the chunks of a stream, and caches them once they add up to the archive's size. */
 function collect(key: string, size: number, cache: ArchiveBytesCache): (chunk: Buffer) => void {
@@ -41,12 +47,15 @@ function collect(key: string, size: number, cache: ArchiveBytesCache): (chunk: B
 @Injectable()
 export class DistDelivery {
   private readonly logger = new Logger(DistDelivery.name);
-  private readonly smallArchives = new ArchiveBytesCache(SMALL_ARCHIVE_BYTES, SMALL_ARCHIVES_TOTAL_BYTES);
+  private readonly archives: ArchiveBytesCache;
 
   constructor(
     @Inject(ARCHIVE_STORAGE) private readonly storage: ArchiveStorage,
     private readonly recorder: DownloadRecorder,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.archives = archiveCacheFor(config.archiveMemoryCacheBytes);
+  }
 
   async deliver(downloader: Downloader, version: PackageVersion, response: ServerResponse): Promise<void> {
     try {
@@ -62,7 +71,7 @@ export class DistDelivery {
         'Content-Length': version.sizeBytes,
         'Content-Disposition': `attachment; filename="${attachmentName(version)}"`,
       };
-      const cached = this.smallArchives.get(version.storageKey);
+      const cached = this.archives.get(version.storageKey);
       if (cached) {
         this.record(downloader, version);
         response.writeHead(200, headers);
@@ -72,8 +81,8 @@ export class DistDelivery {
       const stream = await this.storage.open(version.storageKey);
       this.record(downloader, version);
       response.writeHead(200, headers);
-      if (version.sizeBytes <= this.smallArchives.maxEntryBytes)
-        stream.on('data', collect(version.storageKey, version.sizeBytes, this.smallArchives));
+      if (version.sizeBytes <= this.archives.maxEntryBytes)
+        stream.on('data', collect(version.storageKey, version.sizeBytes, this.archives));
       // pipeline closes the file when the client goes away mid-download.
       await pipeline(stream, response).catch(() => response.destroy());
     } catch (error) {

@@ -18,6 +18,8 @@ export interface AppConfig {
   /** True when the admin token was generated on this start and must be shown to the operator once. */
   adminTokenGenerated: boolean;
   maxArchiveBytes: number;
+  /** Memory for archive bytes served again without reading storage (filesystem storage); 0: always read. */
+  archiveMemoryCacheBytes: number;
   /** Customers whose Composer views are loaded at start and after a full cache flush (most recently active first); 0: none. */
   warmUpCustomers: number;
   accessDeniedContact: string;
@@ -292,6 +294,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminToken: admin.token,
     adminTokenGenerated: admin.generated,
     maxArchiveBytes: maxArchiveMb * 1024 * 1024,
+    archiveMemoryCacheBytes: readInteger(env, 'ARCHIVE_MEMORY_CACHE_MB', 128, 0, 65536) * 1024 * 1024,
     warmUpCustomers: readInteger(env, 'WARM_UP_CUSTOMERS', 20_000, 0, 1_000_000),
     accessDeniedContact,
     expirySweepSeconds,
