@@ -238,4 +238,30 @@ describe('Composer repository over HTTP', () => {
     await t.admin.delete(`/api/v1/customers/${id}/tokens/${tokens.body[0].id}`).expect(204);
     await get('/packages.json', token).expect(401);
   });
+
+  it('after a release, shows it beside everything else the customer had, and a first release of a granted package', async () => {
+    await publish(t, 'acme/base', '1.0.0');
+    await publish(t, 'acme/base', '2.0.0');
+    await publish(t, 'acme/tools', '1.0.0');
+    const { token } = await createCustomer(t, { 'acme/tools': '*', 'acme/later': '^1.0', 'acme/base': '^2.0' });
+    const versions = async (name: string) =>
+      (await get(`/p2/${name}.json`, token).expect(200)).body.packages[name].map((e: { version: string }) => e.version);
+    // Warm: the view and each package's document are in memory before the releases.
+    expect(await versions('acme/tools')).toEqual(['1.0.0']);
+    expect(await versions('acme/base')).toEqual(['2.0.0']);
+    expect((await get('/packages.json', token)).body['available-packages']).toEqual(['acme/base', 'acme/tools']);
+
+    await publish(t, 'acme/tools', '1.1.0');
+    expect(await versions('acme/tools')).toEqual(['1.1.0', '1.0.0']);
+    expect(await versions('acme/base')).toEqual(['2.0.0']);
+
+    await publish(t, 'acme/later', '1.0.0');
+    expect((await get('/packages.json', token)).body['available-packages']).toEqual([
+      'acme/base',
+      'acme/later',
+      'acme/tools',
+    ]);
+    expect(await versions('acme/later')).toEqual(['1.0.0']);
+    expect(await versions('acme/tools')).toEqual(['1.1.0', '1.0.0']);
+  });
 });

@@ -32,9 +32,16 @@ export interface VisiblePackage {
 }
 
 /** `validUntil` (epoch ms): when the view stops being true by the passage of time alone. */
-export type RepositoryView =
-  | { kind: 'denied'; status: 'suspended' | 'expired'; validUntil?: number }
-  | { kind: 'allowed'; packages: Map<string, VisiblePackage>; root: EncodedDocument; validUntil?: number };
+export type RepositoryView = { kind: 'denied'; status: 'suspended' | 'expired'; validUntil?: number } | AllowedView;
+
+export interface AllowedView {
+  kind: 'allowed';
+  packages: Map<string, VisiblePackage>;
+  root: EncodedDocument;
+  validUntil?: number;
+  /** Packages changed since the view was derived: only these are derived again, the rest is kept. */
+  staleFor?: Set<string>;
+}
 
 export interface EncodedDocument {
   body: Buffer;
@@ -139,8 +146,10 @@ export class RepositoryViews {
   cachedViewFor(principal: Principal): RepositoryView | undefined {
     if (!this.bus.cacheable) return undefined;
     const cached = this.views.get(principal.kind === 'admin' ? ADMIN_KEY : principal.customerId);
-    if (cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime())) return cached;
-    return principal.kind === 'customer' ? this.viewFromMemory(principal.customerId) : undefined;
+    const current = cached && (cached.validUntil === undefined || cached.validUntil > this.clock.now().getTime());
+    if (current && !(cached.kind === 'allowed' && cached.staleFor)) return cached;
+    if (principal.kind !== 'customer') return undefined;
+    return this.viewFromMemory(principal.customerId, current && cached.kind === 'allowed' ? cached : undefined);
   }
 
   /**
@@ -148,17 +157,18 @@ export class RepositoryViews {
    * package's holders but not their access, so once the package's catalog entry is back (one query,
    * started by the change itself) their next requests are answered before routing again.
    */
-  private viewFromMemory(customerId: string): RepositoryView | undefined {
+  private viewFromMemory(customerId: string, stale?: AllowedView): RepositoryView | undefined {
     const access = this.access.get(customerId);
     if (!access) return undefined;
+    const names = packageNamesOf(access);
     const catalog = new Map<string, CatalogPackage | null>();
-    for (const name of packageNamesOf(access)) {
+    for (const name of stale?.staleFor ?? names) {
       const cached = this.catalog.get(name);
       if (!cached) return undefined;
       catalog.set(name, cached.entry);
     }
     // All from memory that is current now (changes drop entries synchronously): nothing to re-check.
-    return this.keepView(customerId, this.derive(access, catalog), [...catalog.keys()]);
+    return this.keepView(customerId, this.derive(access, catalog, stale), names);
   }
 
   private keepView(customerId: string, view: RepositoryView, names: string[]): RepositoryView {
@@ -218,7 +228,11 @@ export class RepositoryViews {
       this.catalogLoads.delete(name);
       const holders = this.holders.get(name);
       if (holders?.size) refetch.push(name);
-      for (const holder of holders ?? []) this.views.delete(holder);
+      // The holders' access is unchanged: their views keep every other package as derived.
+      for (const holder of holders ?? []) {
+        const view = this.views.peek(holder);
+        if (view?.kind === 'allowed') (view.staleFor ??= new Set()).add(name);
+      }
       this.holders.delete(name);
       // A new package name must appear in the admin's root document.
       this.views.delete(ADMIN_KEY);
@@ -346,14 +360,25 @@ export class RepositoryViews {
     }
   }
 
-  /** The rule itself is decideAccess; this adds what Composer needs (Last-Modified, documents). */
-  private derive(access: CustomerAccess, catalog: Map<string, CatalogPackage | null>): RepositoryView {
+  /**
+   * The rule itself is decideAccess; this adds what Composer needs (Last-Modified, documents). Given
+   * a stale view, only its changed packages are decided again (their catalog entries suffice); the
+   * others keep their versions and encoded documents.
+   */
+  private derive(
+    access: CustomerAccess,
+    catalog: Map<string, CatalogPackage | null>,
+    stale?: AllowedView,
+  ): RepositoryView {
     const now = this.clock.now();
+    const changed = stale?.staleFor;
+    const ruling = <T extends { packageName: string }>(rules: T[]): T[] =>
+      changed ? rules.filter((rule) => changed.has(rule.packageName)) : rules;
     const decision = decideAccess(
       access,
       now,
-      access.grants,
-      access.pins,
+      ruling(access.grants),
+      ruling(access.pins),
       (name: string) => catalog.get(name)?.versions ?? [],
     );
     // Time alone changes access when the subscription ends; such a view must not outlive that instant.
@@ -366,6 +391,7 @@ export class RepositoryViews {
         ? new Date(Math.ceil(access.expiresAt.getTime() / 1000) * 1000)
         : new Date(0);
     const packages = new Map<string, VisiblePackage>();
+    for (const [name, visible] of stale?.packages ?? []) if (!changed?.has(name)) packages.set(name, visible);
     for (const [name, versions] of decision.versions) {
       const contentsChangedAt = catalog.get(name)?.contentsChangedAt ?? new Date(0);
       const lastModified = new Date(
