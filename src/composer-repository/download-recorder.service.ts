@@ -30,7 +30,8 @@ export interface DownloadRecorderLimits {
 
 export const DEFAULT_DOWNLOAD_RECORDER_LIMITS: DownloadRecorderLimits = {
   flushIntervalMs: 1000,
-  flushAtRows: 500,
+  // One statement per full batch: at thousands of downloads a second, a write every 500 would be dozens a second.
+  flushAtRows: 5000,
   rowsPerStatement: 5000,
   maxBufferedRows: 500_000,
   shutdownRetryMs: 10_000,
