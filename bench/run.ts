@@ -52,6 +52,10 @@ const COMPOSER_ROUNDS = 3;
 const ADMIN_TOKEN = 'adm_packyard_bench_fixed_admin_token';
 /** Fewer than one database transaction per thousand requests: only the server's timers, nothing per request. */
 const MAX_XACTS_PER_WARM_REQUEST = 0.001;
+/** DownloadRecorder writes its buffer once a second, or at once when it holds this many rows. */
+const DOWNLOAD_BATCH_ROWS = 5000;
+/** Timer rounds that may fall into a measured window with its settling time (token-use flush, relay poll). */
+const TIMER_XACTS = 4;
 /** Idle time before a measured Packyard phase: PostgreSQL publishes a backend's counters within 10 s. */
 const QUIET_MS = 10_500;
 const TARGETS = {
@@ -568,6 +572,19 @@ async function main(): Promise<void> {
     measured: `${xacts} xacts, ${scans} table scans over ${requests.toLocaleString('en-US')} requests = ${(xacts / Math.max(1, requests)).toFixed(5)} xacts/request (< ${MAX_XACTS_PER_WARM_REQUEST}: timers only)`,
     met: xacts / Math.max(1, requests) < MAX_XACTS_PER_WARM_REQUEST,
   });
+  /**
+   * A served download is recorded by a buffer written once a second or per 5,000 rows: those batch
+   * writes follow the seconds of load, not the requests. Met when nothing beyond them (and a few
+   * timer rounds) reached the database.
+   */
+  const distXactLine = (name: string, xacts: number, requests: number): Target => {
+    const batches = Math.ceil(load.durationSeconds) + Math.ceil(requests / DOWNLOAD_BATCH_ROWS);
+    return {
+      name: `0 queries per warm request (${name})`,
+      measured: `${xacts} xacts over ${requests.toLocaleString('en-US')} requests = ${(xacts / Math.max(1, requests)).toFixed(5)}/request; the download buffer's batches account for up to ${batches} (1/s + 1 per ${DOWNLOAD_BATCH_ROWS.toLocaleString('en-US')} rows), timers ${TIMER_XACTS}`,
+      met: xacts <= batches + TIMER_XACTS,
+    };
+  };
   const targets: Target[] = [
     {
       name: `p2 churn >= ${TARGETS.churn}x quiet`,
@@ -613,7 +630,7 @@ async function main(): Promise<void> {
       met: coldMs < TARGETS.coldStartMs && coldAnswered === rotation.length,
     },
     xactLine('warm p2', warmP2.xacts, warmP2.scans, warmP2.result.requests),
-    ...distResults.map((d) => xactLine(d.label, d.xacts, d.scans, d.result.requests)),
+    ...distResults.map((d) => distXactLine(d.label, d.xacts, d.result.requests)),
   ];
 
   const lines = [
