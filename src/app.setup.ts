@@ -37,6 +37,7 @@ function installComposerFastPath(app: INestApplication): void {
       if (response.headersSent) return void response.destroy();
     }
     if (answered) return;
+    observer.sendIdWithHeaders(request, response);
     observer.bindLogger(request);
     for (const listener of routed) listener.call(server, request, response);
   });

@@ -56,6 +56,9 @@ describe('Composer fast path', () => {
     );
     for (const name of compared) expect([name, warm.headers[name]]).toEqual([name, cold.headers[name]]);
     expect(warm.text).toBe(cold.text);
+    // Each answer carries its own request id, whichever path wrote it.
+    for (const res of [cold, warm]) expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(warm.headers['x-request-id']).not.toBe(cold.headers['x-request-id']);
     return warm;
   }
 
@@ -64,6 +67,16 @@ describe('Composer fast path', () => {
     expect((await coldThenWarm('/packages.json', token)).body['available-packages']).toEqual(['acme/widget']);
     expect((await coldThenWarm('/p2/acme/widget.json', token)).status).toBe(200);
     await coldThenWarm('/p2/acme/widget.json', token, { 'Accept-Encoding': 'gzip' });
+  });
+
+  it("returns the caller's X-Request-Id on the fast path too", async () => {
+    const { token } = await createCustomer(t, { 'acme/widget': '*' });
+    const send = () =>
+      t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).set('X-Request-Id', 'ci-run-7');
+    await send().expect(200);
+    served = [];
+    const warm = await send().expect(200);
+    expect([served, warm.headers['x-request-id']]).toEqual([[true], 'ci-run-7']);
   });
 
   it('answers 404 and 304 exactly as the controller does', async () => {

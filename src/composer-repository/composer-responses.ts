@@ -10,6 +10,23 @@ import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-vi
  */
 
 const VARY = 'Authorization, Accept-Encoding';
+
+/**
+ * writeHead with the request id RequestObserver gave the request. Passed here rather than set with
+ * setHeader before: one setHeader sends every header of writeHead through Node's slower merging path,
+ * which cost the warm path a tenth of its time.
+ */
+export function writeHead(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string | number>,
+  reasonPhrase?: string,
+): void {
+  const id = (response.req as (IncomingMessage & { id?: string }) | undefined)?.id;
+  if (id) headers['X-Request-Id'] = id;
+  if (reasonPhrase === undefined) response.writeHead(status, headers);
+  else response.writeHead(status, reasonPhrase, headers);
+}
 const NOT_FOUND = Buffer.from(
   JSON.stringify({ statusCode: 404, error: 'not_found', message: 'No such package in this repository' }),
 );
@@ -34,22 +51,24 @@ export function sendDocument(
     headers.Date = validator.now.toUTCString();
     headers['Last-Modified'] = validator.lastModified.toUTCString();
   }
-  response.writeHead(200, headers);
+  writeHead(response, 200, headers);
   response.end(body);
 }
 
 export function sendDenied(response: ServerResponse, status: 'suspended' | 'expired', contact: string): void {
   const { reasonPhrase, body } = accessDeniedResponse(status, contact);
   // Exactly "application/json": Composer prints the body's warning only then.
-  response.writeHead(403, reasonPhrase, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-  });
+  writeHead(
+    response,
+    403,
+    { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    reasonPhrase,
+  );
   response.end(body);
 }
 
 export function sendNotFound(response: ServerResponse): void {
-  response.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': NOT_FOUND.length });
+  writeHead(response, 404, { 'Content-Type': 'application/json', 'Content-Length': NOT_FOUND.length });
   response.end(NOT_FOUND);
 }
 
@@ -86,7 +105,7 @@ export function answerMetadata(
   if (!visible || !document) return sendNotFound(response);
   const { lastModified, notModified } = revalidate(visible.lastModified, now, request.headers['if-modified-since']);
   if (notModified) {
-    response.writeHead(304, { Date: now.toUTCString(), 'Last-Modified': lastModified.toUTCString(), Vary: VARY });
+    writeHead(response, 304, { Date: now.toUTCString(), 'Last-Modified': lastModified.toUTCString(), Vary: VARY });
     response.end();
     return;
   }

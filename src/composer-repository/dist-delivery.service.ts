@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { ARCHIVE_STORAGE, ArchiveStorage } from '../packages/archive-storage';
 import { PackageVersion } from '../packages/package-version.entity';
 import { ArchiveBytesCache } from './archive-bytes-cache';
+import { writeHead } from './composer-responses';
 import { DownloadRecorder } from './download-recorder.service';
 
 /** Who is downloading: a customer's download is recorded, an admin's is not. */
@@ -62,7 +63,7 @@ export class DistDelivery {
       if (this.storage.downloadUrl) {
         const location = await this.storage.downloadUrl(version.storageKey, attachmentName(version));
         this.record(downloader, version);
-        response.writeHead(302, { Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+        writeHead(response, 302, { Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
         response.end();
         return;
       }
@@ -74,13 +75,13 @@ export class DistDelivery {
       const cached = this.archives.get(version.storageKey);
       if (cached) {
         this.record(downloader, version);
-        response.writeHead(200, headers);
+        writeHead(response, 200, headers);
         response.end(cached);
         return;
       }
       const stream = await this.storage.open(version.storageKey);
       this.record(downloader, version);
-      response.writeHead(200, headers);
+      writeHead(response, 200, headers);
       if (version.sizeBytes <= this.archives.maxEntryBytes)
         stream.on('data', collect(version.storageKey, version.sizeBytes, this.archives));
       // pipeline closes the file when the client goes away mid-download.
@@ -126,7 +127,7 @@ export class DistDelivery {
       'Content-Length': bytes.length,
     };
     if (body.statusCode === 503) headers['Retry-After'] = '5';
-    response.writeHead(body.statusCode as number, headers);
+    writeHead(response, body.statusCode as number, headers);
     response.end(bytes);
   }
 }

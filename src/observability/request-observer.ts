@@ -53,8 +53,8 @@ export class RequestObserver {
     const started = performance.now();
     const route = routeClassOf(request.url);
     const id = requestIdOf(request.headers['x-request-id']);
+    // Sent by whoever answers: the Composer writers pass it to writeHead, routed requests get it from sendIdWithHeaders.
     request.id = id;
-    response.setHeader('X-Request-Id', id);
     this.inFlight += 1;
     // A client that keeps its connection open would otherwise hold the shutdown until the timeout.
     if (this.draining) response.setHeader('Connection', 'close');
@@ -66,6 +66,11 @@ export class RequestObserver {
       this.logAccess(request, response, id, route, finished, seconds);
       if (this.inFlight === 0) this.idle?.();
     });
+  }
+
+  /** For requests Express and Nest answer: they build their headers with setHeader anyway. */
+  sendIdWithHeaders(request: ObservedRequest, response: ServerResponse): void {
+    if (request.id) response.setHeader('X-Request-Id', String(request.id));
   }
 
   /** For requests Nest routes: Nest's Logger calls made while serving them carry the request id (nestjs-pino). */
