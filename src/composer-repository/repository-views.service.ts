@@ -43,14 +43,28 @@ export interface AllowedView {
   staleFor?: Set<string>;
 }
 
-export interface EncodedDocument {
-  body: Buffer;
-  gzipped: Buffer;
+/**
+ * A JSON document as sent: the bytes, and their gzip form made on the first request that accepts it.
+ * Compressing a small document costs more than building it (zlib's set-up), and many are never asked
+ * for compressed (a warm-up builds thousands of root documents ahead of any request).
+ */
+export class EncodedDocument {
+  private compressed?: Buffer;
+
+  constructor(readonly body: Buffer) {}
+
+  get gzipped(): Buffer {
+    return (this.compressed ??= gzipSync(this.body));
+  }
+
+  /** Memory it holds, counting the gzip form as if made (it is smaller than the JSON, bar a header). */
+  get sizeBytes(): number {
+    return this.body.length * 2 + 64;
+  }
 }
 
 function encode(json: string): EncodedDocument {
-  const body = Buffer.from(json, 'utf8');
-  return { body, gzipped: gzipSync(body) };
+  return new EncodedDocument(Buffer.from(json, 'utf8'));
 }
 
 /** What decides one customer's view, as stored in PostgreSQL (their row, grants and pins). */
@@ -69,7 +83,7 @@ const DOCUMENT_CACHE_BYTES = 256 * 1024 * 1024;
 
 function viewSize(view: RepositoryView): number {
   if (view.kind === 'denied') return 64;
-  return view.root.body.length + view.root.gzipped.length + 128 * view.packages.size + 64;
+  return view.root.sizeBytes + 128 * view.packages.size;
 }
 
 /**
@@ -97,7 +111,7 @@ export class RepositoryViews {
   private readonly holders = new Map<string, Set<string>>();
   private readonly documents = new LRUCache<string, EncodedDocument>({
     maxSize: DOCUMENT_CACHE_BYTES,
-    sizeCalculation: (document) => document.body.length + document.gzipped.length + 64,
+    sizeCalculation: (document) => document.sizeBytes,
   });
   private readonly versionColumns: EntityMetadata;
   /** The version columns the catalog needs as one JSON object (large ones such as the README stay out). */
