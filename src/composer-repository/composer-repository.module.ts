@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { CustomersModule } from '../customers/customers.module';
 import { PackagesModule } from '../packages/packages.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { ComposerFastPath } from './composer-fast-path';
@@ -7,13 +7,13 @@ import { ComposerRepositoryController } from './composer-repository.controller';
 import { ComposerRepositoryService } from './composer-repository.service';
 import { DistDelivery } from './dist-delivery.service';
 import { DownloadRecorder } from './download-recorder.service';
-import { Download } from './download.entity';
+import { DownloadRepository } from './download.repository';
 import { DownloadsController } from './downloads.controller';
 import { DownloadsService } from './downloads.service';
 import { RepositoryViews } from './repository-views.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
+  imports: [CustomersModule, PackagesModule, TokensModule],
   controllers: [ComposerRepositoryController, DownloadsController],
   providers: [
     ComposerRepositoryService,
@@ -22,6 +22,7 @@ import { RepositoryViews } from './repository-views.service';
     ComposerFastPath,
     DistDelivery,
     DownloadRecorder,
+    DownloadRepository,
   ],
   exports: [ComposerFastPath, ComposerRepositoryService, DownloadsService, DownloadRecorder],
 })
