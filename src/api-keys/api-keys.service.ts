@@ -9,17 +9,12 @@ import { BadRequestError, ConflictError, NotFoundError } from '../common/domain-
 import { ID_PATTERN, newId, randomBase62 } from '../common/ids';
 import { hashToken } from '../tokens/token-secret';
 import { ApiKey } from './api-key.entity';
-import { Scope } from './scopes';
+import { AuthenticatedApiKey } from '../auth/auth.decorators';
+import { Scope } from '../auth/scopes';
 
 export const API_KEY_PREFIX = 'pk_';
 const VISIBLE_PREFIX_LENGTH = API_KEY_PREFIX.length + 6;
 const LAST_USED_FLUSH_MS = 5_000;
-
-export interface AuthenticatedApiKey {
-  id: string;
-  name: string;
-  scopes: ReadonlySet<Scope>;
-}
 
 export function looksLikeApiKey(secret: string): boolean {
   return secret.startsWith(API_KEY_PREFIX) && secret.length <= 128;
