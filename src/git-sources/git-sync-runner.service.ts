@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { AsyncResource } from 'node:async_hooks';
 import { join } from 'node:path';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/domain-error';
@@ -43,6 +44,12 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(GitSyncRunner.name);
   private readonly workers = new Map<string, Worker>();
   private stopping = false;
+  /**
+   * The async context workers run in, taken when no request is running. A sync requested inside a
+   * unit of work (an idempotent POST) would otherwise inherit that unit and go on using its
+   * transaction after it committed.
+   */
+  private readonly outsideRequests = new AsyncResource('GitSyncWorker');
 
   constructor(
     private readonly sources: GitSourceRepository,
@@ -122,7 +129,8 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     }
     const worker: Worker = { controller: new AbortController(), again: false, done: Promise.resolve() };
     this.workers.set(sourceId, worker);
-    worker.done = this.drain(sourceId, worker)
+    worker.done = this.outsideRequests
+      .runInAsyncScope(() => this.drain(sourceId, worker))
       .catch((error: Error) => this.logger.error(`Sync worker for ${sourceId} stopped: ${error.message}`))
       .finally(() => this.workers.delete(sourceId));
   }
