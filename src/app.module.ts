@@ -6,8 +6,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AccessModule } from './access/access.module';
-import { AuthGuard } from './auth/auth.guard';
-import { AuthModule } from './auth/auth.module';
+import { AuthGuard } from './auth-guard/auth.guard';
+import { AuthGuardModule } from './auth-guard/auth-guard.module';
 import { BillingModule } from './billing/billing.module';
 import { ChangesModule } from './changes/changes.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -38,7 +38,7 @@ export class AppModule {
         ObservabilityModule.forRoot(config, logDestination),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl), migrationsRun: true }),
         ChangesModule,
-        AuthModule,
+        AuthGuardModule,
         // Timers of every module (SchedulerRegistry): the periodic Git sync.
         ScheduleModule.forRoot(),
         HistoryModule,

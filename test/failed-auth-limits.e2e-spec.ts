@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { FailedAuthLimiter } from '../src/auth/failed-auth-limiter';
+import { FailedAuthLimiter } from '../src/auth-guard/failed-auth-limiter';
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { ComposerProject } from './helpers/composer';
 import { createTestApp, TestApp } from './helpers/test-app';

@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CustomersModule } from '../customers/customers.module';
-import { AccessGrant } from './access-grant.entity';
+import { HistoryModule } from '../history/history.module';
+import { PackagesModule } from '../packages/packages.module';
+import { AccessGrantRepository } from './access-grant.repository';
 import { AccessController } from './access.controller';
 import { AccessService } from './access.service';
+import { CustomerAccessRepository } from './customer-access.repository';
 import { ExpirySweeper } from './expiry-sweeper.service';
-import { HistoryModule } from '../history/history.module';
-import { FrozenVersion } from './frozen-version.entity';
+import { FrozenVersionRepository } from './frozen-version.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessGrant, FrozenVersion]), CustomersModule, HistoryModule],
+  imports: [CustomersModule, HistoryModule, PackagesModule],
   controllers: [AccessController],
-  providers: [AccessService, ExpirySweeper],
-  exports: [AccessService, ExpirySweeper],
+  providers: [AccessService, ExpirySweeper, AccessGrantRepository, FrozenVersionRepository, CustomerAccessRepository],
+  exports: [AccessService, ExpirySweeper, CustomerAccessRepository],
 })
 export class AccessModule {}

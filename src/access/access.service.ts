@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { Clock } from '../common/clock';
@@ -8,12 +6,13 @@ import { hasLapsed } from '../customers/customer-status';
 import { HistoryService } from '../history/history.service';
 import { NotFoundError } from '../common/domain-error';
 import { InvalidConstraintError, InvalidVersionError, normalizeVersion, parseConstraints } from '../composer-semver';
-import { findCustomerOrFail, markAccessChanged } from '../customers/customer-lookup';
+import { CustomerRepository } from '../customers/customer.repository';
 import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
-import { AccessGrant } from './access-grant.entity';
+import { AccessGrantRepository } from './access-grant.repository';
 import { FrozenVersion } from './frozen-version.entity';
-import { PackageVersion } from '../packages/package-version.entity';
+import { FrozenVersionRepository, Pin } from './frozen-version.repository';
+import { PackageVersionRepository } from '../packages/package-version.repository';
 import { MAX_VERSION_LENGTH } from '../packages/published-version';
 import { versionsAllowedByGrants } from './visibility';
 import { FrozenCustomerDto, FrozenVersionDto, GrantDto } from './dto/access.dto';
@@ -40,7 +39,10 @@ export function assertValidConstraint(constraint: string): void {
 @Injectable()
 export class AccessService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly grants: AccessGrantRepository,
+    private readonly pins: FrozenVersionRepository,
+    private readonly catalog: PackageVersionRepository,
+    private readonly customerRows: CustomerRepository,
     private readonly customers: CustomersService,
     private readonly door: ChangeDoor,
     private readonly history: HistoryService,
@@ -55,15 +57,14 @@ export class AccessService {
     const trimmed = constraint.trim();
     assertValidConstraint(trimmed);
     const result = await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await findCustomerOrFail(manager, customerId, true);
-      await markAccessChanged(manager, customerId);
+      await this.customerRows.lockForUpdate(customerId);
+      await this.customerRows.markAccessChanged(customerId);
       unit.touchCustomer(customerId);
-      const existing = await manager.findOneBy(AccessGrant, { customerId, packageName });
+      const existing = await this.grants.find(customerId, packageName);
       if (existing) {
         const before = { package: packageName, constraint: existing.constraint };
         existing.constraint = trimmed;
-        const saved = await manager.save(existing);
+        const saved = await this.grants.save(existing);
         if (before.constraint !== trimmed) {
           await this.history.record(unit, {
             customerId,
@@ -74,38 +75,34 @@ export class AccessService {
         }
         return { grant: saved, created: false };
       }
-      await manager.insert(AccessGrant, { customerId, packageName, constraint: trimmed });
+      const inserted = await this.grants.insert(customerId, packageName, trimmed);
       await this.history.record(unit, {
         customerId,
         type: 'grant.created',
         after: { package: packageName, constraint: trimmed },
       });
-      return { grant: await manager.findOneByOrFail(AccessGrant, { customerId, packageName }), created: true };
+      return { grant: inserted, created: true };
     });
     return { grant: GrantDto.from(result.grant), created: result.created };
   }
 
   async list(customerId: string): Promise<GrantDto[]> {
-    await findCustomerOrFail(this.dataSource.manager, customerId);
-    const grants = await this.dataSource.manager.find(AccessGrant, {
-      where: { customerId },
-      order: { packageName: 'ASC' },
-    });
+    await this.customerRows.findOrFail(customerId);
+    const grants = await this.grants.listOfCustomer(customerId);
     return grants.map((grant) => GrantDto.from(grant));
   }
 
   async revoke(customerId: string, packageName: string): Promise<void> {
     await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await findCustomerOrFail(manager, customerId, true);
-      const grant = await manager.findOneBy(AccessGrant, { customerId, packageName });
+      await this.customerRows.lockForUpdate(customerId);
+      const grant = await this.grants.find(customerId, packageName);
       if (!grant)
         throw new NotFoundError(
           'grant_not_found',
           `Customer "${customerId}" has no grant for "${excerpt(packageName)}"`,
         );
-      await manager.delete(AccessGrant, { customerId, packageName });
-      await markAccessChanged(manager, customerId);
+      await this.grants.delete(customerId, packageName);
+      await this.customerRows.markAccessChanged(customerId);
       await this.history.record(unit, {
         customerId,
         type: 'grant.revoked',
@@ -119,7 +116,7 @@ export class AccessService {
    * so a vendor can correct it without reactivating first. The admin's freeze holds against billing events.
    */
   async freeze(customerId: string, pins: PinnedVersion[], reason: string | null): Promise<FrozenCustomerDto> {
-    const normalized = new Map<string, FrozenVersion>();
+    const normalized = new Map<string, Pin>();
     for (const pin of pins) {
       let versionNormalized: string;
       try {
@@ -136,12 +133,7 @@ export class AccessService {
           `its normalized form is longer than ${MAX_VERSION_LENGTH} characters`,
         );
       }
-      const row = Object.assign(new FrozenVersion(), {
-        customerId,
-        packageName: pin.packageName,
-        version: pin.version,
-        versionNormalized,
-      });
+      const row = { customerId, packageName: pin.packageName, version: pin.version, versionNormalized };
       normalized.set(`${pin.packageName}\u0000${versionNormalized}`, row);
     }
     const result = await this.door.run(async (unit) => {
@@ -161,15 +153,14 @@ export class AccessService {
    */
   async freezeToCurrentAccess(customerId: string, reason: string | null): Promise<FrozenCustomerDto> {
     const result = await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      const current = await findCustomerOrFail(manager, customerId, true);
+      const current = await this.customerRows.lockForUpdate(customerId);
       let frozen: FrozenVersion[] | undefined;
       if (current.status !== 'frozen') {
         const cutoff = hasLapsed(current, this.clock.now()) ? (current.expiresAt ?? undefined) : undefined;
-        frozen = await this.replacePins(unit, customerId, await this.pinsFromGrants(manager, customerId, cutoff));
+        frozen = await this.replacePins(unit, customerId, await this.pinsFromGrants(customerId, cutoff));
       }
       const customer = await this.customers.applyStatus(customerId, 'frozen', reason, { billingHold: true });
-      return { customer, frozen: frozen ?? (await this.pinnedWith(manager, customerId)) };
+      return { customer, frozen: frozen ?? (await this.pins.listOfCustomer(customerId)) };
     });
     return this.frozenDto(result);
   }
@@ -186,56 +177,35 @@ export class AccessService {
   /** Joins the caller's unit of work when there is one (billing webhooks record the event with it). */
   applyExpiry(customerId: string, endedAt: Date, reason: string): Promise<Customer> {
     return this.door.run(async (unit) => {
-      const manager = unit.manager;
-      const customer = await findCustomerOrFail(manager, customerId, true);
+      const customer = await this.customerRows.lockForUpdate(customerId);
       if (customer.status === 'frozen' || customer.status === 'expired') return customer;
       if (customer.onExpiry === 'expire') return this.customers.applyStatus(customerId, 'expired', reason);
-      await this.replacePins(unit, customerId, await this.pinsFromGrants(manager, customerId, endedAt));
+      await this.replacePins(unit, customerId, await this.pinsFromGrants(customerId, endedAt));
       return this.customers.applyStatus(customerId, 'frozen', reason);
     });
   }
 
-  private async pinsFromGrants(
-    manager: EntityManager,
-    customerId: string,
-    releasedBefore?: Date,
-  ): Promise<FrozenVersion[]> {
-    const grants = await manager.findBy(AccessGrant, { customerId });
-    const versions = grants.length
-      ? await manager.find(PackageVersion, {
-          select: { packageName: true, version: true, versionNormalized: true, releasedAt: true },
-          where: { packageName: In(grants.map((grant) => grant.packageName)) },
-        })
-      : [];
+  private async pinsFromGrants(customerId: string, releasedBefore?: Date): Promise<Pin[]> {
+    const grants = await this.grants.listOfCustomer(customerId);
+    const versions = await this.catalog.listForAccess(grants.map((grant) => grant.packageName));
     const allowed = versionsAllowedByGrants(
       grants,
       (name) => versions.filter((version) => version.packageName === name),
       releasedBefore,
     );
-    return [...allowed.values()].flat().map((version) =>
-      manager.create(FrozenVersion, {
-        customerId,
-        packageName: version.packageName,
-        version: version.version,
-        versionNormalized: version.versionNormalized,
-      }),
-    );
+    return [...allowed.values()].flat().map((version) => ({
+      customerId,
+      packageName: version.packageName,
+      version: version.version,
+      versionNormalized: version.versionNormalized,
+    }));
   }
 
-  private pinnedWith(manager: EntityManager, customerId: string): Promise<FrozenVersion[]> {
-    return manager.find(FrozenVersion, {
-      where: { customerId },
-      order: { packageName: 'ASC', versionNormalized: 'ASC' },
-    });
-  }
-
-  private async replacePins(unit: UnitOfWork, customerId: string, rows: FrozenVersion[]): Promise<FrozenVersion[]> {
-    const manager = unit.manager;
-    const before = await this.pinnedWith(manager, customerId);
-    await manager.delete(FrozenVersion, { customerId });
-    if (rows.length > 0) await manager.insert(FrozenVersion, rows);
-    await markAccessChanged(manager, customerId);
-    const after = await this.pinnedWith(manager, customerId);
+  private async replacePins(unit: UnitOfWork, customerId: string, rows: Pin[]): Promise<FrozenVersion[]> {
+    const before = await this.pins.listOfCustomer(customerId);
+    await this.pins.replace(customerId, rows);
+    await this.customerRows.markAccessChanged(customerId);
+    const after = await this.pins.listOfCustomer(customerId);
     const list = (pins: FrozenVersion[]) => pins.map((pin) => `${pin.packageName}:${pin.version}`);
     if (JSON.stringify(list(before)) !== JSON.stringify(list(after))) {
       await this.history.record(unit, {

@@ -1,11 +1,9 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { runAsActor } from '../common/actor-context';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { Customer } from '../customers/customer.entity';
+import { CustomerRepository } from '../customers/customer.repository';
 import { CustomersService } from '../customers/customers.service';
 import { DatabaseState } from '../database/database-state.service';
 import { AccessService } from './access.service';
@@ -24,7 +22,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   private running?: Promise<number>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customerRows: CustomerRepository,
     private readonly access: AccessService,
     private readonly customers: CustomersService,
     private readonly clock: Clock,
@@ -75,14 +73,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   private async sweepExpiries(): Promise<number> {
     let changed = 0;
     for (;;) {
-      const due = await this.dataSource.manager
-        .createQueryBuilder(Customer, 'c')
-        .select(['c.id', 'c.expiresAt'])
-        .where("c.status IN ('active', 'suspended')")
-        .andWhere('c.expires_at <= :now', { now: this.clock.now() })
-        .orderBy('c.expires_at', 'ASC')
-        .take(BATCH)
-        .getMany();
+      const due = await this.customerRows.listExpiredBefore(this.clock.now(), BATCH);
       for (const customer of due) {
         const endedAt = customer.expiresAt as Date;
         await runAsActor('system', () =>

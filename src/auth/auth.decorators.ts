@@ -1,8 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import { Request } from 'express';
-import { AuthenticatedApiKey } from '../api-keys/api-keys.service';
-import { Scope } from '../api-keys/scopes';
+import { Scope } from './scopes';
 
 export type AuthKind = 'admin' | 'customer' | 'public';
 export const AUTH_KIND = 'packyard:auth-kind';
@@ -19,6 +18,13 @@ export const CustomerAuth = () => SetMetadata(AUTH_KIND, 'customer' satisfies Au
 export const REQUIRED_SCOPE = 'packyard:required-scope';
 export const RequireScope = (scope: Scope) =>
   applyDecorators(SetMetadata(REQUIRED_SCOPE, scope), ApiExtension('x-required-scope', { scope }));
+
+/** An API key that authenticated a request, with the scopes it grants. */
+export interface AuthenticatedApiKey {
+  id: string;
+  name: string;
+  scopes: ReadonlySet<Scope>;
+}
 
 /** `apiKey` is absent for the root key (ADMIN_TOKEN), which holds every scope. */
 export type Principal =

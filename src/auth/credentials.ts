@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 /** Pulls the presented secret out of an Authorization header: Bearer, or Basic with the token as password. */
 export function readCredentials(header: string | undefined): { scheme: 'bearer' | 'basic'; secret: string } | null {
   if (!header) return null;
@@ -14,4 +16,13 @@ export function readCredentials(header: string | undefined): { scheme: 'bearer' 
     return password ? { scheme, secret: password } : null;
   }
   return null;
+}
+
+/**
+ * A constant-time check against one secret. It compares digests, so the time taken does not
+ * depend on the inputs' lengths; the expected digest is computed once.
+ */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const expectedDigest = createHash('sha256').update(expected, 'utf8').digest();
+  return (given) => timingSafeEqual(createHash('sha256').update(given, 'utf8').digest(), expectedDigest);
 }

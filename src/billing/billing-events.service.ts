@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
@@ -8,13 +6,13 @@ import { runAsActor, runForProviderEvent } from '../common/actor-context';
 import { Clock } from '../common/clock';
 import { Page } from '../common/pagination.dto';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { findCustomerOrFail } from '../customers/customer-lookup';
+import { CustomerRepository } from '../customers/customer.repository';
 import { InvalidStatusTransitionError } from '../customers/customer-status';
 import { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
 import { Metrics } from '../observability/metrics.service';
 import { BillingReading } from './billing-actions';
-import { BillingReport } from './billing-report.entity';
+import { BillingReportRepository } from './billing-report.repository';
 import {
   BillingDecision,
   billingDecision,
@@ -24,6 +22,7 @@ import {
 } from './billing-state';
 import { ListWebhookEventsQueryDto } from './dto/webhook-event.dto';
 import { WebhookEvent, WebhookOutcome } from './webhook-event.entity';
+import { EventOutcome, WebhookEventRepository } from './webhook-event.repository';
 
 /** A provider event whose signature was verified, with what it says. */
 export interface VerifiedBillingEvent {
@@ -34,12 +33,6 @@ export interface VerifiedBillingEvent {
 }
 
 export type WebhookReceipt = { received: true; replay: true } | { received: true; outcome: WebhookOutcome };
-
-interface Received {
-  outcome: WebhookOutcome;
-  customerId: string | null;
-  billingStatus: BillingDecision['status'] | null;
-}
 
 /** What following billing did to one customer. */
 interface Followed {
@@ -61,7 +54,9 @@ export class BillingEventsService implements OnModuleInit {
   private readonly logger = new Logger('BillingWebhooks');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: WebhookEventRepository,
+    private readonly reports: BillingReportRepository,
+    private readonly customerRows: CustomerRepository,
     private readonly customers: CustomersService,
     private readonly access: AccessService,
     private readonly door: ChangeDoor,
@@ -97,59 +92,32 @@ export class BillingEventsService implements OnModuleInit {
   }
 
   /** Null when the event was already received and used (a replay). */
-  private async receiveOnce(unit: UnitOfWork, event: VerifiedBillingEvent): Promise<Received | null> {
-    const manager = unit.manager;
+  private async receiveOnce(unit: UnitOfWork, event: VerifiedBillingEvent): Promise<EventOutcome | null> {
     const { reading } = event;
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO "webhook_events" ("provider", "event_id", "type", "received_at", "occurred_at", "external_customer_id", "outcome")
-       VALUES ($1, $2, $3, $4, $5, $6, 'unchanged')
-       ON CONFLICT ("provider", "event_id") DO NOTHING
-       RETURNING "event_id"`,
-      [event.provider, event.eventId, event.type, this.clock.now(), reading.occurredAt, reading.externalCustomerId],
-    );
-    if (inserted.length === 0) {
+    const isNew = await this.events.insertIfNew({
+      provider: event.provider,
+      eventId: event.eventId,
+      type: event.type,
+      receivedAt: this.clock.now(),
+      occurredAt: reading.occurredAt,
+      externalCustomerId: reading.externalCustomerId,
+    });
+    if (!isNew) {
       // A kept event is processed again when resent, in case its customer was linked since.
-      const previous = await manager.findOne(WebhookEvent, {
-        where: { provider: event.provider, eventId: event.eventId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const previous = await this.events.lockForUpdate(event.provider, event.eventId);
       if (previous?.outcome !== 'kept_unknown_customer') return null;
     }
     const received = await this.use(unit, reading);
-    await manager.update(
-      WebhookEvent,
-      { provider: event.provider, eventId: event.eventId },
-      { outcome: received.outcome, customerId: received.customerId, billingStatus: received.billingStatus },
-    );
+    await this.events.recordOutcome(event.provider, event.eventId, received);
     return received;
   }
 
-  private async use(unit: UnitOfWork, reading: BillingReading): Promise<Received> {
-    const manager = unit.manager;
+  private async use(unit: UnitOfWork, reading: BillingReading): Promise<EventOutcome> {
     const none = { customerId: null, billingStatus: null };
     if (reading.kind === 'ignore') return { outcome: reading.outcome, ...none };
     if (!reading.externalCustomerId) return { outcome: 'ignored_unknown_customer', ...none };
-    await manager.query(
-      `INSERT INTO "billing_reports"
-         ("provider", "event_id", "external_customer_id", "subscription_id", "status", "source", "reported_at", "ended_at", "reason")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT ("provider", "event_id") DO NOTHING`,
-      [
-        reading.report.provider,
-        reading.report.eventId,
-        reading.externalCustomerId,
-        reading.report.subscriptionId,
-        reading.report.status,
-        reading.report.source,
-        reading.report.reportedAt,
-        reading.report.endedAt,
-        reading.report.reason.slice(0, 1000),
-      ],
-    );
-    const customer = await manager.findOne(Customer, {
-      where: { externalId: reading.externalCustomerId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    await this.reports.insertIfNew(reading.externalCustomerId, reading.report);
+    const customer = await this.customerRows.lockByExternalId(reading.externalCustomerId);
     if (!customer) return { outcome: 'kept_unknown_customer', ...none };
     const followed = await this.follow(unit, customer.id);
     const state = followed.states.find(
@@ -169,12 +137,9 @@ export class BillingEventsService implements OnModuleInit {
    * status, applies the decision. Runs under the customer's row lock, inside the caller's transaction.
    */
   private async follow(unit: UnitOfWork, customerId: string): Promise<Followed> {
-    const manager = unit.manager;
-    const customer = await findCustomerOrFail(manager, customerId, true);
-    const reports = customer.externalId
-      ? await manager.findBy(BillingReport, { externalCustomerId: customer.externalId })
-      : [];
-    const states = subscriptionStates(reports.map((row) => BillingReport.toReport(row)));
+    const customer = await this.customerRows.lockForUpdate(customerId);
+    const reports = customer.externalId ? await this.reports.listForExternalCustomer(customer.externalId) : [];
+    const states = subscriptionStates(reports);
     const now = this.clock.now();
     const decision = billingDecision(states, {
       onExpiry: customer.onExpiry,
@@ -182,13 +147,7 @@ export class BillingEventsService implements OnModuleInit {
       now,
     });
     await this.customers.recordBillingDecision(unit, customerId, decision);
-    if (customer.externalId && reports.length > 0) {
-      // Events kept before the link now belong to this customer (filterable by customer).
-      await manager.query(
-        `UPDATE "webhook_events" SET "customer_id" = $1 WHERE "external_customer_id" = $2 AND "customer_id" IS NULL AND "outcome" = 'kept_unknown_customer'`,
-        [customerId, customer.externalId],
-      );
-    }
+    if (customer.externalId && reports.length > 0) await this.events.linkKeptEvents(customer.externalId, customerId);
     if (!decision || customer.billingHold)
       return { decision, states, held: customer.billingHold && decision !== null, changed: false };
     try {
@@ -217,23 +176,7 @@ export class BillingEventsService implements OnModuleInit {
 
   /** Received events, newest first, filtered. */
   async list(query: ListWebhookEventsQueryDto): Promise<Page<WebhookEvent>> {
-    const builder = this.dataSource.manager
-      .createQueryBuilder(WebhookEvent, 'w')
-      .orderBy('w.received_at', 'DESC')
-      .addOrderBy('w.provider', 'ASC')
-      .addOrderBy('w.event_id', 'DESC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.provider) builder.andWhere('w.provider = :provider', { provider: query.provider });
-    if (query.type) builder.andWhere('w.type = :type', { type: query.type });
-    if (query.outcome) builder.andWhere('w.outcome = :outcome', { outcome: query.outcome });
-    if (query.customer)
-      builder.andWhere('(w.customer_id = :customer OR w.external_customer_id = :customer)', {
-        customer: query.customer,
-      });
-    if (query.since) builder.andWhere('w.received_at >= :since', { since: new Date(query.since) });
-    if (query.until) builder.andWhere('w.received_at < :until', { until: new Date(query.until) });
-    const [data, total] = await builder.getManyAndCount();
+    const [data, total] = await this.events.search(query);
     return { data, total, limit: query.limit, offset: query.offset };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
+import { CustomersModule } from '../customers/customers.module';
 import { PackagesModule } from '../packages/packages.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { ComposerFastPath } from './composer-fast-path';
@@ -7,14 +8,14 @@ import { ComposerRepositoryController } from './composer-repository.controller';
 import { ComposerRepositoryService } from './composer-repository.service';
 import { DistDelivery } from './dist-delivery.service';
 import { DownloadRecorder } from './download-recorder.service';
-import { Download } from './download.entity';
+import { DownloadRepository } from './download.repository';
 import { DownloadsController } from './downloads.controller';
 import { DownloadsService } from './downloads.service';
 import { RepositoryViews } from './repository-views.service';
 import { ViewWarmUp } from './view-warm-up.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Download]), PackagesModule, TokensModule],
+  imports: [AccessModule, CustomersModule, PackagesModule, TokensModule],
   controllers: [ComposerRepositoryController, DownloadsController],
   providers: [
     ComposerRepositoryService,
@@ -23,6 +24,7 @@ import { ViewWarmUp } from './view-warm-up.service';
     ComposerFastPath,
     DistDelivery,
     DownloadRecorder,
+    DownloadRepository,
     ViewWarmUp,
   ],
   exports: [ComposerFastPath, ComposerRepositoryService, DownloadsService, DownloadRecorder],

@@ -1,17 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-
-export interface DownloadRecord {
-  customerId: string;
-  tokenId: string;
-  packageName: string;
-  version: string;
-  versionNormalized: string;
-  downloadedAt: Date;
-}
+import { DownloadRecord, DownloadRepository } from './download.repository';
 
 export interface DownloadRecorderLimits {
   flushIntervalMs: number;
@@ -42,7 +32,7 @@ export const DEFAULT_DOWNLOAD_RECORDER_LIMITS: DownloadRecorderLimits = {
  * buffered in memory and written with many others in one multi-row INSERT, every second or every
  * `flushAtRows` rows. A failed write keeps its rows for the next attempt (the database may be
  * briefly down); graceful shutdown writes what is left. Downloads of a customer deleted in the
- * meantime are kept with no customer, as the foreign key does for older rows.
+ * meantime are kept with no customer (DownloadRepository.insertBatch).
  */
 @Injectable()
 export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -56,7 +46,7 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
   limits: DownloadRecorderLimits = { ...DEFAULT_DOWNLOAD_RECORDER_LIMITS };
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly downloads: DownloadRepository,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -107,7 +97,7 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
     while (this.buffer.length > 0) {
       this.writing = this.buffer.splice(0, this.limits.rowsPerStatement);
       try {
-        await this.insert(this.writing);
+        await this.downloads.insertBatch(this.writing);
       } catch (error) {
         this.buffer = this.writing.concat(this.buffer);
         this.writing = [];
@@ -118,25 +108,6 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
       this.writing = [];
       this.noteSuccess();
     }
-  }
-
-  private async insert(batch: DownloadRecord[]): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO "downloads" ("customer_id", "token_id", "package_name", "version", "version_normalized", "downloaded_at")
-       SELECT c."id", v.token_id, v.package_name, v.version, v.version_normalized, v.downloaded_at
-         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::timestamptz[])
-              WITH ORDINALITY AS v(customer_id, token_id, package_name, version, version_normalized, downloaded_at, n)
-         LEFT JOIN "customers" c ON c."id" = v.customer_id
-        ORDER BY v.n`,
-      [
-        batch.map((row) => row.customerId),
-        batch.map((row) => row.tokenId),
-        batch.map((row) => row.packageName),
-        batch.map((row) => row.version),
-        batch.map((row) => row.versionNormalized),
-        batch.map((row) => row.downloadedAt),
-      ],
-    );
   }
 
   /** Rows an INSERT is writing are not dropped: that INSERT may still succeed. */

@@ -1,17 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { gzipSync } from 'node:zlib';
-import { DataSource, EntityMetadata } from 'typeorm';
-import { GrantRule, VersionRef, decideAccess } from '../access/visibility';
+import { CustomerAccess, CustomerAccessRepository } from '../access/customer-access.repository';
+import { decideAccess } from '../access/visibility';
 import { Principal } from '../auth/auth.decorators';
 import { ChangeBus } from '../changes/change-bus.service';
 import { ChangeKeys } from '../changes/change-keys';
 import { Metrics } from '../observability/metrics.service';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { CustomerAccessState } from '../access/visibility';
 import { hasLapsed } from '../customers/customer-status';
+import { CatalogRepository, CatalogRows } from '../packages/catalog.repository';
 import { PackageVersion } from '../packages/package-version.entity';
 import { sortNewestFirst } from '../packages/packages.service';
 import { p2Document, rootDocument } from './composer-metadata';
@@ -67,14 +66,6 @@ function encode(json: string): EncodedDocument {
   return new EncodedDocument(Buffer.from(json, 'utf8'));
 }
 
-/** What decides one customer's view, as stored in PostgreSQL (their row, grants and pins). */
-interface CustomerAccess extends CustomerAccessState {
-  id: string;
-  accessChangedAt: Date;
-  grants: GrantRule[];
-  pins: VersionRef[];
-}
-
 const ADMIN_KEY = 'admin';
 const MAX_CACHED_ACCESS = 100_000;
 const MAX_CATALOG_ENTRIES = 20_000;
@@ -113,9 +104,6 @@ export class RepositoryViews {
     maxSize: DOCUMENT_CACHE_BYTES,
     sizeCalculation: (document) => document.sizeBytes,
   });
-  private readonly versionColumns: EntityMetadata;
-  /** The version columns the catalog needs as one JSON object (large ones such as the README stay out). */
-  private readonly versionJson: string;
   private builds = 0;
   /**
    * Loads in flight, joined by every request that needs the same entry meanwhile: after a publish,
@@ -128,17 +116,13 @@ export class RepositoryViews {
   private flushed: string[] = [];
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accessRows: CustomerAccessRepository,
+    private readonly catalogRows: CatalogRepository,
     private readonly bus: ChangeBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {
-    this.versionColumns = dataSource.getMetadata(PackageVersion);
-    this.versionJson = `json_build_object(${this.versionColumns.columns
-      .filter((column) => column.isSelect)
-      .map((column) => `'${column.databaseName}', v."${column.databaseName}"`)
-      .join(', ')})`;
     bus.subscribe((keys) => this.forget(keys));
   }
 
@@ -268,8 +252,7 @@ export class RepositoryViews {
     const stamp = this.bus.stamp();
     this.builds += 1;
     this.metrics.viewBuilt('admin');
-    const rows: Array<{ name: string }> = await this.dataSource.query(`SELECT "name" FROM "packages" ORDER BY "name"`);
-    const names = rows.map((row) => row.name);
+    const names = await this.catalogRows.names();
     const catalog = await this.loadCatalog(names);
     const packages = new Map<string, VisiblePackage>();
     for (const entry of catalog.values()) {
@@ -333,18 +316,6 @@ export class RepositoryViews {
     return flushed;
   }
 
-  /** The customers whose tokens were used most recently (never-used ones last), for the warm-up at start. */
-  async recentlyActiveCustomers(limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT c."id" FROM "customers" c
-         LEFT JOIN LATERAL (SELECT max(t."last_used_at") AS "used" FROM "customer_tokens" t WHERE t."customer_id" = c."id") u ON true
-        ORDER BY u."used" DESC NULLS LAST, c."created_at" DESC
-        LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => row.id);
-  }
-
   /**
    * Loads these customers' access and views ahead of their requests: one query for their rows,
    * grants and pins, one for the catalog entries not in memory. Kept only if nothing they depend on
@@ -353,19 +324,9 @@ export class RepositoryViews {
   async warm(customerIds: string[]): Promise<void> {
     if (!this.bus.cacheable || customerIds.length === 0) return;
     const stamp = this.bus.stamp();
-    const rows: RawAccess[] = await this.dataSource.query(
-      `SELECT c."id", c."status", c."expires_at" AS "expiresAt", c."on_expiry" AS "onExpiry",
-              c."access_changed_at" AS "accessChangedAt",
-              (SELECT coalesce(json_agg(json_build_object('packageName', g."package_name", 'constraint', g."constraint")), '[]')
-                 FROM "access_grants" g WHERE g."customer_id" = c."id") AS "grants",
-              (SELECT coalesce(json_agg(json_build_object('packageName', f."package_name", 'versionNormalized', f."version_normalized")), '[]')
-                 FROM "frozen_versions" f WHERE f."customer_id" = c."id") AS "pins"
-         FROM "customers" c WHERE c."id" = ANY($1::varchar[])`,
-      [customerIds],
-    );
-    const catalog = await this.loadCatalog([...new Set(rows.flatMap((row) => packageNamesOf(row)))]);
-    for (const row of rows) {
-      const access = hydrateAccess(row);
+    const accesses = await this.accessRows.loadMany(customerIds);
+    const catalog = await this.loadCatalog([...new Set(accesses.flatMap((access) => packageNamesOf(access)))]);
+    for (const access of accesses) {
       if (!this.bus.unchangedSince(stamp, [access.id], [])) continue;
       this.access.set(access.id, access);
       const names = packageNamesOf(access);
@@ -438,37 +399,15 @@ export class RepositoryViews {
   private async loadCustomerAccess(customerId: string): Promise<CustomerAccess | null> {
     const stamp = this.bus.stamp();
     const known = this.bus.cacheable ? [...this.catalog.keys()] : [];
+    const loaded = await this.accessRows.loadWithCatalog(customerId, known);
+    if (!loaded) return null;
     const cachedNames = new Set(known);
-    const [row]: Array<{
-      customer: RawCustomer | null;
-      grants: GrantRule[];
-      pins: VersionRef[];
-      packages: RawPackage[];
-      versions: Record<string, unknown>[];
-    }> = await this.dataSource.query(
-      `WITH names AS (
-           SELECT "package_name" FROM "access_grants" WHERE "customer_id" = $1
-           UNION SELECT "package_name" FROM "frozen_versions" WHERE "customer_id" = $1
-         ), wanted AS (SELECT "package_name" FROM names WHERE NOT ("package_name" = ANY($2::varchar[])))
-         SELECT
-           (SELECT json_build_object('id', c."id", 'status', c."status", 'expiresAt', c."expires_at", 'onExpiry', c."on_expiry",
-                                     'accessChangedAt', c."access_changed_at")
-              FROM "customers" c WHERE c."id" = $1) AS customer,
-           (SELECT coalesce(json_agg(json_build_object('packageName', g."package_name", 'constraint', g."constraint")), '[]')
-              FROM "access_grants" g WHERE g."customer_id" = $1) AS grants,
-           (SELECT coalesce(json_agg(json_build_object('packageName', f."package_name", 'versionNormalized', f."version_normalized")), '[]')
-              FROM "frozen_versions" f WHERE f."customer_id" = $1) AS pins,
-           (SELECT coalesce(json_agg(json_build_object('name', p."name", 'contentsChangedAt', p."contents_changed_at")), '[]')
-              FROM "packages" p WHERE p."name" IN (SELECT "package_name" FROM wanted)) AS packages,
-           (SELECT coalesce(json_agg(${this.versionJson}), '[]')
-              FROM "package_versions" v WHERE v."package_name" IN (SELECT "package_name" FROM wanted)) AS versions`,
-      [customerId, known],
+    this.storeCatalog(
+      packageNamesOf(loaded.access).filter((name) => !cachedNames.has(name)),
+      loaded.catalog,
+      stamp,
     );
-    if (!row.customer) return null;
-    const loadedNames = new Set(row.packages.map((pkg) => pkg.name));
-    const wanted = packageNamesOf(row).filter((name) => !cachedNames.has(name));
-    this.storeCatalog(wanted, row.packages, row.versions, stamp, loadedNames);
-    return hydrateAccess({ ...row.customer, grants: row.grants, pins: row.pins });
+    return loaded.access;
   }
 
   /** Catalog entries for these names: from memory, from loads in flight, and the rest in one query. */
@@ -499,93 +438,36 @@ export class RepositoryViews {
 
   private async queryCatalog(names: string[]): Promise<Map<string, CatalogPackage | null>> {
     const stamp = this.bus.stamp();
-    const [row]: Array<{ packages: RawPackage[]; versions: Record<string, unknown>[] }> = await this.dataSource.query(
-      `SELECT
-         (SELECT coalesce(json_agg(json_build_object('name', p."name", 'contentsChangedAt', p."contents_changed_at")), '[]')
-            FROM "packages" p WHERE p."name" = ANY($1::varchar[])) AS packages,
-         (SELECT coalesce(json_agg(${this.versionJson}), '[]') FROM "package_versions" v WHERE v."package_name" = ANY($1::varchar[])) AS versions`,
-      [names],
-    );
-    return this.storeCatalog(names, row.packages, row.versions, stamp, new Set(row.packages.map((pkg) => pkg.name)));
+    return this.storeCatalog(names, await this.catalogRows.entries(names), stamp);
   }
 
+  /** Keeps the loaded entries (and the absence of the others) unless a change came in meanwhile. */
   private storeCatalog(
     names: string[],
-    packages: RawPackage[],
-    rawVersions: Record<string, unknown>[],
+    loaded: Map<string, CatalogRows>,
     stamp: number,
-    existing: Set<string>,
   ): Map<string, CatalogPackage | null> {
-    const byPackage = new Map<string, PackageVersion[]>();
-    for (const raw of rawVersions) {
-      const version = this.hydrateVersion(raw);
-      const list = byPackage.get(version.packageName) ?? [];
-      list.push(version);
-      byPackage.set(version.packageName, list);
-    }
-    const changedAt = new Map(packages.map((pkg) => [pkg.name, new Date(pkg.contentsChangedAt)]));
     const result = new Map<string, CatalogPackage | null>();
     for (const name of names) {
+      const rows = loaded.get(name);
       // A fixed input order keeps Composer's sort stable for pairs of dev branches, which it does not order.
-      const versions = (byPackage.get(name) ?? []).sort((a, b) => (a.versionNormalized < b.versionNormalized ? -1 : 1));
-      const entry: CatalogPackage | null = existing.has(name)
-        ? { name, contentsChangedAt: changedAt.get(name)!, versions: sortNewestFirst(versions) }
+      const entry: CatalogPackage | null = rows
+        ? {
+            name,
+            contentsChangedAt: rows.contentsChangedAt,
+            versions: sortNewestFirst(
+              rows.versions.sort((a, b) => (a.versionNormalized < b.versionNormalized ? -1 : 1)),
+            ),
+          }
         : null;
       result.set(name, entry);
       if (this.bus.unchangedSince(stamp, [], [name])) this.catalog.set(name, { entry });
     }
     return result;
   }
-
-  /** The JSON object has column names and JSON values; the entity's metadata maps them back. */
-  private hydrateVersion(raw: Record<string, unknown>): PackageVersion {
-    const version = new PackageVersion();
-    for (const column of this.versionColumns.columns) {
-      if (!column.isSelect) continue;
-      let value = raw[column.databaseName];
-      if (value !== null && value !== undefined) {
-        if (column.type === 'timestamptz' || column.type === 'timestamp with time zone')
-          value = new Date(value as string);
-        else if (column.type === 'bigint') value = Number(value);
-      }
-      (version as unknown as Record<string, unknown>)[column.propertyName] = value;
-    }
-    return version;
-  }
 }
 
 /** The packages a customer's view is derived from: granted or pinned. */
 function packageNamesOf(access: Pick<CustomerAccess, 'grants' | 'pins'>): string[] {
   return [...new Set([...access.grants.map((g) => g.packageName), ...access.pins.map((p) => p.packageName)])];
-}
-
-interface RawCustomer {
-  id: string;
-  status: CustomerAccess['status'];
-  onExpiry: CustomerAccess['onExpiry'];
-  /** A string inside JSON, a Date from a plain column. */
-  expiresAt: string | Date | null;
-  accessChangedAt: string | Date;
-}
-
-interface RawAccess extends RawCustomer {
-  grants: GrantRule[];
-  pins: VersionRef[];
-}
-
-function hydrateAccess(raw: RawAccess): CustomerAccess {
-  return {
-    id: raw.id,
-    status: raw.status,
-    onExpiry: raw.onExpiry,
-    expiresAt: raw.expiresAt ? new Date(raw.expiresAt) : null,
-    accessChangedAt: new Date(raw.accessChangedAt),
-    grants: raw.grants,
-    pins: raw.pins,
-  };
-}
-
-interface RawPackage {
-  name: string;
-  contentsChangedAt: string;
 }

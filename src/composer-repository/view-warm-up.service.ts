@@ -76,7 +76,7 @@ export class ViewWarmUp implements OnApplicationShutdown {
     const limit = this.config.warmUpCustomers;
     try {
       const flushed = this.views.takeFlushedCustomers();
-      const customers = flushed.length > 0 ? flushed.slice(0, limit) : await this.views.recentlyActiveCustomers(limit);
+      const customers = flushed.length > 0 ? flushed.slice(0, limit) : await this.tokens.recentlyActiveCustomers(limit);
       for (let from = 0; from < customers.length && !this.stopped && this.bus.cacheable; from += BATCH) {
         const batch = customers.slice(from, from + BATCH);
         await this.tokens.warm(batch);

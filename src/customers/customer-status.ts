@@ -37,6 +37,7 @@ export function statusAfterExpiry(onExpiry: OnExpiry): CustomerStatus {
 /**
  * A subscription end applies from its very instant, before any job records it: an active or
  * suspended customer whose expires_at has passed is treated as their on_expiry status.
+ * CustomerRepository holds the same rule in SQL (LAPSED_SQL, EFFECTIVE_STATUS_SQL): change both.
  */
 export function hasLapsed(customer: { status: CustomerStatus; expiresAt: Date | null }, now: Date): boolean {
   return (

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { HistoryModule } from '../history/history.module';
-import { TokensModule } from '../tokens/tokens.module';
-import { Customer } from './customer.entity';
+import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer]), TokensModule, HistoryModule],
+  imports: [HistoryModule],
   controllers: [CustomersController],
-  providers: [CustomersService],
-  exports: [CustomersService],
+  providers: [CustomersService, CustomerRepository],
+  exports: [CustomersService, CustomerRepository],
 })
 export class CustomersModule {}

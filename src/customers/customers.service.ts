@@ -1,6 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { newId } from '../common/ids';
@@ -8,9 +6,8 @@ import { Clock } from '../common/clock';
 import { excerpt } from '../common/input-guard';
 import { isUniqueViolation } from '../database/database-errors';
 import { HistoryService } from '../history/history.service';
-import { TokensService } from '../tokens/tokens.service';
 import { customerSnapshot, snapshotDiff } from './customer-snapshot';
-import { findCustomerOrFail, markAccessChanged } from './customer-lookup';
+import { CustomerRepository } from './customer.repository';
 import { CustomerNotFoundError, DuplicateExternalIdError } from './customers.errors';
 import { CustomerStatus, effectiveStatus, planStatusChange } from './customer-status';
 import { Customer } from './customer.entity';
@@ -27,6 +24,12 @@ import { UpdateCustomerDto } from './dto/update-customer.dto';
  */
 export type BillingFollower = (unit: UnitOfWork, customerId: string) => Promise<void>;
 
+/**
+ * Issues a new customer's first token inside the creating unit of work and returns its secret.
+ * Tokens registers it: Tokens depends on Customers (a token belongs to a customer), not the other way round.
+ */
+export type FirstTokenIssuer = (unit: UnitOfWork, customerId: string) => Promise<string>;
+
 /** Billing's last decision for a customer, kept on the customer row for display and for the sweep. */
 export interface BillingDecisionRecord {
   status: CustomerStatus;
@@ -40,27 +43,39 @@ export interface StatusChangeOptions {
 }
 
 @Injectable()
-export class CustomersService {
+export class CustomersService implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tokens: TokensService,
+    private readonly customers: CustomerRepository,
     private readonly door: ChangeDoor,
     private readonly history: HistoryService,
     private readonly clock: Clock,
   ) {}
 
   private billingFollower?: BillingFollower;
+  private firstTokenIssuer?: FirstTokenIssuer;
+
+  onModuleInit(): void {
+    // History sits below Customers, so its per-customer listing asks Customers whether the customer exists.
+    this.history.checkCustomersWith(async (id) => {
+      await this.customers.findOrFail(id);
+    });
+  }
 
   followBillingWith(follower: BillingFollower): void {
     this.billingFollower = follower;
   }
 
+  issueFirstTokenWith(issuer: FirstTokenIssuer): void {
+    this.firstTokenIssuer = issuer;
+  }
+
   async create(input: CreateCustomerDto): Promise<CreatedCustomerDto> {
     const externalId = input.external_id ?? null;
     try {
+      const issueFirstToken = this.firstTokenIssuer;
+      if (!issueFirstToken) throw new Error('No first-token issuer registered (TokensModule is not loaded)');
       const { customer, token } = await this.door.run(async (unit) => {
-        const manager = unit.manager;
-        const customer = manager.create(Customer, {
+        const inserted = await this.customers.insert({
           id: newId('cust'),
           name: input.name,
           email: input.email,
@@ -73,17 +88,16 @@ export class CustomersService {
           billingGraceDays: input.billing_grace_days ?? null,
           portalTokenSelfService: input.portal_token_self_service ?? true,
         });
-        await manager.insert(Customer, customer);
-        const inserted = await manager.findOneByOrFail(Customer, { id: customer.id });
+        const id = inserted.id;
         await this.history.record(unit, {
-          customerId: customer.id,
+          customerId: id,
           type: 'customer.created',
           after: customerSnapshot(inserted),
         });
-        const { secret } = await this.tokens.issueWith(unit, customer.id, 'default', null);
+        const secret = await issueFirstToken(unit, id);
         // Late linking: events the billing provider sent for this external_id before the customer existed apply now.
-        if (externalId && this.billingFollower) await this.billingFollower(unit, customer.id);
-        return { customer: await manager.findOneByOrFail(Customer, { id: customer.id }), token: secret };
+        if (externalId && this.billingFollower) await this.billingFollower(unit, id);
+        return { customer: await this.customers.reload(id), token: secret };
       });
       return CreatedCustomerDto.fromCreated(customer, token, this.clock.now());
     } catch (error) {
@@ -93,44 +107,31 @@ export class CustomersService {
   }
 
   async list(query: ListCustomersQueryDto): Promise<CustomerPageDto> {
-    const builder = this.dataSource.manager
-      .createQueryBuilder(Customer, 'c')
-      .orderBy('c.created_at', 'ASC')
-      .addOrderBy('c.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.status) {
-      // effectiveStatus() in SQL: a passed expires_at counts before the sweep records it.
-      builder.andWhere(
-        `(CASE WHEN c.status IN ('active', 'suspended') AND c.expires_at <= :now
-               THEN (CASE c.on_expiry WHEN 'expire' THEN 'expired' ELSE 'frozen' END)
-               ELSE c.status END) = :status`,
-        { status: query.status, now: this.clock.now() },
-      );
-    }
-    if (query.email) builder.andWhere('lower(c.email) = lower(:email)', { email: query.email });
-    if (query.external_id) builder.andWhere('c.external_id = :externalId', { externalId: query.external_id });
-    if (query.q) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.andWhere('c.name ILIKE :pattern', { pattern });
-    }
-    const [data, total] = await builder.getManyAndCount();
+    const [data, total] = await this.customers.search({
+      limit: query.limit,
+      offset: query.offset,
+      status: query.status,
+      now: this.clock.now(),
+      email: query.email,
+      externalId: query.external_id,
+      nameContains: query.q,
+    });
     return { data: data.map((customer) => this.toDto(customer)), total, limit: query.limit, offset: query.offset };
   }
 
   async get(id: string): Promise<CustomerDto> {
-    return this.toDto(await findCustomerOrFail(this.dataSource.manager, id));
+    return this.toDto(await this.customers.findOrFail(id));
   }
 
   async getByExternalId(externalId: string): Promise<CustomerDto> {
-    const customer = await this.dataSource.manager.findOneBy(Customer, { externalId });
+    const customer = await this.customers.findByExternalId(externalId);
     if (!customer) throw new CustomerNotFoundError(`with external_id "${excerpt(externalId)}"`);
     return this.toDto(customer);
   }
 
   /** The customer row itself, for modules that decide from its fields (the portal). */
   find(id: string): Promise<Customer> {
-    return findCustomerOrFail(this.dataSource.manager, id);
+    return this.customers.findOrFail(id);
   }
 
   /** The response for a customer, with the status in force right now (a passed expires_at counts). */
@@ -142,8 +143,7 @@ export class CustomersService {
     try {
       // expires_at and on_expiry decide access; the door drops cached views of this customer.
       const updated = await this.door.run(async (unit) => {
-        const manager = unit.manager;
-        const customer = await findCustomerOrFail(manager, id, true);
+        const customer = await this.customers.lockForUpdate(id);
         const before = customerSnapshot(customer);
         if (input.name !== undefined) customer.name = input.name;
         if (input.email !== undefined) customer.email = input.email;
@@ -155,16 +155,16 @@ export class CustomersService {
           customer.portalTokenSelfService = input.portal_token_self_service;
         const diff = snapshotDiff(before, customerSnapshot(customer));
         if (!diff) return customer;
-        await manager.save(customer);
+        await this.customers.save(customer);
         if (diff.after.expires_at !== undefined || diff.after.on_expiry !== undefined)
-          await markAccessChanged(manager, id);
+          await this.customers.markAccessChanged(id);
         await this.history.record(unit, { customerId: id, type: 'customer.updated', ...diff });
         const billingInputChanged = ['external_id', 'on_expiry', 'billing_grace_days'].some(
           (key) => diff.after[key] !== undefined,
         );
         // A new external_id links the events kept for it; a new grace period or on_expiry changes what they call for.
         if (billingInputChanged && this.billingFollower) await this.billingFollower(unit, id);
-        return manager.findOneByOrFail(Customer, { id });
+        return this.customers.reload(id);
       });
       return this.toDto(updated);
     } catch (error) {
@@ -175,9 +175,8 @@ export class CustomersService {
 
   async remove(id: string): Promise<void> {
     await this.door.run(async (unit) => {
-      const customer = await findCustomerOrFail(unit.manager, id, true);
-      // Tokens, grants and frozen versions go with it through ON DELETE CASCADE; history stays.
-      await unit.manager.delete(Customer, { id });
+      const customer = await this.customers.lockForUpdate(id);
+      await this.customers.delete(id);
       await this.history.record(unit, { customerId: id, type: 'customer.deleted', before: customerSnapshot(customer) });
     });
   }
@@ -193,10 +192,9 @@ export class CustomersService {
    */
   async resumeBilling(id: string, orActivate = false): Promise<CustomerDto> {
     const customer = await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await this.setBillingHold(unit, await findCustomerOrFail(manager, id, true), false);
+      await this.setBillingHold(unit, await this.customers.lockForUpdate(id), false);
       if (this.billingFollower) await this.billingFollower(unit, id);
-      const after = await manager.findOneByOrFail(Customer, { id });
+      const after = await this.customers.reload(id);
       if (orActivate && after.billingStatus === null) return this.applyStatus(id, 'active', null);
       return after;
     });
@@ -206,37 +204,26 @@ export class CustomersService {
   /** Re-applies billing's decision when time changed it (a grace period ended); the expiry sweep calls it. */
   async reapplyBilling(id: string): Promise<void> {
     await this.door.run(async (unit) => {
-      await findCustomerOrFail(unit.manager, id, true);
+      await this.customers.lockForUpdate(id);
       unit.touchCustomer(id);
       if (this.billingFollower) await this.billingFollower(unit, id);
-      else await unit.manager.update(Customer, { id }, { billingReviewAt: null });
+      else await this.customers.clearBillingReview(id);
     });
   }
 
   /** Customers whose billing decision is due to change by the passage of time (oldest first). */
-  async billingReviewsDue(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.dataSource.manager
-      .createQueryBuilder(Customer, 'c')
-      .select(['c.id'])
-      .where('c.billing_review_at <= :now', { now })
-      .orderBy('c.billing_review_at', 'ASC')
-      .take(limit)
-      .getMany();
-    return rows.map((row) => row.id);
+  billingReviewsDue(now: Date, limit: number): Promise<string[]> {
+    return this.customers.listBillingReviewsDue(now, limit);
   }
 
   /** Keeps billing's latest decision on the customer (null: billing knows no subscription of theirs). */
   async recordBillingDecision(unit: UnitOfWork, id: string, decision: BillingDecisionRecord | null): Promise<void> {
     unit.touchCustomer(id);
-    await unit.manager.update(
-      Customer,
-      { id },
-      {
-        billingStatus: decision?.status ?? null,
-        billingReason: decision?.reason ?? null,
-        billingReviewAt: decision?.reviewAt ?? null,
-      },
-    );
+    await this.customers.setBillingFields(id, {
+      billingStatus: decision?.status ?? null,
+      billingReason: decision?.reason ?? null,
+      billingReviewAt: decision?.reviewAt ?? null,
+    });
   }
 
   /**
@@ -260,14 +247,13 @@ export class CustomersService {
     reason: string | null,
     options: StatusChangeOptions,
   ): Promise<Customer> {
-    const manager = unit.manager;
-    const customer = await findCustomerOrFail(manager, id, true);
+    const customer = await this.customers.lockForUpdate(id);
     const now = this.clock.now();
     const holdChanges = options.billingHold !== undefined && options.billingHold !== customer.billingHold;
     // Rules apply to the status in force: a passed expires_at already made the customer expired or frozen.
     if (planStatusChange(effectiveStatus(customer, now), target) === 'unchanged' && customer.status === target) {
       if (holdChanges) await this.setBillingHold(unit, customer, options.billingHold as boolean);
-      return holdChanges ? manager.findOneByOrFail(Customer, { id }) : customer;
+      return holdChanges ? this.customers.reload(id) : customer;
     }
     const before: Record<string, unknown> = { status: customer.status, status_reason: customer.statusReason };
     const after: Record<string, unknown> = { status: target, status_reason: reason };
@@ -282,15 +268,15 @@ export class CustomersService {
     // A reactivated customer starts a new period: an end date already passed would cut them off again at once.
     if (target === 'active' && customer.expiresAt && customer.expiresAt <= customer.statusChangedAt)
       customer.expiresAt = null;
-    await manager.save(customer);
+    await this.customers.save(customer);
     await this.history.record(unit, { customerId: id, type: 'customer.status_changed', before, after });
-    await markAccessChanged(manager, id);
-    return manager.findOneByOrFail(Customer, { id });
+    await this.customers.markAccessChanged(id);
+    return this.customers.reload(id);
   }
 
   private async setBillingHold(unit: UnitOfWork, customer: Customer, hold: boolean): Promise<void> {
     if (customer.billingHold === hold) return;
-    await unit.manager.update(Customer, { id: customer.id }, { billingHold: hold });
+    await this.customers.setBillingHold(customer.id, hold);
     await this.history.record(unit, {
       customerId: customer.id,
       type: 'customer.updated',

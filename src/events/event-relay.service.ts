@@ -12,7 +12,9 @@ import { toEnvelope, wantsEvent } from './event-envelope';
 import { NatsPublisher } from './nats-publisher.service';
 import { nextAttemptAt, RetryPolicy } from './retry-schedule';
 import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { AttemptOutcome, WebhookSender } from './webhook-sender';
 
 /** pg advisory lock keys: one publisher of the outbox, one webhook sender, across all instances. */
@@ -76,6 +78,8 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveryRows: WebhookDeliveryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly door: ChangeDoor,
     private readonly bus: ChangeBus,
@@ -183,7 +187,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
       this.workWaiting = true;
       const envelopes = rows.map((row) => toEnvelope(row));
       if (this.nats.enabled) await this.nats.publish(envelopes);
-      const endpoints = await runner.manager.find(WebhookEndpoint);
+      const endpoints = await this.endpoints.list(runner.manager);
       await runner.manager.transaction(async (manager) => {
         const deliveries = rows.flatMap((row) =>
           endpoints
@@ -199,9 +203,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
               nextAttemptAt: this.clock.now(),
             })),
         );
-        if (deliveries.length > 0) {
-          await manager.createQueryBuilder().insert().into(WebhookDelivery).values(deliveries).orIgnore().execute();
-        }
+        await this.deliveryRows.insertIfNew(deliveries, manager);
         await manager.update(
           ChangeEvent,
           { sequence: In(rows.map((row) => row.sequence)) },
@@ -214,35 +216,31 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Each endpoint's oldest pending delivery goes first; a failure holds back the endpoint's later ones. */
   private async deliverDue(manager: EntityManager): Promise<void> {
-    const heads = await manager
-      .createQueryBuilder(WebhookDelivery, 'd')
-      .distinctOn(['d.endpoint_id'])
-      .where(`d.status = 'pending'`)
-      .orderBy('d.endpoint_id')
-      .addOrderBy('d.event_sequence')
-      .getMany();
+    const heads = await this.deliveryRows.pendingHeads(manager);
     if (heads.length > 0) this.workWaiting = true;
     await Promise.all(heads.map((head) => this.drainEndpoint(manager, head)));
   }
 
   private async drainEndpoint(manager: EntityManager, head: WebhookDelivery | null): Promise<void> {
-    const endpoint = head ? await manager.findOneBy(WebhookEndpoint, { id: head.endpointId }) : null;
+    const endpoint = head ? await this.endpoints.findById(head.endpointId, manager) : null;
     while (head && endpoint && !this.closing) {
       if (head.nextAttemptAt && head.nextAttemptAt.getTime() > this.clock.now().getTime()) return;
-      const outcome = await this.attempt(manager, endpoint, head);
+      const outcome = await this.attempt(endpoint, head, manager);
       if (!outcome.ok && head.status === 'pending') return;
-      head = await manager.findOne(WebhookDelivery, {
-        where: { endpointId: endpoint.id, status: 'pending' },
-        order: { eventSequence: 'ASC' },
-      });
+      head = await this.deliveryRows.oldestPending(endpoint.id, manager);
     }
   }
 
   /**
    * Sends one delivery now and records the attempt. Used by the relay and by redelivery (which may
-   * re-send a delivery that already succeeded; consumers deduplicate by event id).
+   * re-send a delivery that already succeeded; consumers deduplicate by event id). `manager`: the
+   * relay's own connection; redelivery runs on the pool (or the request's unit of work).
    */
-  async attempt(manager: EntityManager, endpoint: WebhookEndpoint, delivery: WebhookDelivery): Promise<AttemptOutcome> {
+  async attempt(
+    endpoint: WebhookEndpoint,
+    delivery: WebhookDelivery,
+    manager: EntityManager = this.door.manager,
+  ): Promise<AttemptOutcome> {
     const event = await manager.findOneBy(ChangeEvent, { id: delivery.eventId });
     const outcome: AttemptOutcome = event
       ? await this.sender.send(endpoint.url, endpoint.secret, toEnvelope(event))
@@ -262,7 +260,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
       delivery.nextAttemptAt = next;
       if (!next) delivery.status = 'failed';
     }
-    await manager.save(WebhookDelivery, delivery);
+    await this.deliveryRows.save(delivery, manager);
     return outcome;
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Not, QueryFailedError } from 'typeorm';
-import { ID_PATTERN, newId, randomBase62 } from '../common/ids';
+import { QueryFailedError } from 'typeorm';
+import { newId, randomBase62 } from '../common/ids';
 import { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { isValidPackageName, PACKAGE_NAME_RULE } from '../packages/package-name';
@@ -30,7 +29,9 @@ import {
   RepositoryUnreachableError,
 } from './git-sources.errors';
 import { GitSource } from './git-source.entity';
+import { GitSourceRepository } from './git-source.repository';
 import { GitSync } from './git-sync.entity';
+import { GitSyncRepository } from './git-sync.repository';
 import { GitSyncRunner } from './git-sync-runner.service';
 import { parseGitUrl, ParsedGitUrl } from './git-url';
 import { SecretBox } from './secret-box';
@@ -79,20 +80,13 @@ function credentialsFor(dto: GitCredentialsDto | null | undefined, url: ParsedGi
 @Injectable()
 export class GitSourcesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sources: GitSourceRepository,
+    private readonly syncs: GitSyncRepository,
     private readonly packages: PackagesService,
     private readonly runner: GitSyncRunner,
     private readonly secrets: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  private get sources() {
-    return this.dataSource.getRepository(GitSource);
-  }
-
-  private get syncs() {
-    return this.dataSource.getRepository(GitSync);
-  }
 
   /**
    * Fetches the repository once, to learn the package name from composer.json on its default
@@ -109,7 +103,7 @@ export class GitSourcesService {
     try {
       const { packageName, defaultBranch } = await this.inspect(mirror, url, credentials);
       await this.assertNameFree(packageName);
-      source = this.sources.create({
+      const row = {
         id,
         url: url.url,
         packageName,
@@ -117,9 +111,9 @@ export class GitSourcesService {
         credentialsKind: credentials?.kind ?? null,
         credentialsSealed: credentials ? this.secrets.seal(JSON.stringify(credentials)) : null,
         webhookSecretSealed: this.secrets.seal(webhookSecret),
-      });
+      };
       try {
-        source = await this.sources.save(source);
+        source = await this.sources.insert(row);
       } catch (error) {
         if (isUniqueViolation(error)) throw new PackageNameTakenError(packageName, 'from another repository');
         throw error;
@@ -133,11 +127,7 @@ export class GitSourcesService {
   }
 
   async list(query: PaginationQueryDto): Promise<Page<GitSourceDto>> {
-    const [sources, total] = await this.sources.findAndCount({
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+    const [sources, total] = await this.sources.page(query.limit, query.offset);
     const data: GitSourceDto[] = [];
     for (const source of sources) data.push(await this.toDto(source));
     return { data, total, limit: query.limit, offset: query.offset };
@@ -152,20 +142,17 @@ export class GitSourcesService {
     const url = parseGitUrl(source.url);
     if ('problem' in url) throw new InvalidGitUrlError(source.url, url.problem);
     const credentials = credentialsFor(dto.credentials, url);
-    await this.sources.update(
-      { id },
-      {
-        credentialsKind: credentials?.kind ?? null,
-        credentialsSealed: credentials ? this.secrets.seal(JSON.stringify(credentials)) : null,
-      },
-    );
+    await this.sources.update(id, {
+      credentialsKind: credentials?.kind ?? null,
+      credentialsSealed: credentials ? this.secrets.seal(JSON.stringify(credentials)) : null,
+    });
     return this.get(id);
   }
 
   /** Deletes the repository, its package's versions (as deleting them by hand would) and its mirror. */
   async remove(id: string): Promise<void> {
     const source = await this.find(id);
-    await this.sources.delete({ id });
+    await this.sources.delete(id);
     await this.runner.cancel(id);
     await this.packages.deleteGitPackage(source.packageName, id);
     await this.runner.mirrorFor(id).remove();
@@ -178,7 +165,7 @@ export class GitSourcesService {
 
   async getSync(id: string, syncId: string): Promise<GitSyncDto> {
     await this.find(id);
-    const sync = ID_PATTERN.test(syncId) ? await this.syncs.findOneBy({ id: syncId, sourceId: id }) : null;
+    const sync = await this.syncs.findOfSource(id, syncId);
     if (!sync) throw new GitSyncNotFoundError(id, syncId);
     return toSyncDto(sync);
   }
@@ -186,7 +173,7 @@ export class GitSourcesService {
   async rotateWebhookSecret(id: string): Promise<WebhookSecretDto> {
     await this.find(id);
     const webhookSecret = `whs_${randomBase62(32)}`;
-    await this.sources.update({ id }, { webhookSecretSealed: this.secrets.seal(webhookSecret) });
+    await this.sources.update(id, { webhookSecretSealed: this.secrets.seal(webhookSecret) });
     return { repository_id: id, webhook_url: this.webhookUrl(id), webhook_secret: webhookSecret };
   }
 
@@ -207,7 +194,7 @@ export class GitSourcesService {
   }
 
   private async find(id: string): Promise<GitSource> {
-    const source = ID_PATTERN.test(id) ? await this.sources.findOneBy({ id }) : null;
+    const source = await this.sources.findById(id);
     if (!source) throw new GitSourceNotFoundError(id);
     return source;
   }
@@ -266,7 +253,7 @@ export class GitSourcesService {
   }
 
   private async assertNameFree(packageName: string): Promise<void> {
-    const other = await this.sources.findOneBy({ packageName });
+    const other = await this.sources.findByPackageName(packageName);
     if (other) throw new PackageNameTakenError(packageName, `from the repository ${other.id}`);
     const pkg = await this.packages.findPackage(packageName);
     if (pkg)
@@ -281,14 +268,7 @@ export class GitSourcesService {
   }
 
   private async toDto(source: GitSource): Promise<GitSourceDto> {
-    const lastSync = await this.syncs.findOne({
-      where: { sourceId: source.id, status: Not(In(['queued', 'running'])) },
-      order: { finishedAt: 'DESC' },
-    });
-    const pendingSync = await this.syncs.findOne({
-      where: { sourceId: source.id, status: In(['queued', 'running']) },
-      order: { requestedAt: 'ASC' },
-    });
+    const { last: lastSync, pending: pendingSync } = await this.syncs.latestOf(source.id);
     return {
       id: source.id,
       url: source.url,

@@ -1,17 +1,18 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { AsyncResource } from 'node:async_hooks';
 import { join } from 'node:path';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { newId } from '../common/ids';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { PackagesService } from '../packages/packages.service';
 import { GitCommandError } from './git-command';
 import { ComposerJsonProblem, GitCredentials, GitMirror } from './git-mirror';
 import { RepositoryTooLargeError } from './git-sources.errors';
 import { GitSource } from './git-source.entity';
+import { GitSourceRepository } from './git-source.repository';
 import { GitSync, RefReport, SyncTrigger } from './git-sync.entity';
+import { GitSyncRepository } from './git-sync.repository';
 import { parseGitUrl } from './git-url';
 import { checkComposerJson } from './ref-versions';
 import { SecretBox } from './secret-box';
@@ -43,9 +44,16 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(GitSyncRunner.name);
   private readonly workers = new Map<string, Worker>();
   private stopping = false;
+  /**
+   * The async context workers run in, taken when no request is running. A sync requested inside a
+   * unit of work (an idempotent POST) would otherwise inherit that unit and go on using its
+   * transaction after it committed.
+   */
+  private readonly outsideRequests = new AsyncResource('GitSyncWorker');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sources: GitSourceRepository,
+    private readonly syncs: GitSyncRepository,
     private readonly packages: PackagesService,
     private readonly secrets: SecretBox,
     private readonly scheduler: SchedulerRegistry,
@@ -62,10 +70,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.recoverInterrupted();
-    const queued: { source_id: string }[] = await this.dataSource.query(
-      `SELECT source_id FROM git_syncs WHERE status = 'queued'`,
-    );
-    for (const row of queued) this.kick(row.source_id);
+    for (const sourceId of await this.syncs.listQueuedSourceIds()) this.kick(sourceId);
     if (this.config.repositorySyncMinutes > 0) {
       const timer = setInterval(() => {
         this.syncAll().catch((error: Error) => this.logger.error(`Periodic repository sync failed: ${error.message}`));
@@ -84,25 +89,15 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Queues a sync, or joins the one already queued; returns it. */
   async request(sourceId: string, trigger: SyncTrigger): Promise<GitSync> {
-    const repository = this.dataSource.getRepository(GitSync);
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       try {
-        const created = await repository.save(
-          repository.create({
-            id: newId('sync'),
-            sourceId,
-            status: 'queued',
-            trigger,
-            requestedAt: new Date(),
-            refs: [],
-          }),
-        );
+        const created = await this.syncs.insertQueued(sourceId, trigger);
         this.kick(sourceId);
         return created;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
       }
-      const queued = await repository.findOneBy({ sourceId, status: 'queued' });
+      const queued = await this.syncs.findQueued(sourceId);
       if (queued) {
         this.kick(sourceId);
         return queued;
@@ -122,8 +117,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   /** Requests a sync of every repository (the periodic catch-up for missed webhooks). */
   async syncAll(): Promise<void> {
     await this.recoverInterrupted();
-    const sources = await this.dataSource.getRepository(GitSource).find({ select: { id: true } });
-    for (const source of sources) await this.request(source.id, 'schedule');
+    for (const sourceId of await this.sources.listIds()) await this.request(sourceId, 'schedule');
   }
 
   private kick(sourceId: string): void {
@@ -135,7 +129,8 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
     }
     const worker: Worker = { controller: new AbortController(), again: false, done: Promise.resolve() };
     this.workers.set(sourceId, worker);
-    worker.done = this.drain(sourceId, worker)
+    worker.done = this.outsideRequests
+      .runInAsyncScope(() => this.drain(sourceId, worker))
       .catch((error: Error) => this.logger.error(`Sync worker for ${sourceId} stopped: ${error.message}`))
       .finally(() => this.workers.delete(sourceId));
   }
@@ -156,15 +151,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   /** queued → running, unless this repository's sync is already running (here or on another instance). */
   private async claim(sourceId: string): Promise<GitSync | null> {
     try {
-      const rows: { id: string }[] = await this.dataSource.query(
-        `UPDATE git_syncs SET status = 'running', started_at = now()
-          WHERE id = (SELECT id FROM git_syncs WHERE source_id = $1 AND status = 'queued' LIMIT 1)
-          RETURNING id`,
-        [sourceId],
-      );
-      const claimed = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : rows;
-      if (claimed.length === 0) return null;
-      return this.dataSource.getRepository(GitSync).findOneBy({ id: claimed[0].id });
+      return await this.syncs.claimQueued(sourceId);
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;
@@ -172,7 +159,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async run(sync: GitSync, signal: AbortSignal): Promise<void> {
-    const source = await this.dataSource.getRepository(GitSource).findOneBy({ id: sync.sourceId });
+    const source = await this.sources.findById(sync.sourceId);
     if (!source) return;
     const refs: RefReport[] = [];
     let error: string | null = null;
@@ -188,9 +175,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
         error = `internal error: ${(failure as Error).message}`;
       }
     }
-    await this.dataSource
-      .getRepository(GitSync)
-      .update({ id: sync.id }, { status: error ? 'failed' : 'succeeded', finishedAt: new Date(), error, refs });
+    await this.syncs.finish(sync.id, error, refs);
   }
 
   /** `reports` is filled as refs are done, so a sync that fails later still says what it did. */
@@ -215,7 +200,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
       throw new SyncFailure(new RepositoryTooLargeError(size, this.config.repositoryMaxBytes).message);
     }
     if (defaultBranch !== source.defaultBranch) {
-      await this.dataSource.getRepository(GitSource).update({ id: source.id }, { defaultBranch });
+      await this.sources.update(source.id, { defaultBranch });
     }
 
     const owner = await this.packages.findPackage(source.packageName);
@@ -326,7 +311,7 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async stillExists(sourceId: string): Promise<boolean> {
-    return this.dataSource.getRepository(GitSource).existsBy({ id: sourceId });
+    return this.sources.exists(sourceId);
   }
 
   /**
@@ -335,10 +320,6 @@ export class GitSyncRunner implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async recoverInterrupted(): Promise<void> {
     const staleSeconds = Math.max(this.config.gitTimeoutSeconds * 6, 900);
-    await this.dataSource.query(
-      `UPDATE git_syncs SET status = 'failed', finished_at = now(), error = 'interrupted: the server stopped during the sync'
-        WHERE status = 'running' AND started_at < now() - make_interval(secs => $1)`,
-      [staleSeconds],
-    );
+    await this.syncs.failInterrupted(staleSeconds);
   }
 }

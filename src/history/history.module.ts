@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { CustomerEvent } from './customer-event.entity';
+import { CustomerEventRepository } from './customer-event.repository';
 import { HistoryController } from './history.controller';
 import { HistoryService } from './history.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CustomerEvent])],
   controllers: [HistoryController],
-  providers: [HistoryService],
+  providers: [HistoryService, CustomerEventRepository],
   exports: [HistoryService],
 })
 export class HistoryModule {}

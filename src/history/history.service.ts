@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { currentActor, currentProviderEventId } from '../common/actor-context';
 import { Clock } from '../common/clock';
-import { findCustomerOrFail } from '../customers/customer-lookup';
-import { CustomerEvent, CustomerEventType } from './customer-event.entity';
+import { CustomerEventType } from './customer-event.entity';
+import { CustomerEventRepository } from './customer-event.repository';
 import { EventDto, EventPageDto, ListEventsQueryDto } from './dto/event.dto';
 
 export interface EventInput {
@@ -43,19 +41,29 @@ function eventData(event: EventInput): Record<string, unknown> {
   return data;
 }
 
+/** Throws the customer's not-found error when there is no such customer. */
+export type CustomerCheck = (customerId: string) => Promise<void>;
+
 @Injectable()
 export class HistoryService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: CustomerEventRepository,
     private readonly clock: Clock,
   ) {}
+
+  private customerCheck?: CustomerCheck;
+
+  /** Customers registers it: they record their history here, so History cannot depend on them. */
+  checkCustomersWith(check: CustomerCheck): void {
+    this.customerCheck = check;
+  }
 
   /**
    * Called inside the unit of work that makes the change, so history, state and the published
    * event never disagree: the history row, and the event for the outbox, commit with the change.
    */
   async record(unit: UnitOfWork, event: EventInput): Promise<void> {
-    await unit.manager.save(CustomerEvent, {
+    await this.events.insert({
       customerId: event.customerId,
       type: event.type,
       actor: currentActor(),
@@ -68,22 +76,13 @@ export class HistoryService {
   }
 
   async forCustomer(customerId: string, limit: number, offset: number): Promise<EventPageDto> {
-    await findCustomerOrFail(this.dataSource.manager, customerId);
+    if (!this.customerCheck) throw new Error('No customer check registered (CustomersModule is not loaded)');
+    await this.customerCheck(customerId);
     return this.search({ customer_id: customerId, limit, offset });
   }
 
   async search(query: ListEventsQueryDto): Promise<EventPageDto> {
-    const builder = this.dataSource.manager
-      .createQueryBuilder(CustomerEvent, 'e')
-      .orderBy('e.occurred_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.customer_id) builder.andWhere('e.customer_id = :customerId', { customerId: query.customer_id });
-    if (query.type) builder.andWhere('e.type = :type', { type: query.type });
-    if (query.since) builder.andWhere('e.occurred_at >= :since', { since: query.since });
-    if (query.until) builder.andWhere('e.occurred_at < :until', { until: query.until });
-    const [data, total] = await builder.getManyAndCount();
+    const [data, total] = await this.events.search(query);
     return { data: data.map((event) => EventDto.from(event)), total, limit: query.limit, offset: query.offset };
   }
 }

@@ -70,9 +70,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // The route's changes and the stored answer commit in one unit of work: a crash can lose
     // neither one without the other. next.handle() is called inside it so the route joins it.
     return from(
-      this.door.run(async (unit) => {
+      this.door.run(async () => {
         const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        await this.idempotency.completeWithin(unit.manager, claim, answerOf(response, value));
+        await this.idempotency.completeWithin(claim, answerOf(response, value));
         return value;
       }),
     );

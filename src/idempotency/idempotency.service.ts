@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { openBody, sealBody, sealingKey } from './response-sealing';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { IdempotencyKeyRepository, StoredAnswer } from './idempotency-key.repository';
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { RecordedResponse } from './response-recorder';
 
@@ -58,7 +57,7 @@ export class IdempotencyService {
   private readonly held = new Map<string, string>();
 
   constructor(
-    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+    private readonly keys: IdempotencyKeyRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -73,33 +72,21 @@ export class IdempotencyService {
     for (let attempt = 1; ; attempt += 1) {
       const now = this.clock.now();
       const token = randomUUID();
-      const claimed: unknown[] = await this.keys.query(
-        `INSERT INTO "idempotency_keys" ("key", "scope", "fingerprint", "status", "claim_token", "created_at", "expires_at", "lease_until")
-         VALUES ($1, $2, $3, 'in_progress', $4, $5, $6, $7)
-         ON CONFLICT ("key") DO UPDATE
-            SET "scope" = EXCLUDED."scope", "fingerprint" = EXCLUDED."fingerprint", "status" = EXCLUDED."status",
-                "claim_token" = EXCLUDED."claim_token", "created_at" = EXCLUDED."created_at", "expires_at" = EXCLUDED."expires_at",
-                "lease_until" = EXCLUDED."lease_until",
-                "response_status" = NULL, "response_headers" = NULL, "response_body" = NULL
-          WHERE "idempotency_keys"."expires_at" <= $5
-             OR ("idempotency_keys"."status" = 'in_progress' AND "idempotency_keys"."lease_until" <= $5)
-         RETURNING "key"`,
-        [
-          key,
-          scope,
-          fingerprint,
-          token,
-          now,
-          new Date(now.getTime() + KEY_LIFETIME_MS),
-          new Date(now.getTime() + CLAIM_LEASE_MS),
-        ],
-      );
-      if (claimed.length === 1) {
+      const claimed = await this.keys.claim({
+        key,
+        scope,
+        fingerprint,
+        token,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + KEY_LIFETIME_MS),
+        leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS),
+      });
+      if (claimed) {
         this.held.set(key, token);
         return { kind: 'claimed', claim: { key, token } };
       }
 
-      const stored = await this.keys.findOneBy({ key });
+      const stored = await this.keys.find(key);
       const verdict = stored ? judgeStoredKey(stored, fingerprint, this.clock.now()) : 'claimable';
       if (stored && verdict === 'replay') {
         const body = openBody(stored.responseBody ?? '', this.sealing);
@@ -109,7 +96,7 @@ export class IdempotencyService {
             response: { status: stored.responseStatus!, headers: stored.responseHeaders ?? {}, body },
           };
         // Sealed under an earlier ADMIN_TOKEN: the answer cannot be repeated, so the key starts afresh.
-        await this.keys.delete({ key, fingerprint: stored.fingerprint, status: 'completed' });
+        await this.keys.deleteCompleted(key, stored.fingerprint);
         if (attempt === CLAIM_ATTEMPTS) throw new IdempotencyKeyInProgressError(key);
         continue;
       }
@@ -123,56 +110,41 @@ export class IdempotencyService {
    * over meanwhile (its lease ran out) throws, which rolls the change back: the request that holds
    * the key now is the one that runs.
    */
-  async completeWithin(manager: EntityManager, claim: Claim, response: RecordedResponse): Promise<void> {
-    const result = await manager.update(
-      IdempotencyKey,
-      { key: claim.key, claimToken: claim.token, status: 'in_progress' },
-      {
-        status: 'completed',
-        responseStatus: response.status,
-        responseHeaders: response.headers,
-        responseBody: sealBody(response.body, this.sealing),
-      },
-    );
-    if (result.affected !== 1) throw new IdempotencyKeyInProgressError(claim.key);
+  async completeWithin(claim: Claim, response: RecordedResponse): Promise<void> {
+    if (!(await this.keys.completeInUnit(claim.key, claim.token, this.storedAnswer(response))))
+      throw new IdempotencyKeyInProgressError(claim.key);
   }
 
   /** Stores the response of a claimed request; a claim taken over or completed in the meantime is left alone. */
   async complete(claim: Claim, response: RecordedResponse): Promise<void> {
     this.held.delete(claim.key);
-    await this.keys.update(
-      { key: claim.key, claimToken: claim.token, status: 'in_progress' },
-      {
-        status: 'completed',
-        responseStatus: response.status,
-        responseHeaders: response.headers,
-        responseBody: sealBody(response.body, this.sealing),
-      },
-    );
+    await this.keys.complete(claim.key, claim.token, this.storedAnswer(response));
+  }
+
+  private storedAnswer(response: RecordedResponse): StoredAnswer {
+    return {
+      responseStatus: response.status,
+      responseHeaders: response.headers,
+      responseBody: sealBody(response.body, this.sealing),
+    };
   }
 
   /** Forgets a claim whose request failed on the server side, so that a retry runs it again. */
   async release(claim: Claim): Promise<void> {
     this.held.delete(claim.key);
-    await this.keys.delete({ key: claim.key, claimToken: claim.token, status: 'in_progress' });
+    await this.keys.release(claim.key, claim.token);
   }
 
   /** Deletes expired keys; they are already ignored, this only keeps the table small. */
   async purgeExpired(): Promise<number> {
-    const result = await this.keys.delete({ expiresAt: LessThanOrEqual(this.clock.now()) });
-    return result.affected ?? 0;
+    return this.keys.deleteExpired(this.clock.now());
   }
 
   @Interval('idempotency.renewLeases', CLAIM_RENEW_MS)
   async renewLeases(): Promise<void> {
     if (this.held.size === 0) return;
     try {
-      await this.keys.query(
-        `UPDATE "idempotency_keys" AS k SET "lease_until" = $3
-           FROM unnest($1::varchar[], $2::uuid[]) AS h(key, token)
-          WHERE k."key" = h.key AND k."claim_token" = h.token AND k."status" = 'in_progress'`,
-        [[...this.held.keys()], [...this.held.values()], new Date(this.clock.now().getTime() + CLAIM_LEASE_MS)],
-      );
+      await this.keys.renewLeases(this.held, new Date(this.clock.now().getTime() + CLAIM_LEASE_MS));
     } catch (error) {
       this.logger.warn(`Renewing idempotency claims failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -14,7 +14,7 @@ import { readCredentials } from '../auth/credentials';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
-import { secretMatcher } from '../tokens/token-secret';
+import { secretMatcher } from '../auth/credentials';
 import { Metrics } from './metrics.service';
 
 @ApiTags('operations')

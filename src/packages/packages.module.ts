@@ -1,24 +1,24 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { ARCHIVE_STORAGE, archivesRoot, FilesystemArchiveStorage } from './archive-storage';
 import { ArchiveSweeper } from './archive-sweeper.service';
 import { archiveUploadOptions } from './archive-upload';
 import { S3ArchiveStorage } from './s3-archive-storage';
-import { PackageVersion } from './package-version.entity';
-import { Package } from './package.entity';
+import { PackageVersionRepository } from './package-version.repository';
+import { PackageRepository } from './package.repository';
 import { PackagesController } from './packages.controller';
+import { CatalogRepository } from './catalog.repository';
 import { PackagesService } from './packages.service';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Package, PackageVersion]),
-    MulterModule.registerAsync({ useFactory: archiveUploadOptions, inject: [APP_CONFIG] }),
-  ],
+  imports: [MulterModule.registerAsync({ useFactory: archiveUploadOptions, inject: [APP_CONFIG] })],
   controllers: [PackagesController],
   providers: [
     PackagesService,
+    PackageRepository,
+    PackageVersionRepository,
+    CatalogRepository,
     ArchiveSweeper,
     {
       provide: ARCHIVE_STORAGE,
@@ -29,6 +29,6 @@ import { PackagesService } from './packages.service';
       inject: [APP_CONFIG],
     },
   ],
-  exports: [PackagesService, ARCHIVE_STORAGE, ArchiveSweeper],
+  exports: [PackagesService, PackageVersionRepository, CatalogRepository, ARCHIVE_STORAGE, ArchiveSweeper],
 })
 export class PackagesModule {}

@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { temporaryUploadPath } from '../common/upload-spool';
-import { nextChangeStamp } from '../common/change-clock';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
 import { ChangeDoor } from '../changes/change-door.service';
 import { isUniqueViolation } from '../database/database-errors';
 import { newId } from '../common/ids';
@@ -26,7 +23,9 @@ import {
 import { PackageDetailDto, PackagePageDto, PackageSummaryDto, PublishedVersionDto } from './dto/package-response.dto';
 import { isValidPackageName } from './package-name';
 import { PackageVersion } from './package-version.entity';
+import { PackageVersionRepository } from './package-version.repository';
 import { Package } from './package.entity';
+import { PackageRepository } from './package.repository';
 import { MAX_VERSION_LENGTH, resolvePublishedVersion } from './published-version';
 
 export interface PublishInput {
@@ -72,7 +71,8 @@ export class PackagesService {
   private readonly logger = new Logger(PackagesService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly packages: PackageRepository,
+    private readonly versions: PackageVersionRepository,
     @Inject(ARCHIVE_STORAGE) private readonly storage: ArchiveStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly door: ChangeDoor,
@@ -104,15 +104,11 @@ export class PackagesService {
     let version: PackageVersion;
     try {
       version = await this.door.run(async (unit) => {
-        const manager = unit.manager;
-        await this.lockOrCreatePackage(manager, name, null);
-        await this.assertOwner(manager, name, null);
-        const clash = await manager.findOneBy(PackageVersion, {
-          packageName: name,
-          versionNormalized: resolved.versionNormalized,
-        });
+        await this.lockOrCreatePackage(name, null);
+        await this.assertOwner(name, null);
+        const clash = await this.versions.findByNormalized(name, resolved.versionNormalized);
         if (clash) throw new VersionExistsError(name, clash.version, clash.versionNormalized);
-        const row = manager.create(PackageVersion, {
+        const saved = await this.versions.insert({
           id,
           packageName: name,
           version: resolved.version,
@@ -125,8 +121,7 @@ export class PackagesService {
           readme,
           releasedAt: input.releasedAt ?? new Date(),
         });
-        const saved = await manager.save(row);
-        await this.markContentsChanged(manager, name);
+        await this.packages.markContentsChanged(name);
         unit.emit({ type: 'package.version_published', packageName: name, data: versionEventData(saved) });
         return saved;
       });
@@ -173,32 +168,26 @@ export class PackagesService {
     let result: { saved: PackageVersion; replaced: PackageVersion | null };
     try {
       result = await this.door.run(async (unit) => {
-        const manager = unit.manager;
-        await this.lockOrCreatePackage(manager, name, input.gitSourceId);
-        await this.assertOwner(manager, name, input.gitSourceId);
-        const replaced = await manager.findOneBy(PackageVersion, {
+        await this.lockOrCreatePackage(name, input.gitSourceId);
+        await this.assertOwner(name, input.gitSourceId);
+        const replaced = await this.versions.findByNormalized(name, input.versionNormalized);
+        if (replaced) await this.versions.delete([replaced.id]);
+        const saved = await this.versions.insert({
+          id,
           packageName: name,
+          version: input.version,
           versionNormalized: input.versionNormalized,
+          isDev: input.isDev,
+          composerJson,
+          shasum: createHash('sha1').update(input.archive).digest('hex'),
+          sizeBytes: input.archive.length,
+          storageKey,
+          releasedAt: input.releasedAt,
+          readme,
+          gitReference: input.reference,
+          defaultBranch: input.defaultBranch,
         });
-        if (replaced) await manager.delete(PackageVersion, { id: replaced.id });
-        const saved = await manager.save(
-          manager.create(PackageVersion, {
-            id,
-            packageName: name,
-            version: input.version,
-            versionNormalized: input.versionNormalized,
-            isDev: input.isDev,
-            composerJson,
-            shasum: createHash('sha1').update(input.archive).digest('hex'),
-            sizeBytes: input.archive.length,
-            storageKey,
-            releasedAt: input.releasedAt,
-            readme,
-            gitReference: input.reference,
-            defaultBranch: input.defaultBranch,
-          }),
-        );
-        await this.markContentsChanged(manager, name);
+        await this.packages.markContentsChanged(name);
         if (replaced)
           unit.emit({ type: 'package.version_deleted', packageName: name, data: versionEventData(replaced) });
         unit.emit({ type: 'package.version_published', packageName: name, data: versionEventData(saved) });
@@ -216,15 +205,12 @@ export class PackagesService {
   async removeGitVersions(packageName: string, gitSourceId: string, versionsNormalized: string[]): Promise<void> {
     if (versionsNormalized.length === 0) return;
     await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await this.lockPackageOrFail(manager, packageName);
-      await this.assertOwner(manager, packageName, gitSourceId);
-      const rows = await manager.find(PackageVersion, {
-        where: { packageName, versionNormalized: In(versionsNormalized) },
-      });
+      await this.lockPackageOrFail(packageName);
+      await this.assertOwner(packageName, gitSourceId);
+      const rows = await this.versions.listByNormalized(packageName, versionsNormalized);
       if (rows.length === 0) return;
-      await manager.delete(PackageVersion, { id: In(rows.map((row) => row.id)) });
-      await this.markContentsChanged(manager, packageName);
+      await this.versions.delete(rows.map((row) => row.id));
+      await this.packages.markContentsChanged(packageName);
       for (const row of rows) unit.emit({ type: 'package.version_deleted', packageName, data: versionEventData(row) });
       unit.afterCommit(async () => {
         for (const row of rows) await this.discardArchive(row.storageKey);
@@ -240,27 +226,8 @@ export class PackagesService {
   }
 
   async list(query: ListPackagesQueryDto): Promise<PackagePageDto> {
-    const builder = this.dataSource.manager
-      .createQueryBuilder(Package, 'p')
-      .orderBy('p.name', 'ASC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.q) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.andWhere('p.name ILIKE :pattern', { pattern });
-    }
-    const [packages, total] = await builder.getManyAndCount();
-    const counts = new Map<string, number>();
-    if (packages.length > 0) {
-      const rows: { name: string; count: number }[] = await this.dataSource.manager
-        .createQueryBuilder(PackageVersion, 'v')
-        .select('v.package_name', 'name')
-        .addSelect('count(*)::int', 'count')
-        .where('v.package_name IN (:...names)', { names: packages.map((pkg) => pkg.name) })
-        .groupBy('v.package_name')
-        .getRawMany();
-      for (const row of rows) counts.set(row.name, row.count);
-    }
+    const [packages, total] = await this.packages.search(query.limit, query.offset, query.q);
+    const counts = await this.versions.countByPackage(packages.map((pkg) => pkg.name));
     return {
       data: packages.map((pkg) => PackageSummaryDto.from(pkg, counts.get(pkg.name) ?? 0)),
       total,
@@ -276,51 +243,36 @@ export class PackagesService {
   }
 
   /** The package row (for contentsChangedAt), or null. */
-  async findPackage(packageName: string): Promise<Package | null> {
-    if (!isValidPackageName(packageName)) return null;
-    return this.dataSource.manager.findOneBy(Package, { name: packageName });
+  findPackage(packageName: string): Promise<Package | null> {
+    return this.packages.findByName(packageName);
   }
 
   /** Every version of the package, newest first in Composer's order; [] for an unknown package. */
   async listVersions(packageName: string): Promise<PackageVersion[]> {
     if (!isValidPackageName(packageName)) return [];
     // A fixed input order keeps Composer's sort stable for pairs of dev branches, which it does not order.
-    const versions = await this.dataSource.manager.find(PackageVersion, {
-      where: { packageName },
-      order: { versionNormalized: 'ASC' },
-    });
-    return sortNewestFirst(versions);
+    return sortNewestFirst(await this.versions.listByPackage(packageName));
   }
 
   async findVersion(packageName: string, versionNormalized: string): Promise<PackageVersion | null> {
     if (!isValidPackageName(packageName)) return null;
-    return this.dataSource.manager.findOneBy(PackageVersion, { packageName, versionNormalized });
+    return this.versions.findByNormalized(packageName, versionNormalized);
   }
 
   /** The README stored with a version at publish time (a column not loaded with the version itself). */
-  async readmeOf(versionId: string): Promise<string | null> {
-    const row = await this.dataSource.manager.findOne(PackageVersion, {
-      select: { id: true, readme: true },
-      where: { id: versionId },
-    });
-    return row?.readme ?? null;
+  readmeOf(versionId: string): Promise<string | null> {
+    return this.versions.readmeOf(versionId);
   }
 
   /** Which of these storage keys a version row references (the archive sweep keeps those). */
-  async referencedStorageKeys(keys: string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await this.dataSource.manager.find(PackageVersion, {
-      select: { id: true, storageKey: true },
-      where: { storageKey: In(keys) },
-    });
-    return new Set(rows.map((row) => row.storageKey));
+  referencedStorageKeys(keys: string[]): Promise<Set<string>> {
+    return this.versions.referencedStorageKeys(keys);
   }
 
   /** `version` may be given as published ("v1.0.0") or normalized ("1.0.0.0"). */
   async deleteVersion(packageName: string, version: string): Promise<void> {
     await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await this.lockPackageOrFail(manager, packageName);
+      await this.lockPackageOrFail(packageName);
       if (version.length > MAX_VERSION_LENGTH) throw new VersionNotFoundError(packageName, version);
       const normalized = [version];
       try {
@@ -328,15 +280,10 @@ export class PackagesService {
       } catch (error) {
         if (!(error instanceof InvalidVersionError)) throw error;
       }
-      const row = await manager.findOne(PackageVersion, {
-        where: [
-          { packageName, versionNormalized: In(normalized) },
-          { packageName, version },
-        ],
-      });
+      const row = await this.versions.findAsPublishedOrNormalized(packageName, version, normalized);
       if (!row) throw new VersionNotFoundError(packageName, version);
-      await manager.delete(PackageVersion, { id: row.id });
-      await this.markContentsChanged(manager, packageName);
+      await this.versions.delete([row.id]);
+      await this.packages.markContentsChanged(packageName);
       unit.emit({ type: 'package.version_deleted', packageName, data: versionEventData(row) });
       unit.afterCommit(() => this.discardArchive(row.storageKey));
     });
@@ -345,10 +292,9 @@ export class PackagesService {
   /** Deletes the package, its versions and their archives. */
   async deletePackage(packageName: string): Promise<void> {
     await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await this.lockPackageOrFail(manager, packageName);
-      const versions = await manager.find(PackageVersion, { where: { packageName } });
-      await manager.delete(Package, { name: packageName });
+      await this.lockPackageOrFail(packageName);
+      const versions = await this.versions.listByPackage(packageName);
+      await this.packages.delete(packageName);
       for (const version of versions) {
         unit.emit({ type: 'package.version_deleted', packageName, data: versionEventData(version) });
       }
@@ -364,44 +310,24 @@ export class PackagesService {
    * A concurrent first publish waits on the unique name; a concurrent delete of the package makes
    * the lock find nothing, and the insert is tried again. Returns whether the row was created.
    */
-  private async lockOrCreatePackage(
-    manager: EntityManager,
-    name: string,
-    gitSourceId: string | null,
-  ): Promise<boolean> {
+  private async lockOrCreatePackage(name: string, gitSourceId: string | null): Promise<boolean> {
     for (let attempt = 1; attempt <= 3; attempt += 1) {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Package)
-        // Set properly by markContentsChanged right after: the clock is always locked last.
-        .values({ name, contentsChangedAt: () => 'now()', gitSourceId })
-        .orIgnore()
-        .returning(['name'])
-        .execute();
-      if ((inserted.raw as unknown[]).length > 0) return true;
-      const locked = await manager.findOne(Package, { where: { name }, lock: { mode: 'pessimistic_write' } });
-      if (locked) return false;
+      if (await this.packages.insertIfAbsent(name, gitSourceId)) return true;
+      if (await this.packages.lockForUpdate(name)) return false;
     }
     throw new Error(`Could not lock or create package "${name}"`);
   }
 
   /** A package has one source: uploads (null) or one Git repository. Call with the package locked. */
-  private async assertOwner(manager: EntityManager, name: string, gitSourceId: string | null): Promise<void> {
-    const pkg = await manager.findOneByOrFail(Package, { name });
+  private async assertOwner(name: string, gitSourceId: string | null): Promise<void> {
+    const pkg = await this.packages.findByNameOrFail(name);
     if (pkg.gitSourceId !== gitSourceId) throw new PackageOwnedBySourceError(name, pkg.gitSourceId);
   }
 
-  private async lockPackageOrFail(manager: EntityManager, name: string): Promise<Package> {
-    const pkg = isValidPackageName(name)
-      ? await manager.findOne(Package, { where: { name }, lock: { mode: 'pessimistic_write' } })
-      : null;
+  private async lockPackageOrFail(name: string): Promise<Package> {
+    const pkg = await this.packages.lockForUpdate(name);
     if (!pkg) throw new PackageNotFoundError(name);
     return pkg;
-  }
-
-  private async markContentsChanged(manager: EntityManager, name: string): Promise<void> {
-    await manager.update(Package, { name }, { contentsChangedAt: await nextChangeStamp(manager) });
   }
 
   /** After a rollback or a committed delete; a leftover file is harmless, so it is only logged. */

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiConsumes, ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { clientAddress } from '../auth/auth.guard';
+import { clientAddress } from '../auth-guard/auth.guard';
 import { Public } from '../auth/auth.decorators';
-import { FailedAuthLimiter } from '../auth/failed-auth-limiter';
+import { FailedAuthLimiter } from '../auth-guard/failed-auth-limiter';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { AppConfig, APP_CONFIG } from '../config/app-config';

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { randomBase62 } from '../common/ids';
 
 export const TOKEN_PREFIX = 'tok_';
@@ -16,15 +16,6 @@ export function hashToken(token: string): string {
 
 export function visiblePrefix(token: string): string {
   return token.slice(0, VISIBLE_PREFIX_LENGTH);
-}
-
-/**
- * A constant-time check against one secret. It compares digests, so the time taken does not
- * depend on the inputs' lengths; the expected digest is computed once.
- */
-export function secretMatcher(expected: string): (given: string) => boolean {
-  const expectedDigest = createHash('sha256').update(expected, 'utf8').digest();
-  return (given) => timingSafeEqual(createHash('sha256').update(given, 'utf8').digest(), expectedDigest);
 }
 
 export function looksLikeCustomerToken(value: string): boolean {

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { CustomersModule } from '../customers/customers.module';
 import { HistoryModule } from '../history/history.module';
-import { CustomerToken } from './customer-token.entity';
+import { CustomerTokenRepository } from './customer-token.repository';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CustomerToken]), HistoryModule],
+  imports: [CustomersModule, HistoryModule],
   controllers: [TokensController],
-  providers: [TokensService],
+  providers: [TokensService, CustomerTokenRepository],
   exports: [TokensService],
 })
 export class TokensModule {}

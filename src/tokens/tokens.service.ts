@@ -1,20 +1,18 @@
 import { Interval } from '@nestjs/schedule';
-import { LastUseBuffer } from '../database/last-use-buffer';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource, Repository } from 'typeorm';
 import { ChangeBus } from '../changes/change-bus.service';
 import { ChangeDoor } from '../changes/change-door.service';
 import { UnitOfWork } from '../changes/unit-of-work';
 import { Clock } from '../common/clock';
-import { DatabaseState } from '../database/database-state.service';
 import { Metrics } from '../observability/metrics.service';
 import { HistoryService } from '../history/history.service';
 import { BadRequestError, NotFoundError } from '../common/domain-error';
-import { ID_PATTERN, newId } from '../common/ids';
-import { findCustomerOrFail } from '../customers/customer-lookup';
+import { newId } from '../common/ids';
+import { CustomerRepository } from '../customers/customer.repository';
+import { CustomersService } from '../customers/customers.service';
 import { CustomerToken } from './customer-token.entity';
+import { CustomerTokenRepository } from './customer-token.repository';
 import { IssuedTokenDto, TokenDto } from './dto/token.dto';
 import { excerpt } from '../common/input-guard';
 import { generateTokenSecret, hashToken, looksLikeCustomerToken, visiblePrefix } from './token-secret';
@@ -38,9 +36,7 @@ interface CachedToken {
 }
 
 @Injectable()
-export class TokensService implements OnModuleDestroy {
-  /** last_used_at is written in batches so authenticating never waits on a write. */
-  private readonly lastUse: LastUseBuffer;
+export class TokensService implements OnModuleInit, OnModuleDestroy {
   /**
    * Composer sends credentials with every request; caching the lookup keeps warm requests off the
    * database. An entry is good while nothing changed its customer since it was read (ChangeBus),
@@ -49,16 +45,20 @@ export class TokensService implements OnModuleDestroy {
   private readonly cache = new LRUCache<string, CachedToken>({ max: MAX_CACHED_TOKENS });
 
   constructor(
-    @InjectRepository(CustomerToken) private readonly tokens: Repository<CustomerToken>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: CustomerTokenRepository,
+    private readonly customers: CustomerRepository,
+    private readonly customersService: CustomersService,
     private readonly door: ChangeDoor,
     private readonly bus: ChangeBus,
     private readonly history: HistoryService,
     private readonly clock: Clock,
-    database: DatabaseState,
     private readonly metrics: Metrics,
-  ) {
-    this.lastUse = new LastUseBuffer('customer_tokens', database, 'token');
+  ) {}
+
+  onModuleInit(): void {
+    this.customersService.issueFirstTokenWith(
+      async (unit, customerId) => (await this.issueWith(unit, customerId, 'default', null)).secret,
+    );
   }
 
   @Interval('tokens.flushLastUsed', LAST_USED_FLUSH_MS)
@@ -77,9 +77,8 @@ export class TokensService implements OnModuleDestroy {
     label: string | null,
     expiresAt: Date | null,
   ): Promise<IssuedToken> {
-    const manager = unit.manager;
     const secret = generateTokenSecret();
-    const record = manager.create(CustomerToken, {
+    const saved = await this.tokens.insert({
       id: newId('tkn'),
       customerId,
       tokenHash: hashToken(secret),
@@ -88,8 +87,6 @@ export class TokensService implements OnModuleDestroy {
       expiresAt,
       lastUsedAt: null,
     });
-    await manager.insert(CustomerToken, record);
-    const saved = await manager.findOneByOrFail(CustomerToken, { id: record.id });
     await this.history.record(unit, { customerId, type: 'token.issued', after: tokenSnapshot(saved) });
     return { record: saved, secret };
   }
@@ -104,36 +101,32 @@ export class TokensService implements OnModuleDestroy {
       throw new BadRequestError('expiry_in_past', 'expires_at must be in the future');
     }
     const issued = await this.door.run(async (unit) => {
-      await findCustomerOrFail(unit.manager, customerId);
+      await this.customers.findOrFail(customerId);
       return this.issueWith(unit, customerId, label ?? null, expiry);
     });
     return { ...TokenDto.from(issued.record), token: issued.secret };
   }
 
   async list(customerId: string): Promise<TokenDto[]> {
-    await findCustomerOrFail(this.dataSource.manager, customerId);
-    const tokens = await this.tokens.find({ where: { customerId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    await this.customers.findOrFail(customerId);
+    const tokens = await this.tokens.listOfCustomer(customerId);
     return tokens.map((token) => TokenDto.from(token));
   }
 
   /** The customer's token with this id while it still works (not revoked, not expired), else null. */
   async findUsable(customerId: string, tokenId: string): Promise<CustomerToken | null> {
-    if (!ID_PATTERN.test(tokenId)) return null;
-    const token = await this.tokens.findOneBy({ id: tokenId, customerId });
+    const token = await this.tokens.findOfCustomer(customerId, tokenId);
     if (!token || (token.expiresAt && token.expiresAt.getTime() <= this.clock.now().getTime())) return null;
     return token;
   }
 
   async revoke(customerId: string, tokenId: string): Promise<void> {
     await this.door.run(async (unit) => {
-      const manager = unit.manager;
-      await findCustomerOrFail(manager, customerId);
-      const token = ID_PATTERN.test(tokenId)
-        ? await manager.findOneBy(CustomerToken, { id: tokenId, customerId })
-        : null;
+      await this.customers.findOrFail(customerId);
+      const token = await this.tokens.findOfCustomer(customerId, tokenId);
       if (!token)
         throw new NotFoundError('token_not_found', `Customer "${customerId}" has no token "${excerpt(tokenId)}"`);
-      await manager.delete(CustomerToken, { id: tokenId });
+      await this.tokens.delete(tokenId);
       await this.history.record(unit, { customerId, type: 'token.revoked', before: tokenSnapshot(token) });
     });
   }
@@ -145,7 +138,7 @@ export class TokensService implements OnModuleDestroy {
     if (known !== undefined) return known;
     const hash = hashToken(secret);
     const stamp = this.bus.stamp();
-    const row = await this.tokens.findOne({ where: { tokenHash: hash } });
+    const row = await this.tokens.findByHash(hash);
     const cached: CachedToken = {
       stamp,
       token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null,
@@ -158,19 +151,18 @@ export class TokensService implements OnModuleDestroy {
   async warm(customerIds: string[]): Promise<void> {
     if (!this.bus.cacheable || customerIds.length === 0) return;
     const stamp = this.bus.stamp();
-    const rows: Array<{ id: string; customerId: string; tokenHash: string; expiresAt: Date | null }> =
-      await this.dataSource.query(
-        `SELECT "id", "customer_id" AS "customerId", "token_hash" AS "tokenHash", "expires_at" AS "expiresAt"
-           FROM "customer_tokens" WHERE "customer_id" = ANY($1::varchar[])`,
-        [customerIds],
-      );
-    for (const row of rows) {
+    for (const row of await this.tokens.listOfCustomers(customerIds)) {
       const cached: CachedToken = {
         stamp,
         token: { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt },
       };
       if (this.isCurrent(cached)) this.cache.set(row.tokenHash, cached);
     }
+  }
+
+  /** The customers most likely to install next: those whose tokens were used most recently. */
+  recentlyActiveCustomers(limit: number): Promise<string[]> {
+    return this.tokens.customersByRecentUse(limit);
   }
 
   /** The same answer from memory alone; undefined when only the database can tell. */
@@ -192,11 +184,11 @@ export class TokensService implements OnModuleDestroy {
   }
 
   recordUse(tokenId: string): void {
-    this.lastUse.record(tokenId, new Date());
+    this.tokens.recordUse(tokenId, new Date());
   }
 
   flushLastUsed(): Promise<void> {
-    return this.lastUse.flush((sql, parameters) => this.dataSource.query(sql, parameters));
+    return this.tokens.flushLastUses();
   }
 }
 

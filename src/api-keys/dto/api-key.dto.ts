@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { ApiKey } from '../api-key.entity';
-import { Scope, SCOPES } from '../scopes';
+import { Scope, SCOPES } from '../../auth/scopes';
 
 export const API_KEY_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 

@@ -1,16 +1,21 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeysService, AuthenticatedApiKey, looksLikeApiKey } from '../api-keys/api-keys.service';
-import { missingScope, Scope } from '../api-keys/scopes';
+import { ApiKeysService, looksLikeApiKey } from '../api-keys/api-keys.service';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { INTERNAL_ACTOR_HEADER, INTERNAL_ACTOR_PATTERN, setActor } from '../common/actor-context';
 import { DomainError } from '../common/domain-error';
-import { secretMatcher } from '../tokens/token-secret';
 import { TokensService } from '../tokens/tokens.service';
-import { AUTH_KIND, AuthenticatedRequest, AuthKind, REQUIRED_SCOPE } from './auth.decorators';
-import { readCredentials } from './credentials';
+import {
+  AUTH_KIND,
+  AuthenticatedApiKey,
+  AuthenticatedRequest,
+  AuthKind,
+  REQUIRED_SCOPE,
+} from '../auth/auth.decorators';
+import { missingScope, Scope } from '../auth/scopes';
+import { readCredentials, secretMatcher } from '../auth/credentials';
 import { FailedAuthLimiter } from './failed-auth-limiter';
-import { RPC_ACTOR, RpcMessage } from './rpc-message';
+import { RPC_ACTOR, RpcMessage } from '../auth/rpc-message';
 
 export const COMPOSER_REALM = 'Packyard';
 

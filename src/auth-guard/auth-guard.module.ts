@@ -7,4 +7,4 @@ import { FailedAuthLimiter } from './failed-auth-limiter';
   providers: [FailedAuthLimiter],
   exports: [FailedAuthLimiter],
 })
-export class AuthModule {}
+export class AuthGuardModule {}
