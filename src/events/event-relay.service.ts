@@ -74,6 +74,8 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
   /** Whether the last round left something waiting (events, deliveries, or an error): poll soon then. */
   private workWaiting = true;
   private pollDue = 0;
+  /** False once a look found no pending delivery and none was queued since: commits then skip the look. */
+  private deliveriesWaiting = true;
   private lastWarning = { text: '', at: 0 };
 
   constructor(
@@ -104,7 +106,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.bus.subscribe((keys) => {
       if (!keys.all) void this.wake();
     });
-    void this.wake();
+    void this.wake({ poll: true });
     this.schedulePoll();
   }
 
@@ -120,7 +122,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.pollDue = Date.now() + delay;
     const timer = setTimeout(() => {
       this.scheduler.deleteTimeout(POLL_TIMER);
-      void this.wake().finally(() => this.schedulePoll());
+      void this.wake({ poll: true }).finally(() => this.schedulePoll());
     }, delay);
     timer.unref();
     this.scheduler.addTimeout(POLL_TIMER, timer);
@@ -133,12 +135,15 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     await this.deliveries.idle();
   }
 
-  /** Publishes what is waiting, then sends what is due. Resolves when this round is done. */
-  async wake(): Promise<void> {
+  /**
+   * Publishes what is waiting, then sends what is due. A commit's wake looks for deliveries only when
+   * some may be waiting (this instance queued some, or the last look found some); a poll always looks.
+   */
+  async wake(options: { poll?: boolean } = {}): Promise<void> {
     if (this.closing) return;
     this.workWaiting = false;
     await this.outbox.trigger();
-    if (!this.closing) await this.deliveries.trigger();
+    if (!this.closing && (options.poll || this.deliveriesWaiting)) await this.deliveries.trigger();
     // Left with work (a sink down, deliveries to retry): the idle poll is too far off.
     if (this.workWaiting && !this.closing && this.pollDue > Date.now() + this.config.relayPollMs)
       this.pollIn(this.config.relayPollMs);
@@ -217,6 +222,7 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
   /** Each endpoint's oldest pending delivery goes first; a failure holds back the endpoint's later ones. */
   private async deliverDue(manager: EntityManager): Promise<void> {
     const heads = await this.deliveryRows.pendingHeads(manager);
+    this.deliveriesWaiting = heads.length > 0;
     if (heads.length > 0) this.workWaiting = true;
     await Promise.all(heads.map((head) => this.drainEndpoint(manager, head)));
   }
