@@ -315,6 +315,25 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
     ],
     ['in the same second, dunning moves forward', () => [report('active', 5), report('past_due', 5)], 'past_due', 5],
     ['of two payment hints of the same second, the payment wins', () => [failed(5), paid(5)], 'active', 5],
+    // The provider's event ids need not follow the order of the steps they report.
+    [
+      'the payment wins even when its event id is the older one',
+      () => {
+        const payment = paid(5);
+        return [failed(5), payment];
+      },
+      'active',
+      5,
+    ],
+    [
+      'a completed checkout wins even when its event id is the older one',
+      () => {
+        const completed = report('active', 5);
+        return [report('incomplete', 5), completed];
+      },
+      'active',
+      5,
+    ],
     [
       'renewal: a newer active state after a paid invoice',
       () => [report('active', 0), paid(30 * 86400), report('active', 30 * 86400)],
@@ -421,6 +440,9 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
       report('canceled', 1),
       report('unpaid', 9),
       paid(9),
+      // The same report delivered twice under two event ids.
+      report('unpaid', 12),
+      report('unpaid', 12),
     ];
     for (const a of reports) {
       expect(compareReports(a, a)).toBe(0);
