@@ -9,12 +9,15 @@
  * the default is the Debian/Ubuntu php-composer-semver package.
  *
  * Output: {"normalize": [...], "stability": [...], "constraints": [...],
- *          "satisfies": [...], "compare": [...], "rsort": [...]}
+ *          "satisfies": [...], "compare": [...], "rsort": [...],
+ *          "matchSpecific": [...], "versionCompare": [...], "multi": [...]}
  */
 
 $autoload = getenv('COMPOSER_SEMVER_AUTOLOAD') ?: '/usr/share/php/Composer/Semver/autoload.php';
 require $autoload;
 
+use Composer\Semver\Constraint\Constraint;
+use Composer\Semver\Constraint\MultiConstraint;
 use Composer\Semver\Semver;
 use Composer\Semver\VersionParser;
 
@@ -83,6 +86,17 @@ $constraints = array(
     'dev-feature/x', 'dev-1.x', 'foo-dev', 'feature/x-dev', 'dev-main as 1.0.0', '1.0.0 as 2.0.0',
     '>=dev-main', '<dev-main', 'dev-fé', '2.0.0@beta', '=2.0.0@dev', '>=2.0.0@RC',
     '0', '1.0.0-dev', '2.0.0-dev', '2.x-dev', "1.0\n 2.0",
+    // OR'ed ranges merge only when both are exactly `>= a < b` and the first ends where the second starts.
+    '>=1.0 <2.0 || >=2.0 <3.0 || 5.0.0', '5.0.0 || >=1.0 <2.0 || >=2.0 <3.0', '^1.0 || ^2.0 || 5.0.0 || ^5.0 || ^6.0',
+    '>=1.0 <2.0 !=1.5 || >=2.0 <3.0', '>=1.0 <2.0 || >=2.0 <3.0 !=2.5', '>1.0 <2.0 || >=2.0 <3.0',
+    '>=1.0 >2.0-dev || >=2.0 <3.0', '>=1.0 <2.0 || ==2.0-dev <3.0', '>=1.0 <2.0 || >=2.0 >3.0',
+    // Upper bounds past PHP_INT_MAX become floats, printed with precision 14.
+    '^9223372036854775806', '^9223372036854775807', '^104999999999999999999', '~9223372036854775807.1',
+    '^' . str_repeat('9', 400),
+    // Stability flags on comparisons, and flags, prefixes and modifiers in upper case.
+    '==2.0.0@beta', '>=1.0-beta1@dev', '>=1.0@stable', '<2.0@stable', '>=1.0@STABLE', '^1.0@DEV', '>=1.0@Beta',
+    'DEV-main#abc123', '1.0.X-DEV#abc', 'V*', 'V.x', '~V1.2', '~1.0-BETA1', '^V1.2', '^1.0-RC1', 'V1.0 - V2.0',
+    '1.0-RC1 - 2.0-BETA2', 'foo/bar-dev',
 );
 
 $invalidConstraints = array(
@@ -94,6 +108,8 @@ $invalidConstraints = array(
     // PCRE and JS disagree on `\s`, `.` and `$` for these; the port must follow PCRE.
     "~1.0\n 2.0", "^1.0\n,2.0", "1.0.*\n 2.0", "1.0\n 2.0", "1.0 \r", "1.0#ref\n",
     "1.0\u{00a0}", "1.0\u{2028}", "\u{feff}1.0", ">=1.0\u{3000}<2.0", "dev-main\r",
+    // Only ASCII letters, digits and "-./" make a sloppy `name-dev` branch.
+    'fé-dev', 'foo+bar-dev',
 );
 
 $parser = new VersionParser();
@@ -200,6 +216,69 @@ foreach (array(1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17, 20, 25, 30, 30, 30, 64, 1100)
     $rsort[] = array('versions' => $list, 'sorted' => Semver::rsort($list));
 }
 
+// Constraint::matchSpecific() and versionCompare() between single constraints of every operator,
+// including pairs that parseConstraints() never builds (neither side `==`).
+$operators = array('==', '!=', '<', '<=', '>', '>=');
+$boundVersions = array('1.0.0.0', '2.0.0.0', '2.0.0.0-dev', 'dev-main', 'dev-foo');
+$branchFlags = array(null, false, true);
+$matchSpecific = array();
+$versionCompare = array();
+foreach ($operators as $operator) {
+    foreach ($boundVersions as $version) {
+        $constraint = new Constraint($operator, $version);
+        foreach ($operators as $providerOperator) {
+            foreach ($boundVersions as $providerVersion) {
+                $provider = new Constraint($providerOperator, $providerVersion);
+                foreach ($branchFlags as $compareBranches) {
+                    $matchSpecific[] = array(
+                        'constraint' => array($operator, $version),
+                        'provider' => array($providerOperator, $providerVersion),
+                        'compareBranches' => $compareBranches,
+                        'result' => $compareBranches === null
+                            ? $constraint->matchSpecific($provider)
+                            : $constraint->matchSpecific($provider, $compareBranches),
+                    );
+                }
+            }
+        }
+        foreach ($boundVersions as $other) {
+            foreach ($branchFlags as $compareBranches) {
+                $versionCompare[] = array(
+                    'a' => $version,
+                    'b' => $other,
+                    'operator' => $operator,
+                    'compareBranches' => $compareBranches,
+                    'result' => $compareBranches === null
+                        ? $constraint->versionCompare($version, $other, $operator)
+                        : $constraint->versionCompare($version, $other, $operator, $compareBranches),
+                );
+            }
+        }
+    }
+}
+
+// MultiConstraint built directly from parsed parts: create() (merging OR'ed ranges) and the constructor.
+$multiInputs = array(
+    array(), array('^1.0'), array('^1.0', '^2.0'), array('>=1.0 <2.0', '>=2.0 <3.0'),
+    array('>=1.0 <2.0', '>=2.0 <3.0', '>=3.0 <4.0'), array('>=1.0 <2.0', '5.0.0', '>=5.0 <6.0'),
+);
+$multi = array();
+foreach ($multiInputs as $inputs) {
+    $parts = array_map(function ($input) use ($parser) { return $parser->parseConstraints($input); }, $inputs);
+    foreach (array(null, true, false) as $conjunctive) {
+        foreach (array('create', 'new') as $via) {
+            try {
+                $built = $via === 'create'
+                    ? ($conjunctive === null ? MultiConstraint::create($parts) : MultiConstraint::create($parts, $conjunctive))
+                    : ($conjunctive === null ? new MultiConstraint($parts) : new MultiConstraint($parts, $conjunctive));
+                $multi[] = array('constraints' => $inputs, 'conjunctive' => $conjunctive, 'via' => $via, 'string' => (string) $built);
+            } catch (\InvalidArgumentException $e) {
+                $multi[] = array('constraints' => $inputs, 'conjunctive' => $conjunctive, 'via' => $via, 'error' => true);
+            }
+        }
+    }
+}
+
 $output = array(
     'normalize' => $normalize,
     'stability' => $stability,
@@ -207,6 +286,9 @@ $output = array(
     'satisfies' => $satisfies,
     'compare' => $compare,
     'rsort' => $rsort,
+    'matchSpecific' => $matchSpecific,
+    'versionCompare' => $versionCompare,
+    'multi' => $multi,
 );
 
 // One vector per line keeps the fixture diffable.

@@ -19,9 +19,29 @@ describe('API key scopes', () => {
     expect(missingScope(granted, required)).toBe(expected);
   });
 
-  it('knows its scopes and nothing else', () => {
-    expect(isScope('events:read')).toBe(true);
-    expect(isScope('events:write')).toBe(false);
-    expect(isScope(42)).toBe(false);
+  // The scopes an operator may grant a key, as the API documents them.
+  it.each([
+    'customers:read',
+    'customers:write',
+    'access:write',
+    'tokens:write',
+    'packages:read',
+    'packages:write',
+    'events:read',
+    'webhooks:manage',
+    'api-keys:manage',
+  ])('grants %s', (scope) => {
+    expect(isScope(scope)).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['a scope that does not exist', 'events:write'],
+    ['a differently spelled one', 'Customers:Read'],
+    ['a wildcard', '*'],
+    ['nothing', ''],
+    ['a number', 42],
+    ['a list of scopes', ['events:read']],
+  ])('grants no %s', (_name, value) => {
+    expect(isScope(value)).toBe(false);
   });
 });

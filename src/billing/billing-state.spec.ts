@@ -1,5 +1,6 @@
 import { CustomerStatus } from '../customers/customer-status';
 import {
+  BillingDecision,
   BillingSettings,
   billingDecision,
   compareReports,
@@ -82,6 +83,62 @@ describe('billingDecision: the status one subscription calls for', () => {
     expect(billingDecision([subscription], settings(extra))?.status ?? null).toBe(expected);
   });
 
+  // The reason is what an operator reads in the customer's history: the provider's words, plus the grace period.
+  it.each<[string, SubscriptionState, Partial<BillingSettings>, Partial<BillingDecision>]>([
+    [
+      'past_due without a grace period: the provider reason alone',
+      state('past_due', { since: at(-DAY) }),
+      { graceDays: 0 },
+      { status: 'suspended', reason: 'Stripe: subscription sub_A is past_due', reviewAt: null },
+    ],
+    [
+      'past_due in its grace period: when it started, how long it lasts, when it ends',
+      state('past_due', { since: at(-DAY) }),
+      { graceDays: 2 },
+      {
+        status: 'active',
+        reason:
+          'Stripe: subscription sub_A is past_due (past due since 2026-06-09T12:00:00.000Z, ' +
+          'grace period of 2 day(s) until 2026-06-11T12:00:00.000Z)',
+        reviewAt: at(DAY),
+        endedAt: null,
+      },
+    ],
+    [
+      'past_due after its grace period: when it ended',
+      state('past_due', { since: at(-3 * DAY) }),
+      { graceDays: 2 },
+      {
+        status: 'suspended',
+        reason:
+          'Stripe: subscription sub_A is past_due (past due since 2026-06-07T12:00:00.000Z, ' +
+          'grace period of 2 day(s) ended 2026-06-09T12:00:00.000Z)',
+        reviewAt: null,
+        endedAt: null,
+      },
+    ],
+    [
+      'unpaid: the provider reason, nothing to look at again',
+      state('unpaid'),
+      { graceDays: 2 },
+      { status: 'suspended', reason: 'Stripe: subscription sub_A is unpaid', reviewAt: null, endedAt: null },
+    ],
+    [
+      'expired: the end of the subscription',
+      state('canceled', { endedAt: at(-4 * DAY) }),
+      { onExpiry: 'expire' },
+      { status: 'expired', reason: 'Stripe: subscription sub_A is canceled', endedAt: at(-4 * DAY), reviewAt: null },
+    ],
+  ])('%s', (_name, subscription, extra, expected) => {
+    expect(billingDecision([subscription], settings(extra))).toEqual({
+      provider: 'stripe',
+      subscriptionId: 'sub_A',
+      eventId: 'evt_A',
+      endedAt: null,
+      ...expected,
+    });
+  });
+
   it('knows nothing without subscriptions', () => {
     expect(billingDecision([], settings())).toBeNull();
   });
@@ -132,11 +189,44 @@ describe('billingDecision: several subscriptions, the best wins', () => {
       'b',
     ],
     ['an incomplete one does not hide an unpaid one', [of('a', 'incomplete'), of('b', 'unpaid')], {}, 'suspended', 'b'],
+    // Equally good subscriptions: the same one is named whatever the order they are listed in.
+    ['of two active ones, the first by id', [of('b', 'active'), of('a', 'active')], {}, 'active', 'a'],
+    ['of two unpaid ones, the first by id', [of('b', 'unpaid'), of('a', 'unpaid')], {}, 'suspended', 'a'],
+    [
+      'of two ended at the same time, the first by id',
+      [of('b', 'canceled', { endedAt: at(-DAY) }), of('a', 'canceled', { endedAt: at(-DAY) })],
+      {},
+      'frozen',
+      'a',
+    ],
+    [
+      'of two in their grace periods, the one that lasts longer',
+      [of('a', 'past_due', { since: at(-2 * DAY) }), of('b', 'past_due', { since: at(-DAY) })],
+      { graceDays: 3 },
+      'active',
+      'b',
+    ],
+    [
+      'of two in grace periods ending together, the first by id',
+      [of('b', 'past_due', { since: at(-DAY) }), of('a', 'past_due', { since: at(-DAY) })],
+      { graceDays: 3 },
+      'active',
+      'a',
+    ],
   ])('%s', (_name, states, extra, status, subscriptionId) => {
     const forward = billingDecision(states, settings(extra));
     const backward = billingDecision([...states].reverse(), settings(extra));
     expect(forward).toMatchObject({ status, subscriptionId });
     expect(backward).toEqual(forward);
+  });
+
+  it.each<[string, SubscriptionState[], Date | null]>([
+    ['in grace beside an ended one: when the grace ends', [of('a', 'canceled'), of('b', 'past_due')], at(2 * DAY)],
+    ['in grace beside an unpaid one: when the grace ends', [of('a', 'past_due'), of('b', 'unpaid')], at(2 * DAY)],
+    ['active beside one in grace: never, access does not hang on it', [of('a', 'past_due'), of('b', 'active')], null],
+  ])('knows when to look again: %s', (_name, states, reviewAt) => {
+    for (const order of [states, [...states].reverse()])
+      expect(billingDecision(order, settings({ graceDays: 3 }))?.reviewAt).toEqual(reviewAt);
   });
 
   it('looks again when the first of several grace periods ends', () => {
@@ -225,6 +315,25 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
     ],
     ['in the same second, dunning moves forward', () => [report('active', 5), report('past_due', 5)], 'past_due', 5],
     ['of two payment hints of the same second, the payment wins', () => [failed(5), paid(5)], 'active', 5],
+    // The provider's event ids need not follow the order of the steps they report.
+    [
+      'the payment wins even when its event id is the older one',
+      () => {
+        const payment = paid(5);
+        return [failed(5), payment];
+      },
+      'active',
+      5,
+    ],
+    [
+      'a completed checkout wins even when its event id is the older one',
+      () => {
+        const completed = report('active', 5);
+        return [report('incomplete', 5), completed];
+      },
+      'active',
+      5,
+    ],
     [
       'renewal: a newer active state after a paid invoice',
       () => [report('active', 0), paid(30 * 86400), report('active', 30 * 86400)],
@@ -260,6 +369,57 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
     expect(restarted[0]).toMatchObject({ status: 'past_due', since: new Date(T + 400 * 1000) });
   });
 
+  it.each<[string, () => SubscriptionReport[], Partial<SubscriptionState>]>([
+    [
+      'active: since the first of its run of active reports, no end',
+      () => [failed(0), report('active', 10), paid(20), report('active', 30)],
+      { status: 'active', since: new Date(T + 10 * 1000), endedAt: null, reason: 'subscription active at 30' },
+    ],
+    [
+      'canceled: ended when the provider says, not when it told us',
+      () => [report('active', 0), { ...report('canceled', 500), endedAt: new Date(T + 400 * 1000) }],
+      { status: 'canceled', since: new Date(T + 500 * 1000), endedAt: new Date(T + 400 * 1000) },
+    ],
+    [
+      'incomplete_expired without an end date: ended when reported',
+      () => [report('incomplete', 0), report('incomplete_expired', 900)],
+      { status: 'incomplete_expired', since: new Date(T + 900 * 1000), endedAt: new Date(T + 900 * 1000) },
+    ],
+    [
+      'of two ends, the later report',
+      () => [report('canceled', 200), report('incomplete_expired', 100)],
+      {
+        status: 'canceled',
+        since: new Date(T + 200 * 1000),
+        endedAt: new Date(T + 200 * 1000),
+        reason: 'subscription canceled at 200',
+      },
+    ],
+  ])('describes the whole state: %s', (_name, build, expected) => {
+    const reports = build();
+    const winner = reports.find((r) => r.reason === (expected.reason ?? r.reason) && r.status === expected.status);
+    for (const order of permutations(reports)) {
+      expect(subscriptionStates(order)).toEqual([
+        {
+          provider: 'stripe',
+          subscriptionId: 'sub_A',
+          eventId: winner?.eventId,
+          reason: winner?.reason,
+          ...expected,
+        },
+      ]);
+    }
+  });
+
+  it('keeps the same subscription id of two providers apart', () => {
+    const paddle = { ...report('unpaid', 10), provider: 'paddle' as const };
+    const states = subscriptionStates([report('active', 5), paddle]);
+    expect(states.map((s) => [s.provider, s.subscriptionId, s.status]).sort()).toEqual([
+      ['paddle', 'sub_A', 'unpaid'],
+      ['stripe', 'sub_A', 'active'],
+    ]);
+  });
+
   it('keeps each subscription apart', () => {
     const states = subscriptionStates([
       report('canceled', 100, 'subscription', 'sub_old'),
@@ -280,6 +440,9 @@ describe('subscriptionStates: the newest report of each subscription, whatever t
       report('canceled', 1),
       report('unpaid', 9),
       paid(9),
+      // The same report delivered twice under two event ids.
+      report('unpaid', 12),
+      report('unpaid', 12),
     ];
     for (const a of reports) {
       expect(compareReports(a, a)).toBe(0);

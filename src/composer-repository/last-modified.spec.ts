@@ -20,7 +20,8 @@ describe('revalidate (Last-Modified / If-Modified-Since)', () => {
     ],
     ['never later than the Date of the response', at('10:00:02'), at('10:00:01.999'), at('10:00:01')],
   ])('Last-Modified: %s', (_label, changedAt, now, expected) => {
-    expect(revalidate(changedAt, now, undefined).lastModified).toEqual(expected);
+    // Without If-Modified-Since there is nothing to confirm: always the full answer.
+    expect(revalidate(changedAt, now, undefined)).toEqual({ lastModified: expected, notModified: false });
   });
 
   it.each([
@@ -58,6 +59,10 @@ describe('revalidate (Last-Modified / If-Modified-Since)', () => {
       false,
     ],
     ['an unparseable If-Modified-Since is ignored', at('10:00:00'), at('10:05:00'), 'yesterday', false],
+    // The server's clock counts in whole seconds too: any instant within its current second is not ahead of it.
+    ['a copy dated the current second', at('10:00:00'), at('10:05:00.600'), http('10:05:00'), true],
+    ['a copy dated late in the current second', at('10:00:00'), at('10:05:00'), at('10:05:00.999').toISOString(), true],
+    ['a copy dated the next second is from the future', at('10:00:00'), at('10:05:00.999'), http('10:05:01'), false],
   ])('304: %s', (_label, changedAt, now, ifModifiedSince, notModified) => {
     expect(revalidate(changedAt, now, ifModifiedSince).notModified).toBe(notModified);
   });

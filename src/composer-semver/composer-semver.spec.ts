@@ -1,9 +1,12 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { ConstraintOperator, versionCompare } from './constraint';
 import {
   InvalidConstraintError,
   InvalidVersionError,
+  MultiConstraint,
+  SingleConstraint,
   compareVersions,
   isDevVersion,
   normalizeVersion,
@@ -44,6 +47,28 @@ interface RsortVector {
   versions: string[];
   sorted: string[];
 }
+/** `compareBranches: null` means the argument was left out (PHP's default, false). */
+interface MatchSpecificVector {
+  constraint: [ConstraintOperator, string];
+  provider: [ConstraintOperator, string];
+  compareBranches: boolean | null;
+  result: boolean;
+}
+interface VersionCompareVector {
+  a: string;
+  b: string;
+  operator: ConstraintOperator;
+  compareBranches: boolean | null;
+  result: boolean;
+}
+/** `conjunctive: null` means the argument was left out (PHP's default, true). */
+interface MultiVector {
+  constraints: string[];
+  conjunctive: boolean | null;
+  via: 'create' | 'new';
+  string?: string;
+  error?: true;
+}
 interface Vectors {
   normalize: NormalizeVector[];
   stability: StabilityVector[];
@@ -51,6 +76,9 @@ interface Vectors {
   satisfies: SatisfiesVector[];
   compare: CompareVector[];
   rsort: RsortVector[];
+  matchSpecific: MatchSpecificVector[];
+  versionCompare: VersionCompareVector[];
+  multi: MultiVector[];
 }
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -120,6 +148,8 @@ describe('composer/semver vectors', () => {
         const error = thrown(() => parseConstraints(vector.constraint));
         expect(error).toBeInstanceOf(InvalidConstraintError);
         expect(error instanceof Error && error.message).toBe(vector.message);
+        // The error names the whole constraint the caller passed, not the part that failed.
+        expect(error).toMatchObject({ name: 'InvalidConstraintError', constraint: vector.constraint });
       }
     });
   });
@@ -141,6 +171,60 @@ describe('composer/semver vectors', () => {
         .map((v) => `compareVersions(${JSON.stringify(v.a)}, ${JSON.stringify(v.b)}) should be ${v.result}`);
       expect(mismatches).toEqual([]);
     });
+  });
+
+  // Pairs of single constraints, including ones parseConstraints() never builds (neither side `==`).
+  describe('SingleConstraint.matchSpecific (Constraint::matchSpecific)', () => {
+    it.each(groupBy(vectors.matchSpecific, (v) => v.constraint.join(' ')))('%s', (_title, group) => {
+      const mismatches = group
+        .filter((v) => {
+          const constraint = new SingleConstraint(...v.constraint);
+          const provider = new SingleConstraint(...v.provider);
+          const result =
+            v.compareBranches === null
+              ? constraint.matchSpecific(provider)
+              : constraint.matchSpecific(provider, v.compareBranches);
+          return result !== v.result;
+        })
+        .map((v) => `${v.constraint.join(' ')} matchSpecific ${v.provider.join(' ')} (${v.compareBranches})`);
+      expect(mismatches).toEqual([]);
+    });
+  });
+
+  describe('versionCompare (Constraint::versionCompare)', () => {
+    it.each(groupBy(vectors.versionCompare, (v) => v.operator))('%s', (_title, group) => {
+      const mismatches = group
+        .filter((v) => {
+          const result =
+            v.compareBranches === null
+              ? versionCompare(v.a, v.b, v.operator)
+              : versionCompare(v.a, v.b, v.operator, v.compareBranches);
+          return result !== v.result;
+        })
+        .map((v) => `versionCompare(${v.a}, ${v.b}, ${v.operator}, ${v.compareBranches}) should be ${v.result}`);
+      expect(mismatches).toEqual([]);
+    });
+  });
+
+  describe('MultiConstraint (create() and the constructor)', () => {
+    it.each(vectors.multi.map((v): [string, string, MultiVector] => [v.via, JSON.stringify(v.constraints), v]))(
+      '%s %s',
+      (_via, _title, vector) => {
+        const parts = vector.constraints.map(parseConstraints) as unknown as ConstructorParameters<
+          typeof MultiConstraint
+        >[0];
+        const { conjunctive } = vector;
+        const build =
+          vector.via === 'create'
+            ? () => (conjunctive === null ? MultiConstraint.create(parts) : MultiConstraint.create(parts, conjunctive))
+            : () => (conjunctive === null ? new MultiConstraint(parts) : new MultiConstraint(parts, conjunctive));
+        if (vector.error) {
+          expect(build).toThrow('at least two constraints');
+        } else {
+          expect(String(build())).toBe(vector.string);
+        }
+      },
+    );
   });
 
   describe('sortVersionsDescending (Semver::rsort)', () => {
