@@ -35,6 +35,37 @@ describe('Download recording', () => {
   });
   afterEach(() => t.close());
 
+  it('writes what was buffered when a write starts, leaving downloads served meanwhile to the next one', async () => {
+    const { token } = await createCustomer(t, { 'acme/widget': '*' });
+    const [path] = await distPaths(token, 'acme/widget');
+    const recorder = t.app.get(DownloadRecorder);
+    recorder.limits = { ...recorder.limits, flushAtRows: 1_000_000 };
+    const statements: number[] = [];
+    const repository = (recorder as unknown as { downloads: { insertBatch: (rows: unknown[]) => Promise<void> } })
+      .downloads;
+    const insert = repository.insertBatch.bind(repository);
+    const spy = jest.spyOn(repository, 'insertBatch').mockImplementation(async (rows) => {
+      statements.push(rows.length);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a slow write while downloads keep coming
+      return insert(rows);
+    });
+    const download = () => t.http().get(path).set('Authorization', basicAuth(token)).expect(200);
+    try {
+      const before = await countDownloads();
+      for (let i = 0; i < 10; i += 1) await download();
+      const writing = recorder.flush();
+      for (let i = 0; i < 10; i += 1) await download();
+      await writing;
+      // Chasing the ten served during the write would make one small INSERT after another under load.
+      expect([statements, recorder.depth]).toEqual([[10], 10]);
+      await recorder.flush();
+      expect(statements).toEqual([10, 10]);
+      expect((await countDownloads()) - before).toBe(20);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('records exactly as many downloads as it served, across a graceful shutdown', async () => {
     const customers = await Promise.all([1, 2, 3].map((n) => createCustomer(t, { 'acme/widget': '*' }, `C${n}`)));
     const paths = await distPaths(customers[0].token, 'acme/widget');

@@ -93,9 +93,15 @@ export class DownloadRecorder implements OnApplicationBootstrap, OnApplicationSh
     await this.flushing;
   }
 
+  /**
+   * Writes the rows buffered when it starts. Downloads served meanwhile wait for the next flush:
+   * chasing them would turn a busy minute into a stream of small INSERTs, one per write's duration.
+   */
   private async writeBuffered(): Promise<void> {
-    while (this.buffer.length > 0) {
-      this.writing = this.buffer.splice(0, this.limits.rowsPerStatement);
+    let due = this.buffer.length;
+    while (due > 0 && this.buffer.length > 0) {
+      this.writing = this.buffer.splice(0, Math.min(due, this.limits.rowsPerStatement));
+      due -= this.writing.length;
       try {
         await this.downloads.insertBatch(this.writing);
       } catch (error) {
