@@ -10,6 +10,17 @@ import { ComposerFastPath } from '../src/composer-repository/composer-fast-path'
 import { basicAuth, createCustomer, publish } from './helpers/catalog';
 import { createTestApp, TestApp } from './helpers/test-app';
 
+/** Reports, for each request, whether the fast path answered it (false: it went on to Nest). */
+function watchFastPath(t: TestApp, seen: (answered: boolean) => void): void {
+  const fastPath = t.app.get(ComposerFastPath);
+  const original = fastPath.tryServe.bind(fastPath);
+  jest.spyOn(fastPath, 'tryServe').mockImplementation((request, response) => {
+    const answered = original(request, response);
+    seen(answered);
+    return answered;
+  });
+}
+
 /**
  * Warm Composer requests are answered before Nest routes them. A customer must not be able to
  * tell: every answer of the fast path equals the one the controller gave for the same request.
@@ -23,13 +34,7 @@ describe('Composer fast path', () => {
     await publish(t, 'acme/widget', '1.0.0');
     await publish(t, 'acme/widget', '2.0.0');
     await publish(t, 'acme/secret', '1.0.0');
-    const fastPath = t.app.get(ComposerFastPath);
-    const original = fastPath.tryServe.bind(fastPath);
-    jest.spyOn(fastPath, 'tryServe').mockImplementation((request, response) => {
-      const answered = original(request, response);
-      served.push(answered);
-      return answered;
-    });
+    watchFastPath(t, (answered) => served.push(answered));
   });
   afterAll(() => t.close());
   beforeEach(() => {
@@ -137,13 +142,7 @@ describe('Composer fast path for dist downloads', () => {
     await publish(t, 'acme/widget', '1.0.0');
     await publish(t, 'acme/widget', '2.0.0-beta1');
     await publish(t, 'acme/secret', '1.0.0');
-    const fastPath = t.app.get(ComposerFastPath);
-    const original = fastPath.tryServe.bind(fastPath);
-    jest.spyOn(fastPath, 'tryServe').mockImplementation((request, response) => {
-      const answered = original(request, response);
-      served.push(answered);
-      return answered;
-    });
+    watchFastPath(t, (answered) => served.push(answered));
   });
   afterAll(() => t.close());
   beforeEach(() => {

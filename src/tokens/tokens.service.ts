@@ -139,25 +139,28 @@ export class TokensService implements OnModuleInit, OnModuleDestroy {
     const hash = hashToken(secret);
     const stamp = this.bus.stamp();
     const row = await this.tokens.findByHash(hash);
+    return this.usable(this.remember(hash, row, stamp));
+  }
+
+  /** Keeps what a read found (a token, or that there is none) unless its customer changed since `stamp`. */
+  private remember(
+    hash: string,
+    row: Pick<CustomerToken, 'id' | 'customerId' | 'expiresAt'> | null,
+    stamp: number,
+  ): CachedToken['token'] {
     const cached: CachedToken = {
       stamp,
       token: row ? { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt } : null,
     };
     if (this.isCurrent(cached)) this.cache.set(hash, cached);
-    return this.usable(cached.token);
+    return cached.token;
   }
 
   /** Loads these customers' tokens into memory ahead of their first requests (the Composer views' warm-up). */
   async warm(customerIds: string[]): Promise<void> {
     if (!this.bus.cacheable || customerIds.length === 0) return;
     const stamp = this.bus.stamp();
-    for (const row of await this.tokens.listOfCustomers(customerIds)) {
-      const cached: CachedToken = {
-        stamp,
-        token: { tokenId: row.id, customerId: row.customerId, expiresAt: row.expiresAt },
-      };
-      if (this.isCurrent(cached)) this.cache.set(row.tokenHash, cached);
-    }
+    for (const row of await this.tokens.listOfCustomers(customerIds)) this.remember(row.tokenHash, row, stamp);
   }
 
   /** The customers most likely to install next: those whose tokens were used most recently. */
