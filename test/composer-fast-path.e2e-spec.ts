@@ -120,6 +120,22 @@ describe('Composer fast path', () => {
     expect(served).toEqual([false, false, false, false, false]);
   });
 
+  it('refuses a revoked token on the very next request, in whichever form it was sent', async () => {
+    const { id, token } = await createCustomer(t, { 'acme/widget': '*' });
+    const forms = [basicAuth(token), `Bearer ${token}`, basicAuth(token).replace('Basic', 'basic')];
+    const send = (authorization: string) => t.http().get('/p2/acme/widget.json').set('Authorization', authorization);
+    for (const authorization of forms) await send(authorization).expect(200);
+    served = [];
+    for (const authorization of forms) await send(authorization).expect(200);
+    expect(served).toEqual([true, true, true]);
+
+    const [{ id: tokenId }] = (await t.admin.get(`/api/v1/customers/${id}/tokens`).expect(200)).body;
+    await t.admin.delete(`/api/v1/customers/${id}/tokens/${tokenId}`).expect(204);
+    served = [];
+    for (const authorization of forms) expect((await send(authorization).expect(401)).body.error).toBe('unauthorized');
+    expect(served).toEqual([false, false, false]);
+  });
+
   it('falls back to the normal route when it fails, instead of taking the server down', async () => {
     const { token } = await createCustomer(t, { 'acme/widget': '*' });
     await t.http().get('/p2/acme/widget.json').set('Authorization', basicAuth(token)).expect(200);

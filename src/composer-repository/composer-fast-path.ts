@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { readCredentials } from '../auth/credentials';
 import { Clock } from '../common/clock';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
 import { Metrics } from '../observability/metrics.service';
@@ -65,8 +64,7 @@ export class ComposerFastPath {
     const target = targetOf(request.url);
     if (!target) return false;
 
-    const credentials = readCredentials(request.headers.authorization);
-    const token = credentials ? this.tokens.authenticateFromCache(credentials.secret) : undefined;
+    const token = this.tokens.authenticateHeaderFromCache(request.headers.authorization);
     if (!token) return false;
     const view = this.views.cachedViewFor({ kind: 'customer', customerId: token.customerId, tokenId: token.tokenId });
     if (!view) return false;

@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { accessDeniedResponse } from './access-denied';
 import { PackageVersion } from '../packages/package-version.entity';
 import { revalidate } from './last-modified';
+import { httpDate } from '../common/http-date';
 import { EncodedDocument, RepositoryView, VisiblePackage } from './repository-views.service';
 
 /**
@@ -48,8 +49,8 @@ export function sendDocument(
   if (gzip) headers['Content-Encoding'] = 'gzip';
   if (validator) {
     // Date and Last-Modified from the same instant, so that Last-Modified is never the later one.
-    headers.Date = validator.now.toUTCString();
-    headers['Last-Modified'] = validator.lastModified.toUTCString();
+    headers.Date = httpDate(validator.now);
+    headers['Last-Modified'] = httpDate(validator.lastModified);
   }
   writeHead(response, 200, headers);
   response.end(body);
@@ -105,7 +106,7 @@ export function answerMetadata(
   if (!visible || !document) return sendNotFound(response);
   const { lastModified, notModified } = revalidate(visible.lastModified, now, request.headers['if-modified-since']);
   if (notModified) {
-    writeHead(response, 304, { Date: now.toUTCString(), 'Last-Modified': lastModified.toUTCString(), Vary: VARY });
+    writeHead(response, 304, { Date: httpDate(now), 'Last-Modified': httpDate(lastModified), Vary: VARY });
     response.end();
     return;
   }
