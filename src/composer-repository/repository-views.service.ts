@@ -236,7 +236,9 @@ export class RepositoryViews {
       this.holders.delete(name);
       // A new package name must appear in the admin's root document.
       this.views.delete(ADMIN_KEY);
-      for (const key of this.documents.keys()) if (key.startsWith(`${name}|`)) this.documents.delete(key);
+      // Its documents stay: they are keyed by the exact version rows they show, which are only ever
+      // inserted or deleted, never edited, so none can be served for another set of versions. Those
+      // no view asks for any more age out of the LRU (scanning every key here cost each publish ~2 ms).
     }
     // Reloaded now, in the background, what customers were using: their next requests then find it
     // in memory (or join the load) instead of each asking PostgreSQL.
@@ -453,6 +455,14 @@ export class RepositoryViews {
   ): Map<string, CatalogPackage | null> {
     const result = new Map<string, CatalogPackage | null>();
     for (const name of names) {
+      // An entry in memory is current (a change drops it at once). Concurrent cold loads each read
+      // the packages nobody had cached yet; keeping the first copy lets every view share it, where
+      // each view holding its own copy of the versions once tripled the memory after a cold start.
+      const kept = this.bus.cacheable ? this.catalog.peek(name) : undefined;
+      if (kept) {
+        result.set(name, kept.entry);
+        continue;
+      }
       const rows = loaded.get(name);
       // A fixed input order keeps Composer's sort stable for pairs of dev branches, which it does not order.
       const entry: CatalogPackage | null = rows
