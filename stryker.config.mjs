@@ -29,6 +29,7 @@ export default {
         '<rootDir>/src/events/webhook-signature.spec.ts',
         '<rootDir>/src/packages/package-name.spec.ts',
         '<rootDir>/src/git-sources/git-url.spec.ts',
+        '<rootDir>/src/observability/tally-histogram.spec.ts',
       ],
     },
     enableFindRelatedTests: false,
@@ -56,6 +57,7 @@ export default {
     'src/events/webhook-signature.ts',
     'src/packages/package-name.ts',
     'src/git-sources/git-url.ts',
+    'src/observability/tally-histogram.ts',
     '!src/**/*.spec.ts',
   ],
   // The rules are often constants (transition tables, stripped keys, reactivation lists): their
