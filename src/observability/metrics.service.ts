@@ -35,10 +35,10 @@ export class Metrics {
     labelNames: ['route', 'status'] as const,
     registers: [this.registry],
     collect: () => {
-      for (const [route, byStatus] of this.unfoldedRequests)
-        for (const [status, count] of byStatus) if (count > 0) this.httpRequests.inc({ route, status }, count);
-      for (const byStatus of this.unfoldedRequests.values())
-        for (const status of byStatus.keys()) byStatus.set(status, 0);
+      for (const [route, byStatus] of this.unfoldedRequests) {
+        for (const [status, count] of byStatus) this.httpRequests.inc({ route, status }, count);
+        byStatus.clear();
+      }
     },
   });
 
